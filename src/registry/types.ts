@@ -1,0 +1,153 @@
+/**
+ * The shape of one kind's declaration. Like the per-kind strategy files of the
+ * Kubernetes apiserver: everything generic (routes, discovery, OpenAPI,
+ * validation, storage, tables, watch) reads these fields; a kind file only
+ * declares what is particular to it.
+ */
+import type { GenericSchema } from "valibot";
+import type { FieldError } from "../apimachinery/status.js";
+
+/** A Kubernetes object as stored: plain JSON. */
+export type KObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+};
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: "Apply" | "Update";
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: "FieldsV1";
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: ManagedFieldsEntry[];
+  [field: string]: unknown;
+}
+
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
+export const ALL_VERBS: Verb[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+export const READ_VERBS: Verb[] = ["get", "list", "watch"];
+
+/** One column of `kubectl get` (server-side Table printing). */
+export interface Column {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  format?: "name" | "";
+  /** 0: always shown; 1: shown with -o wide. */
+  priority?: 0 | 1;
+  description?: string;
+  cell: (obj: KObject, now: number) => string | number | boolean | null;
+}
+
+/** Context handed to strategy hooks by the store. */
+export interface StrategyContext {
+  /** Milliseconds since the epoch at the time of the write. */
+  now: number;
+  /** RFC 3339 form of now, second precision (what metadata timestamps use). */
+  nowRfc3339: string;
+  /** The authenticated user making the request. */
+  user: { username: string; groups: string[] };
+}
+
+/** Hooks a kind may define; all are optional and run inside the store. */
+export interface Strategy {
+  /** Fill in defaults (after decoding, before validation), as Kubernetes' SetDefaults_*. */
+  defaults?(obj: KObject): void;
+  /** Reset fields a client may not set on create (e.g. status). */
+  prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
+  /** Carry over what a main-resource update may not change (e.g. status). */
+  prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
+  /** Kind-specific validation beyond the schema. */
+  validate?(obj: KObject): FieldError[];
+  /** Immutable fields and other transition rules. */
+  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /**
+   * Graceful deletion: return the grace period (seconds) to apply, or 0 to
+   * delete at once. Pods bound to a node wait for their kubelet.
+   */
+  gracePeriod?(obj: KObject, requested: number | undefined): number;
+}
+
+/** The scale subresource maps to these paths (as CRDs declare them). */
+export interface ScaleDef {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+/**
+ * A subresource that is a write into its parent (binding, eviction): it runs
+ * in the store, atomically with the parent's read. Return the parent's new
+ * state, or "delete" to delete it.
+ */
+export interface ActionSubresource {
+  kind: string;
+  group?: string;
+  version?: string;
+  schemaName?: string;
+  apply(parent: KObject, body: KObject, ctx: StrategyContext): KObject | "delete";
+}
+
+export interface KindDef {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** OpenAPI definition name, e.g. io.k8s.api.apps.v1.Deployment. */
+  schemaName: string;
+  /** The valibot schema of the whole object. */
+  schema: GenericSchema;
+  /** Verbs served; defaults to all. */
+  verbs?: Verb[];
+  /** How names are validated: DNS-1123 subdomain (default), label, or path segment only. */
+  nameFormat?: "dns-subdomain" | "dns-label" | "path-segment";
+  /** Extra fieldSelector paths beyond metadata.name / metadata.namespace. */
+  fieldSelectors?: Record<string, (obj: KObject) => string | undefined>;
+  columns: Column[];
+  strategy?: Strategy;
+  subresources?: {
+    /** A /status subresource: main updates keep status, status updates keep the rest. */
+    status?: boolean;
+    scale?: ScaleDef;
+    actions?: Record<string, ActionSubresource>;
+    /** Streamed from the node agent (pods/log, pods/exec): wired by the agent. */
+    proxied?: string[];
+  };
+  /** Served content computed on read rather than stored (ComponentStatus). */
+  virtual?: boolean;
+}
+
+export const apiVersionOf = (k: Pick<KindDef, "group" | "version">) => (k.group ? `${k.group}/${k.version}` : k.version);
+export const resourceKey = (k: Pick<KindDef, "group" | "plural">) => (k.group ? `${k.plural}.${k.group}` : k.plural);
