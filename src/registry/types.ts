@@ -94,6 +94,14 @@ export interface Strategy {
    * delete at once. Pods bound to a node wait for their kubelet.
    */
   gracePeriod?(obj: KObject, requested: number | undefined): number;
+  /** Mark an object on its way out (a Namespace turns Terminating). */
+  prepareForDelete?(obj: KObject): void;
+  /**
+   * Whether an object with deletionTimestamp must stay although it has no
+   * metadata.finalizers (a pod in its grace period, a namespace whose
+   * spec.finalizers are not done).
+   */
+  pendingDeletion?(obj: KObject): boolean;
 }
 
 /** The scale subresource maps to these paths (as CRDs declare them). */

@@ -1,0 +1,22 @@
+// Bundles the Worker (src/index.ts) to dist/worker.js with esbuild, the way
+// wrangler would, so `npm start` and the tests can hand it to Miniflare.
+import { build } from "esbuild";
+import { statSync } from "node:fs";
+
+const started = Date.now();
+await build({
+  entryPoints: ["src/index.ts"],
+  outfile: "dist/worker.js",
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*"],
+  loader: { ".sql": "text" },
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+const size = statSync("dist/worker.js").size;
+if (!process.env.QUIET) console.log(`built dist/worker.js (${(size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`);

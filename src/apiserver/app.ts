@@ -1,0 +1,131 @@
+/**
+ * The API server: a Hono app whose every request goes through the same
+ * stages as kube-apiserver's handler chain — authentication, request info,
+ * authorization — before discovery, OpenAPI or the generic REST handler
+ * (where admission and storage happen in the namespace's store).
+ */
+import { Hono, type Context } from "hono";
+import type { Env } from "../env.js";
+import { ApiError, errors } from "../apimachinery/status.js";
+import { authenticate } from "./authn.js";
+import { authorize, forbiddenMessage } from "./authz.js";
+import { requestInfo } from "./request-info.js";
+import { handleResource, statusResponse } from "./rest.js";
+import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
+import { openapiV2, openapiV3Doc, openapiV3Index } from "./openapi.js";
+import { versionInfo } from "./version.js";
+import { clusterStore } from "../store/object-store.js";
+import type { RequestUser } from "../store/protocol.js";
+
+type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
+
+const json = (body: unknown, status = 200, contentType = "application/json") =>
+  new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": contentType, "cache-control": "no-cache, private" } });
+
+/** The default namespaces are created once per isolate's lifetime (idempotent). */
+let bootstrapped: Promise<void> | undefined;
+export function ensureBootstrapped(env: Env): Promise<void> {
+  bootstrapped ??= clusterStore(env)
+    .bootstrap()
+    .catch((e) => {
+      bootstrapped = undefined;
+      throw e;
+    });
+  return bootstrapped;
+}
+
+const AGGREGATED = /as=APIGroupDiscoveryList/i;
+
+function discoveryResponse(accept: string | null, core: boolean, legacy: () => unknown): Response {
+  if (accept && AGGREGATED.test(accept)) {
+    for (const v of ["v2", "v2beta1"]) {
+      if (accept.includes(`v=${v}`)) {
+        const ct = `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
+        return json(aggregatedDiscovery(core, `apidiscovery.k8s.io/${v}`), 200, ct);
+      }
+    }
+  }
+  return json(legacy());
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.onError((err) => {
+    if (err instanceof ApiError) return statusResponse(err);
+    console.error("apiserver error", err);
+    return statusResponse(errors.internal(err instanceof Error ? err.message : String(err)));
+  });
+  app.notFound((c) => statusResponse(errors.notFoundPath(new URL(c.req.url).pathname)));
+
+  // Health and version are open to anonymous callers, as in Kubernetes.
+  for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
+  app.get("/version", () => json(versionInfo));
+
+  // Stage 1: authentication.
+  app.use("*", async (c, next) => {
+    const user = await authenticate(c.req.raw, c.env);
+    if (!user) throw errors.unauthorized();
+    c.set("user", user);
+    await next();
+  });
+
+  // Stage 2: authorization, on what the request is about.
+  app.use("*", async (c, next) => {
+    const url = new URL(c.req.url);
+    const info = requestInfo(c.req.method, url.pathname, url.searchParams);
+    const d = await authorize(c.get("user"), info);
+    if (!d.allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), info) + (d.reason ? `: ${d.reason}` : ""));
+    await ensureBootstrapped(c.env);
+    await next();
+  });
+
+  app.get("/api", (c) => discoveryResponse(c.req.header("accept") ?? null, true, () => apiVersions(new URL(c.req.url).host)));
+  app.get("/apis", (c) => discoveryResponse(c.req.header("accept") ?? null, false, apiGroupList));
+  app.get("/api/:version", (c) => {
+    const l = apiResourceList("", c.req.param("version"));
+    if (!l) throw errors.notFoundPath(c.req.path);
+    return json(l);
+  });
+  app.get("/apis/:group", (c) => {
+    const g = apiGroup1(c.req.param("group"));
+    if (!g) throw errors.notFoundPath(c.req.path);
+    return json(g);
+  });
+  app.get("/apis/:group/:version", (c) => {
+    const l = apiResourceList(c.req.param("group"), c.req.param("version"));
+    if (!l) throw errors.notFoundPath(c.req.path);
+    return json(l);
+  });
+
+  app.get("/openapi/v2", (c) => {
+    const accept = c.req.header("accept") ?? "";
+    if (accept && !/json|\*\/\*/.test(accept)) throw errors.notAcceptable("only application/json is served for /openapi/v2");
+    return json(openapiV2());
+  });
+  app.get("/openapi/v3", async () => json(await openapiV3Index()));
+  app.get("/openapi/v3/*", async (c) => {
+    const path = c.req.path.slice("/openapi/v3/".length);
+    const doc = await openapiV3Doc(path);
+    if (!doc) throw errors.notFoundPath(c.req.path);
+    const immutable = new URL(c.req.url).searchParams.get("hash") === doc.hash;
+    return new Response(doc.body, {
+      headers: { "content-type": "application/json", etag: `"${doc.hash}"`, "cache-control": immutable ? "public, immutable" : "no-cache, private" },
+    });
+  });
+
+  const resource = async (c: Context<AppEnv>) => {
+    const url = new URL(c.req.url);
+    const info = requestInfo(c.req.raw.method, url.pathname, url.searchParams);
+    if (!info.isResourceRequest) throw errors.notFoundPath(url.pathname);
+    if (!info.kind) {
+      if (!apiResourceList(info.group, info.version)) throw errors.notFoundPath(url.pathname);
+      throw errors.notFoundPath(url.pathname);
+    }
+    return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user"), waitUntil: (p) => c.executionCtx.waitUntil(p) });
+  };
+  app.all("/api/:version/*", resource);
+  app.all("/apis/:group/:version/*", resource);
+
+  return app;
+}

@@ -1,0 +1,115 @@
+/**
+ * The local control plane: the Worker bundle served by Miniflare directly
+ * (workerd, no wrangler dev proxy in the path), state persisted on disk, the
+ * cron trigger emulated by a timer. `npm start` and the end-to-end tests both
+ * start it through here.
+ */
+import { Miniflare } from "miniflare";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ensurePki } from "./pki.js";
+
+export interface LocalOptions {
+  home: string;
+  port: number;
+  host?: string;
+  /** Run the cron resync every this many ms (default 60 s, as on Cloudflare). */
+  cronIntervalMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface LocalControlPlane {
+  url: string;
+  /** PEM of the cluster CA (what the kubeconfig trusts). */
+  caCert: string;
+  token: string;
+  kubeconfig: string;
+  mf: Miniflare;
+  /** Run the scheduled handler now (what the cron trigger does). */
+  runCron(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+/** The admin token: made once per home and kept, so kubeconfigs stay valid across restarts. */
+export function adminToken(home: string): string {
+  const file = join(home, "admin-token");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const token = randomBytes(24).toString("base64url");
+  writeFileSync(file, token + "\n", { mode: 0o600 });
+  return token;
+}
+
+export function kubeconfigYaml(server: string, token: string, caCert: string, context = "edgeplane"): string {
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    `- name: ${context}`,
+    "  cluster:",
+    `    server: ${server}`,
+    `    certificate-authority-data: ${Buffer.from(caCert).toString("base64")}`,
+    "contexts:",
+    `- name: ${context}`,
+    "  context:",
+    `    cluster: ${context}`,
+    `    user: ${context}-admin`,
+    "    namespace: default",
+    `current-context: ${context}`,
+    "preferences: {}",
+    "users:",
+    `- name: ${context}-admin`,
+    "  user:",
+    `    token: ${token}`,
+    "",
+  ].join("\n");
+}
+
+export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane> {
+  const home = resolve(opts.home);
+  mkdirSync(join(home, "state"), { recursive: true });
+  const token = adminToken(home);
+  const host = opts.host ?? "127.0.0.1";
+  const script = resolve("dist/worker.js");
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  const pki = await ensurePki(home);
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: script }],
+    modulesRoot: resolve("dist"),
+    compatibilityDate: COMPATIBILITY_DATE,
+    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true } },
+    durableObjectsPersist: join(home, "state"),
+    bindings: { ADMIN_TOKEN: token },
+    host,
+    port: opts.port,
+    httpsKey: pki.key,
+    httpsCert: pki.cert,
+    log: undefined,
+  });
+  const ready = await mf.ready;
+  const url = `https://${host}:${ready.port}`;
+  const kubeconfig = join(home, "kubeconfig");
+  writeFileSync(kubeconfig, kubeconfigYaml(url, token, pki.caCert), { mode: 0o600 });
+  const runCron = async () => {
+    const worker = await mf.getWorker();
+    await worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+  };
+  const timer = setInterval(() => {
+    runCron().catch((e) => opts.log?.(`cron run failed: ${(e as Error).message}`));
+  }, opts.cronIntervalMs ?? 60_000);
+  timer.unref();
+  return {
+    url,
+    caCert: pki.caCert,
+    token,
+    kubeconfig,
+    mf,
+    runCron,
+    async stop() {
+      clearInterval(timer);
+      await mf.dispose();
+    },
+  };
+}

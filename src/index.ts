@@ -1,0 +1,27 @@
+/**
+ * The Worker: the API server on fetch, the resync backstop on the cron
+ * trigger, and the store Durable Object class.
+ */
+import { createApp, ensureBootstrapped } from "./apiserver/app.js";
+import { clusterStore } from "./store/object-store.js";
+import type { Env } from "./env.js";
+
+export { ObjectStore } from "./store/object-store.js";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  /**
+   * The cron trigger: re-run every level-triggered loop so nothing is lost if
+   * a kick was. Writes kick loops at once; this is only the backstop.
+   */
+  async scheduled(_event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(
+      (async () => {
+        await ensureBootstrapped(env);
+        await clusterStore(env).resyncNamespaces();
+      })(),
+    );
+  },
+} satisfies ExportedHandler<Env>;

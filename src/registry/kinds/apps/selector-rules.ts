@@ -1,0 +1,31 @@
+/**
+ * Validation shared by the workload kinds with a pod selector and template
+ * (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job): the selector must be
+ * set, must match the template's labels, and is immutable.
+ */
+import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { deepEqual } from "../../../apimachinery/objects.js";
+import { selectorFromLabelSelector } from "../../../apimachinery/selectors/labels.js";
+import type { KObject, Strategy } from "../../types.js";
+
+type LS = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+const sel = (o: KObject) => (o.spec as { selector?: LS } | undefined)?.selector;
+const templateLabels = (o: KObject) => (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels;
+
+export function validateSelector(o: KObject, required = true): FieldError[] {
+  const s = sel(o);
+  if (!s) return required ? [fieldErrors.required("spec.selector")] : [];
+  if (!Object.keys(s.matchLabels ?? {}).length && !(s.matchExpressions ?? []).length) {
+    return [fieldErrors.invalid("spec.selector", s, "empty selector is invalid for deployment")];
+  }
+  const labels = templateLabels(o) ?? {};
+  if (!selectorFromLabelSelector(s)(labels)) {
+    return [fieldErrors.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")];
+  }
+  return [];
+}
+
+export const selectorRules: Pick<Strategy, "validate" | "validateUpdate"> = {
+  validate: (o) => validateSelector(o),
+  validateUpdate: (o, old) => (deepEqual(sel(o), sel(old)) ? [] : [fieldErrors.invalid("spec.selector", sel(o), "field is immutable")]),
+};

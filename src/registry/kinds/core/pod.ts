@@ -1,0 +1,227 @@
+/** core/v1 Pod: the unit the scheduler places and a node agent runs. */
+import { definitions } from "../../../schemas/generated/index.js";
+import { ApiError, errors, fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { deepEqual } from "../../../apimachinery/objects.js";
+import { ageColumn, nameColumn } from "../../columns.js";
+import { defaultPodSpec } from "../../defaults/pod-spec.js";
+import type { KindDef, KObject } from "../../types.js";
+
+type ContainerState = { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number; signal?: number } };
+type ContainerStatus = { name: string; ready?: boolean; restartCount?: number; state?: ContainerState };
+type PodStatus = {
+  phase?: string;
+  reason?: string;
+  podIP?: string;
+  nominatedNodeName?: string;
+  conditions?: { type: string; status: string }[];
+  containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
+};
+type PodSpec = { nodeName?: string; containers?: { name: string }[]; initContainers?: unknown[]; readinessGates?: { conditionType: string }[] };
+
+const statusOf = (o: KObject) => (o.status ?? {}) as PodStatus;
+const specOf = (o: KObject) => (o.spec ?? {}) as PodSpec;
+
+/** The STATUS column, computed the way kubectl's printPod does. */
+export function podStatusReason(o: KObject): string {
+  const st = statusOf(o);
+  let reason = st.reason || st.phase || "Unknown";
+  let initializing = false;
+  const inits = st.initContainerStatuses ?? [];
+  for (let i = 0; i < inits.length; i++) {
+    const s = inits[i].state ?? {};
+    if (s.terminated && s.terminated.exitCode === 0) continue;
+    if (s.terminated) {
+      reason = s.terminated.reason ? `Init:${s.terminated.reason}` : s.terminated.signal ? `Init:Signal:${s.terminated.signal}` : `Init:ExitCode:${s.terminated.exitCode}`;
+    } else if (s.waiting?.reason && s.waiting.reason !== "PodInitializing") {
+      reason = `Init:${s.waiting.reason}`;
+    } else {
+      reason = `Init:${i}/${(specOf(o).initContainers ?? []).length}`;
+    }
+    initializing = true;
+    break;
+  }
+  if (!initializing) {
+    let hasRunning = false;
+    const cs = st.containerStatuses ?? [];
+    for (let i = cs.length - 1; i >= 0; i--) {
+      const s = cs[i].state ?? {};
+      if (s.waiting?.reason) reason = s.waiting.reason;
+      else if (s.terminated?.reason) reason = s.terminated.reason;
+      else if (s.terminated) reason = s.terminated.signal ? `Signal:${s.terminated.signal}` : `ExitCode:${s.terminated.exitCode}`;
+      else if (s.running && cs[i].ready) hasRunning = true;
+    }
+    if (reason === "Completed" && hasRunning) {
+      const ready = st.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+      reason = ready ? "Running" : "NotReady";
+    }
+  }
+  if (o.metadata.deletionTimestamp) reason = st.reason === "NodeLost" ? "Unknown" : "Terminating";
+  return reason;
+}
+
+const IMMUTABLE_SPEC_MESSAGE =
+  "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+function withoutMutable(spec: Record<string, unknown>): Record<string, unknown> {
+  const s = structuredClone(spec);
+  for (const key of ["containers", "initContainers"]) {
+    const list = s[key] as { image?: string }[] | undefined;
+    for (const c of list ?? []) delete c.image;
+  }
+  delete s.activeDeadlineSeconds;
+  delete s.tolerations;
+  delete s.terminationGracePeriodSeconds;
+  // Binding sets nodeName once; the binding subresource guards it.
+  delete s.nodeName;
+  return s;
+}
+
+export const pod: KindDef = {
+  group: "",
+  version: "v1",
+  kind: "Pod",
+  plural: "pods",
+  singular: "pod",
+  namespaced: true,
+  shortNames: ["po"],
+  categories: ["all"],
+  schemaName: "io.k8s.api.core.v1.Pod",
+  schema: definitions["io.k8s.api.core.v1.Pod"],
+  fieldSelectors: {
+    "spec.nodeName": (o) => specOf(o).nodeName ?? "",
+    "spec.restartPolicy": (o) => (o.spec as { restartPolicy?: string })?.restartPolicy,
+    "spec.schedulerName": (o) => (o.spec as { schedulerName?: string })?.schedulerName,
+    "spec.serviceAccountName": (o) => (o.spec as { serviceAccountName?: string })?.serviceAccountName,
+    "spec.hostNetwork": (o) => String(!!(o.spec as { hostNetwork?: boolean })?.hostNetwork),
+    "status.phase": (o) => statusOf(o).phase,
+    "status.podIP": (o) => statusOf(o).podIP,
+    "status.nominatedNodeName": (o) => statusOf(o).nominatedNodeName,
+  },
+  columns: [
+    nameColumn,
+    {
+      name: "Ready",
+      type: "string",
+      description: "The aggregate readiness state of this pod for accepting traffic.",
+      cell: (o) => {
+        const cs = statusOf(o).containerStatuses ?? [];
+        const total = (specOf(o).containers ?? []).length;
+        return `${cs.filter((c) => c.ready).length}/${total}`;
+      },
+    },
+    { name: "Status", type: "string", description: "The aggregate status of the containers in this pod.", cell: podStatusReason },
+    {
+      name: "Restarts",
+      type: "string",
+      description: "The number of times the containers in this pod have been restarted.",
+      cell: (o) => String((statusOf(o).containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
+    },
+    ageColumn,
+    { name: "IP", type: "string", priority: 1, description: "IP address allocated to the pod.", cell: (o) => statusOf(o).podIP || "<none>" },
+    { name: "Node", type: "string", priority: 1, description: "Name of the Node this pod is assigned to.", cell: (o) => specOf(o).nodeName || "<none>" },
+    { name: "Nominated Node", type: "string", priority: 1, description: "Name of the node where the pod is nominated to run.", cell: (o) => statusOf(o).nominatedNodeName || "<none>" },
+    {
+      name: "Readiness Gates",
+      type: "string",
+      priority: 1,
+      description: "Readiness gates of the pod.",
+      cell: (o) => {
+        const gates = specOf(o).readinessGates ?? [];
+        if (!gates.length) return "<none>";
+        const conds = statusOf(o).conditions ?? [];
+        return `${gates.filter((g) => conds.some((c) => c.type === g.conditionType && c.status === "True")).length}/${gates.length}`;
+      },
+    },
+  ],
+  strategy: {
+    defaults(o) {
+      const spec = o.spec as Record<string, unknown> | undefined;
+      defaultPodSpec(spec);
+      if (spec) spec.enableServiceLinks ??= true;
+    },
+    prepareForCreate(o) {
+      o.status = { phase: "Pending", qosClass: qosClass(o) };
+    },
+    validate(o): FieldError[] {
+      const spec = specOf(o);
+      const errs: FieldError[] = [];
+      if (!spec.containers || spec.containers.length === 0) errs.push(fieldErrors.required("spec.containers"));
+      const seen = new Set<string>();
+      (spec.containers ?? []).forEach((c, i) => {
+        if (seen.has(c.name)) errs.push(fieldErrors.duplicate(`spec.containers[${i}].name`, c.name));
+        seen.add(c.name);
+        if (!(c as { image?: string }).image) errs.push(fieldErrors.required(`spec.containers[${i}].image`));
+      });
+      return errs;
+    },
+    validateUpdate(o, old): FieldError[] {
+      const a = withoutMutable((o.spec ?? {}) as Record<string, unknown>);
+      const b = withoutMutable((old.spec ?? {}) as Record<string, unknown>);
+      const errs: FieldError[] = [];
+      if (!deepEqual(a, b)) errs.push(fieldErrors.forbidden("spec", IMMUTABLE_SPEC_MESSAGE));
+      const oldNode = specOf(old).nodeName;
+      if (oldNode && specOf(o).nodeName !== oldNode) errs.push(fieldErrors.forbidden("spec.nodeName", "field is immutable once set"));
+      return errs;
+    },
+    gracePeriod(o, requested) {
+      // An unbound pod has nothing to stop: it goes at once. A bound one waits
+      // for its node agent to stop the containers and confirm with grace 0.
+      if (!specOf(o).nodeName) return 0;
+      const phase = statusOf(o).phase;
+      if (phase === "Succeeded" || phase === "Failed") return 0;
+      return requested ?? ((o.spec as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30);
+    },
+    pendingDeletion: (o) => (o.metadata.deletionGracePeriodSeconds ?? 0) > 0,
+  },
+  subresources: {
+    status: true,
+    actions: {
+      binding: {
+        kind: "Binding",
+        schemaName: "io.k8s.api.core.v1.Binding",
+        apply(parent, body, ctx) {
+          const target = (body as { target?: { name?: string; kind?: string } }).target;
+          if (!target?.name) throw errors.badRequest("Binding target.name is required");
+          const spec = parent.spec as { nodeName?: string };
+          if (spec.nodeName) return bindingConflict(parent, spec.nodeName);
+          spec.nodeName = target.name;
+          const st = (parent.status ??= {}) as PodStatus;
+          const conds = (st.conditions ??= []).filter((c) => c.type !== "PodScheduled");
+          conds.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: ctx.nowRfc3339 } as never);
+          st.conditions = conds;
+          return parent;
+        },
+      },
+      eviction: {
+        kind: "Eviction",
+        group: "policy",
+        version: "v1",
+        schemaName: "io.k8s.api.policy.v1.Eviction",
+        apply: () => "delete",
+      },
+    },
+    proxied: ["log", "exec", "attach", "portforward"],
+  },
+};
+
+function bindingConflict(parent: KObject, node: string): never {
+  throw new ApiError(409, "Conflict", `Operation cannot be fulfilled on pods/binding "${parent.metadata.name}": pod ${parent.metadata.name} is already assigned to node "${node}"`);
+}
+
+/** The QoS class Kubernetes reports for a pod's requests and limits. */
+export function qosClass(o: KObject): string {
+  const cs = ((o.spec as { containers?: { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[] })?.containers) ?? [];
+  let anyRequest = false;
+  let guaranteed = cs.length > 0;
+  for (const c of cs) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) anyRequest = true;
+    for (const r of ["cpu", "memory"]) {
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+    }
+  }
+  if (!anyRequest) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}

@@ -1,0 +1,51 @@
+/**
+ * Every kind the API serves. Adding a kind: write its file beside these
+ * (group/kind.ts) and list it here; routes, discovery, OpenAPI, validation,
+ * storage and tables follow from the declaration.
+ */
+import type { KindDef } from "../types.js";
+import { namespace } from "./core/namespace.js";
+import { pod } from "./core/pod.js";
+import { service } from "./core/service.js";
+import { endpoints } from "./core/endpoints.js";
+import { configMap } from "./core/configmap.js";
+import { secret } from "./core/secret.js";
+import { serviceAccount } from "./core/serviceaccount.js";
+import { node } from "./core/node.js";
+import { event } from "./core/event.js";
+import { persistentVolume } from "./core/persistentvolume.js";
+import { persistentVolumeClaim } from "./core/persistentvolumeclaim.js";
+import { componentStatus } from "./core/componentstatus.js";
+import { deployment } from "./apps/deployment.js";
+import { replicaSet } from "./apps/replicaset.js";
+import { statefulSet } from "./apps/statefulset.js";
+import { daemonSet } from "./apps/daemonset.js";
+import { job } from "./batch/job.js";
+import { cronJob } from "./batch/cronjob.js";
+import { lease } from "./coordination/lease.js";
+import { endpointSlice } from "./discovery/endpointslice.js";
+import { horizontalPodAutoscaler } from "./autoscaling/horizontalpodautoscaler.js";
+
+export const kinds: KindDef[] = [
+  namespace,
+  pod,
+  service,
+  endpoints,
+  configMap,
+  secret,
+  serviceAccount,
+  node,
+  event,
+  persistentVolume,
+  persistentVolumeClaim,
+  componentStatus,
+  deployment,
+  replicaSet,
+  statefulSet,
+  daemonSet,
+  job,
+  cronJob,
+  lease,
+  endpointSlice,
+  horizontalPodAutoscaler,
+];

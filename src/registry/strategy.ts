@@ -1,0 +1,139 @@
+/**
+ * The generic half of every kind's strategy, as in the apiserver's
+ * rest.BeforeCreate / rest.BeforeUpdate: type checks, defaults, system
+ * metadata, status handling, generation, validation. Kind files add only
+ * their particular hooks (KindDef.strategy).
+ */
+import { errors, invalidError, fieldErrors, type FieldError } from "../apimachinery/status.js";
+import { deepEqual } from "../apimachinery/objects.js";
+import { validateObjectMeta, generateName } from "../apimachinery/validation.js";
+import { validateSchema, type FieldValidation } from "./validate.js";
+import { apiVersionOf, type KindDef, type KObject, type StrategyContext } from "./types.js";
+
+export interface PrepareOptions {
+  fieldValidation: FieldValidation;
+  ctx: StrategyContext;
+  /** The namespace from the URL ("" for cluster-scoped kinds). */
+  namespace: string;
+}
+
+/** Kinds with a status subresource track spec changes in metadata.generation. */
+const tracksGeneration = (kind: KindDef) => !!kind.subresources?.status && kind.kind !== "Namespace" && kind.kind !== "Node";
+
+/** Check apiVersion/kind/namespace of a body against the URL it was sent to. */
+export function checkTypeMeta(kind: KindDef, obj: Record<string, unknown>, namespace: string): void {
+  const want = apiVersionOf(kind);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
+    throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${want})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== kind.kind) {
+    throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind.kind})`);
+  }
+  obj.apiVersion = want;
+  obj.kind = kind.kind;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  const meta = obj.metadata as Record<string, unknown>;
+  if (typeof meta !== "object" || Array.isArray(meta)) throw errors.badRequest("metadata must be an object");
+  if (kind.namespaced) {
+    if (meta.namespace !== undefined && meta.namespace !== "" && meta.namespace !== namespace) {
+      throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    meta.namespace = namespace;
+  } else if (meta.namespace) {
+    delete meta.namespace;
+  }
+}
+
+function validateAll(kind: KindDef, obj: KObject, old?: KObject): void {
+  const errs: FieldError[] = validateObjectMeta(obj.metadata, { namespaced: kind.namespaced, nameFormat: kind.nameFormat ?? "dns-subdomain" });
+  if (kind.strategy?.validate) errs.push(...kind.strategy.validate(obj));
+  if (old && kind.strategy?.validateUpdate) errs.push(...kind.strategy.validateUpdate(obj, old));
+  if (errs.length) throw invalidError(kind.kind, kind.group, obj.metadata.name ?? "", errs);
+}
+
+/** Prepare a new object for storage. Returns warnings for the client. */
+export function prepareCreate(kind: KindDef, body: Record<string, unknown>, opts: PrepareOptions): { obj: KObject; warnings: string[] } {
+  checkTypeMeta(kind, body, opts.namespace);
+  const warnings = validateSchema(kind, body, opts.fieldValidation);
+  const obj = body as KObject;
+  const meta = obj.metadata;
+  if (!meta.name && !meta.generateName) {
+    throw invalidError(kind.kind, kind.group, "", [fieldErrors.required("metadata.name", "name or generateName is required")]);
+  }
+  meta.uid = crypto.randomUUID();
+  meta.creationTimestamp = opts.ctx.nowRfc3339;
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.selfLink;
+  if (tracksGeneration(kind)) meta.generation = 1;
+  else delete meta.generation;
+  if (kind.subresources?.status) delete obj.status;
+  kind.strategy?.defaults?.(obj);
+  if (!meta.name) meta.name = generateName(meta.generateName ?? "");
+  kind.strategy?.prepareForCreate?.(obj, opts.ctx);
+  validateAll(kind, obj);
+  return { obj, warnings };
+}
+
+/** Parts of an object that are not metadata or status: what generation tracks. */
+function specOf(obj: KObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+/**
+ * Prepare an update of the main resource (or, with subresource "status", of
+ * the status) given the stored object.
+ */
+export function prepareUpdate(
+  kind: KindDef,
+  body: Record<string, unknown>,
+  old: KObject,
+  opts: PrepareOptions & { subresource?: string; validated?: boolean },
+): { obj: KObject; warnings: string[] } {
+  checkTypeMeta(kind, body, opts.namespace);
+  let warnings: string[] = [];
+  if (!opts.validated) warnings = validateSchema(kind, body, opts.fieldValidation);
+  let obj = body as KObject;
+  const meta = obj.metadata;
+  if (meta.name !== undefined && meta.name !== old.metadata.name) {
+    throw errors.badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${String(old.metadata.name)})`);
+  }
+  if (opts.subresource === "status") {
+    // Only status changes through /status; everything else is kept.
+    obj = { ...structuredClone(old), status: obj.status };
+  } else if (kind.subresources?.status) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = structuredClone(old.status);
+  }
+  const m = obj.metadata;
+  m.name = old.metadata.name;
+  m.uid = old.metadata.uid;
+  m.creationTimestamp = old.metadata.creationTimestamp;
+  if (old.metadata.deletionTimestamp) {
+    m.deletionTimestamp = old.metadata.deletionTimestamp;
+    m.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  } else {
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+  }
+  if (old.metadata.generateName !== undefined && m.generateName === undefined) m.generateName = old.metadata.generateName;
+  if (kind.namespaced) m.namespace = old.metadata.namespace;
+  kind.strategy?.defaults?.(obj);
+  if (opts.subresource !== "status") kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
+  if (tracksGeneration(kind)) {
+    const gen = old.metadata.generation ?? 1;
+    m.generation = opts.subresource !== "status" && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
+  } else {
+    delete m.generation;
+  }
+  if (m.deletionTimestamp && m.finalizers) {
+    const added = m.finalizers.filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+    if (added.length) {
+      throw invalidError(kind.kind, kind.group, m.name ?? "", [fieldErrors.forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
+    }
+  }
+  validateAll(kind, obj, old);
+  return { obj, warnings };
+}

@@ -1,0 +1,83 @@
+/**
+ * Schema validation of a decoded object against its kind's valibot schema,
+ * with Kubernetes' fieldValidation modes: unknown fields are an error under
+ * Strict, a warning under Warn and silently dropped under Ignore. Wrong types
+ * are decoding errors (400), missing required fields are invalid (422).
+ */
+import * as v from "valibot";
+import { ApiError, errors, fieldErrors, invalidError, type FieldError } from "../apimachinery/status.js";
+import type { KindDef } from "./types.js";
+
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+export function parseFieldValidation(raw: string | null | undefined): FieldValidation {
+  if (raw === null || raw === undefined || raw === "") return "Warn";
+  if (raw === "Strict" || raw === "Warn" || raw === "Ignore") return raw;
+  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${raw}"`);
+}
+
+type IssuePathItem = { key: unknown };
+
+/** "spec.template.spec.containers[0].image" from a valibot issue path. */
+export function fieldPath(path: readonly IssuePathItem[] | undefined): string {
+  let out = "";
+  for (const item of path ?? []) {
+    if (typeof item.key === "number") out += `[${item.key}]`;
+    else out += (out ? "." : "") + String(item.key);
+  }
+  return out;
+}
+
+function removeAt(obj: unknown, path: readonly IssuePathItem[]): void {
+  let cur = obj as Record<string, unknown>;
+  for (let i = 0; i < path.length - 1; i++) {
+    cur = cur?.[path[i].key as string] as Record<string, unknown>;
+    if (cur === null || typeof cur !== "object") return;
+  }
+  delete cur[path[path.length - 1].key as string];
+}
+
+const describe = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "array" : typeof x === "string" ? JSON.stringify(x) : typeof x);
+
+/**
+ * Validate obj in place. Returns the warnings to send back; throws ApiError
+ * for what must be refused. Under Warn/Ignore the unknown fields are removed
+ * from obj so they never reach the store.
+ */
+export function validateSchema(kind: KindDef, obj: Record<string, unknown>, mode: FieldValidation, schema: v.GenericSchema = kind.schema): string[] {
+  const result = v.safeParse(schema, obj, { abortEarly: false });
+  if (result.success) return [];
+  const unknown: string[] = [];
+  const unknownPaths: (readonly IssuePathItem[])[] = [];
+  const typeErrors: string[] = [];
+  const required: FieldError[] = [];
+  for (const issue of result.issues) {
+    const path = (issue.path ?? []) as readonly IssuePathItem[];
+    if (issue.type === "strict_object" && issue.expected === "never") {
+      unknown.push(fieldPath(path));
+      unknownPaths.push(path);
+    } else if (issue.input === undefined && issue.kind === "schema") {
+      // A missing required key (valibot reports it with no input).
+      required.push(fieldErrors.required(fieldPath(path)));
+    } else {
+      typeErrors.push(`${fieldPath(path) || "<root>"}: expected ${issue.expected ?? issue.type}, got ${describe(issue.input)}`);
+    }
+  }
+  if (typeErrors.length) {
+    throw errors.badRequest(`${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: ${typeErrors.join("; ")}`);
+  }
+  const warnings: string[] = [];
+  if (unknown.length) {
+    if (mode === "Strict") {
+      throw new ApiError(400, "BadRequest", `strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(", ")}`);
+    }
+    // Remove deepest first so array indices and parents stay valid.
+    for (const p of unknownPaths.sort((a, b) => b.length - a.length)) removeAt(obj, p);
+    if (mode === "Warn") for (const u of unknown) warnings.push(`unknown field "${u}"`);
+  }
+  if (required.length) {
+    const meta = obj.metadata as { name?: string } | undefined;
+    throw invalidError(kind.kind, kind.group, meta?.name ?? "", required);
+  }
+  return warnings;
+}

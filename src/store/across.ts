@@ -1,0 +1,177 @@
+/**
+ * Lists and watches across all namespaces, done by the Worker over the
+ * per-namespace stores. Versions are hybrid-logical-clock values comparable
+ * across stores, so:
+ *  - a list's resourceVersion is the smallest version the visited stores
+ *    vouched for; a watch from it misses nothing in any namespace;
+ *  - a watch from R asks every namespace for its events after R, and opens
+ *    a watch on each namespace created while it runs.
+ * Pages visit a bounded number of namespaces, so a list of 10,000
+ * namespaces never fans out to 10,000 calls in one request.
+ */
+import type { Env } from "../env.js";
+import type { KObject } from "../registry/types.js";
+import { clusterStore, namespaceStore } from "./object-store.js";
+import type { ListQuery, ListResult, Result, TableOptions } from "./protocol.js";
+
+/** At most this many namespace stores are asked in one request. */
+export const MAX_NAMESPACES_PER_PAGE = 200;
+const PARALLEL = 16;
+
+export interface AcrossPage {
+  items: string[];
+  rv: number;
+  /** Where the next page starts, when there is one. */
+  next?: { ns: string; after?: string };
+  error?: Result;
+}
+
+export async function listAcross(env: Env, resource: string, q: ListQuery & { startNs?: string; table?: TableOptions }): Promise<AcrossPage> {
+  const { names, rv: clusterRv } = await clusterStore(env).namespaceNames();
+  let start = 0;
+  if (q.startNs !== undefined) {
+    start = names.findIndex((n) => n >= q.startNs!);
+    if (start < 0) return { items: [], rv: clusterRv };
+  }
+  const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
+  const items: string[] = [];
+  let rv = Infinity;
+  let visited = 0;
+  let i = start;
+  while (i < names.length) {
+    const batch = names.slice(i, i + Math.min(PARALLEL, MAX_NAMESPACES_PER_PAGE - visited));
+    if (!batch.length) break;
+    const results = await Promise.all(
+      batch.map((ns, j) =>
+        namespaceStore(env, ns).list({
+          resource,
+          namespace: ns,
+          labelSelector: q.labelSelector,
+          fieldSelector: q.fieldSelector,
+          limit: limit === Infinity ? undefined : limit,
+          after: i + j === start ? q.after : undefined,
+          table: q.table,
+        }),
+      ),
+    );
+    for (let j = 0; j < batch.length; j++) {
+      const r = results[j] as ListResult | Result;
+      if ("code" in r) return { items: [], rv: 0, error: r };
+      rv = Math.min(rv, r.rv);
+      const room = limit - items.length;
+      if (r.items.length > room || (r.last !== undefined && r.items.length >= room)) {
+        // This namespace fills the page: stop inside it.
+        const taken = r.items.slice(0, room);
+        items.push(...taken);
+        const lastName = lastNameOf(taken, q.table !== undefined);
+        return { items, rv, next: { ns: batch[j], after: lastName } };
+      }
+      items.push(...r.items);
+      if (items.length >= limit && i + j + 1 < names.length) return { items, rv, next: { ns: names[i + j + 1] } };
+    }
+    visited += batch.length;
+    i += batch.length;
+    if (visited >= MAX_NAMESPACES_PER_PAGE && i < names.length) return { items, rv, next: { ns: names[i] } };
+  }
+  return { items, rv: rv === Infinity ? clusterRv : rv };
+}
+
+function lastNameOf(items: string[], table: boolean): string | undefined {
+  if (!items.length) return undefined;
+  const o = JSON.parse(items[items.length - 1]) as { metadata?: { name?: string }; object?: { metadata?: { name?: string } }; cells?: unknown[] };
+  if (table) return o.object?.metadata?.name ?? String(o.cells?.[0] ?? "");
+  return o.metadata?.name;
+}
+
+/**
+ * Merge the watch streams of every namespace (and of namespaces created
+ * later) into one NDJSON stream. Lines from each store arrive whole and in
+ * order; across namespaces order is by arrival.
+ */
+export function watchAcross(
+  env: Env,
+  open: (ns: string, sinceRv: number | undefined) => Promise<ReadableStream<Uint8Array>>,
+  sinceRv: number | undefined,
+  transformFirst?: (line: string) => string,
+): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const readers = new Set<ReadableStreamDefaultReader<Uint8Array>>();
+  const watched = new Set<string>();
+  let closed = false;
+  let first = true;
+  let nsReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const emit = (line: string) => {
+        if (closed) return;
+        if (first && transformFirst) line = transformFirst(line);
+        first = false;
+        try {
+          controller.enqueue(enc.encode(line + "\n"));
+        } catch {
+          closed = true;
+        }
+      };
+      const pump = async (ns: string, since: number | undefined) => {
+        if (watched.has(ns) || closed) return;
+        watched.add(ns);
+        const stream = await open(ns, since);
+        const reader = stream.getReader();
+        readers.add(reader);
+        const dec = new TextDecoder();
+        let buf = "";
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buf += dec.decode(value, { stream: true });
+            let nl: number;
+            while ((nl = buf.indexOf("\n")) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              if (line) emit(line);
+            }
+          }
+        } catch {
+          /* a namespace stream ended (namespace deleted, or the client left) */
+        } finally {
+          readers.delete(reader);
+        }
+      };
+      const startRv = sinceRv;
+      // Follow the namespaces themselves: new ones join the merged watch from the start of this watch.
+      const { names, rv } = await clusterStore(env).namespaceNames();
+      const from = startRv ?? undefined;
+      for (const ns of names) void pump(ns, from);
+      const nsStream = await clusterStore(env).watch({ resource: "namespaces", namespace: "", sinceRv: rv });
+      nsReader = nsStream.getReader();
+      const dec = new TextDecoder();
+      let buf = "";
+      void (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await nsReader!.read();
+            if (done) break;
+            buf += dec.decode(value, { stream: true });
+            let nl: number;
+            while ((nl = buf.indexOf("\n")) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              const ev = JSON.parse(line) as { type: string; object: KObject };
+              // A namespace born after the watch began: everything in it is news (replay from the start of the watch).
+              if (ev.type === "ADDED") void pump(ev.object.metadata.name ?? "", startRv ?? rv);
+            }
+          }
+        } catch {
+          /* closed */
+        }
+      })();
+    },
+    cancel() {
+      closed = true;
+      for (const r of readers) void r.cancel().catch(() => {});
+      void nsReader?.cancel().catch(() => {});
+    },
+  });
+}

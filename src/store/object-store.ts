@@ -1,0 +1,791 @@
+/**
+ * The store: one Durable Object per namespace, plus one ("") for
+ * cluster-scoped kinds. It is etcd and the apiserver's generic registry in
+ * one place: it holds the objects in SQLite (drizzle), runs every write
+ * (create/update/patch/delete) atomically against the current state, keeps
+ * the event log that watches resume from, and fans events out to watchers.
+ * A write touches exactly this one object: no global choke point.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import migrations from "../../migrations/migrations.js";
+import * as schema from "./schema.js";
+import { Clock } from "./clock.js";
+import { WatchHub, type Watcher } from "./watch-hub.js";
+import { compileFilter } from "./filters.js";
+import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
+import { registry } from "../registry/index.js";
+import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
+import { apiVersionOf } from "../registry/types.js";
+import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
+import { validateSchema } from "../registry/validate.js";
+import { tableRow } from "../registry/table.js";
+import { decodeObject, decodeBody } from "../apimachinery/codec.js";
+import { ApiError, errors, success } from "../apimachinery/status.js";
+import { deepEqual } from "../apimachinery/objects.js";
+import { generateName } from "../apimachinery/validation.js";
+import { applyPatch, trackManagedFields } from "./patching.js";
+import { scaleOf, applyScale } from "./scale.js";
+import type { Env } from "../env.js";
+
+/** Events older than this are compacted away (a watch from before gets 410 Gone). */
+const EVENT_RETENTION_MS = 15 * 60 * 1000;
+/** ... but the latest this many are always kept. */
+const EVENT_KEEP_MIN = 2000;
+const BOOKMARK_INTERVAL_MS = 30_000;
+
+type Stored = { obj: KObject; data: string; rv: number };
+
+export type Lifecycle = "Active" | "Terminating" | "Absent";
+
+export class ObjectStore extends DurableObject<Env> {
+  private db: DrizzleSqliteDODatabase<typeof schema>;
+  private clock = new Clock();
+  private hub = new WatchHub();
+  private compactedRv = 0;
+  private writesSinceCompaction = 0;
+  private bookmarkTimer?: ReturnType<typeof setInterval>;
+  /** This store's namespace ("" for cluster scope), learnt from the first request. */
+  private namespace?: string;
+  private lifecycle: Lifecycle = "Absent";
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = drizzle(ctx.storage, { schema, logger: false });
+    ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.db, migrations);
+      const maxObj = this.db.select({ rv: sql<number>`max(${schema.objects.rv})` }).from(schema.objects).get()?.rv ?? 0;
+      const maxEv = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).get()?.rv ?? 0;
+      this.clock = new Clock(Math.max(maxObj ?? 0, maxEv ?? 0, Number(this.getMeta("clock") ?? 0)));
+      this.compactedRv = Number(this.getMeta("compactedRv") ?? 0);
+      this.namespace = this.getMeta("namespace") ?? undefined;
+      this.lifecycle = (this.getMeta("lifecycle") as Lifecycle | null) ?? "Absent";
+    });
+  }
+
+  // ---------------------------------------------------------------- meta
+
+  private getMeta(key: string): string | null {
+    return this.db.select().from(schema.meta).where(eq(schema.meta.key, key)).get()?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.insert(schema.meta).values({ key, value }).onConflictDoUpdate({ target: schema.meta.key, set: { value } }).run();
+  }
+
+  private bindNamespace(ns: string): void {
+    if (this.namespace === undefined) {
+      this.namespace = ns;
+      this.setMeta("namespace", ns);
+      if (ns === "") this.setLifecycle("Active");
+    }
+  }
+
+  private setLifecycle(l: Lifecycle): void {
+    this.lifecycle = l;
+    this.setMeta("lifecycle", l);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private load(resource: string, name: string): Stored | undefined {
+    const row = this.db
+      .select({ data: schema.objects.data, rv: schema.objects.rv })
+      .from(schema.objects)
+      .where(and(eq(schema.objects.resource, resource), eq(schema.objects.name, name)))
+      .get();
+    return row ? { obj: JSON.parse(row.data) as KObject, data: row.data, rv: row.rv } : undefined;
+  }
+
+  private kindOf(resource: string): KindDef {
+    const kind = registry.byKey(resource);
+    if (!kind) throw errors.notFoundPath(resource);
+    return kind;
+  }
+
+  /** The version no later write here will reach: for lists and cross-namespace resume. */
+  async currentVersion(): Promise<number> {
+    return this.clock.current();
+  }
+
+  async get(resource: string, namespace: string, name: string, subresource?: string): Promise<Result> {
+    try {
+      this.bindNamespace(namespace);
+      const kind = this.kindOf(resource);
+      const s = this.load(resource, name);
+      if (!s) throw errors.notFound({ group: kind.group, resource: kind.plural }, name);
+      if (subresource === "scale" && kind.subresources?.scale) return { code: 200, body: JSON.stringify(scaleOf(kind, s.obj)) };
+      return { code: 200, body: s.data };
+    } catch (e) {
+      return failure(e);
+    }
+  }
+
+  async list(req: ListRequest): Promise<ListResult | Result> {
+    try {
+      this.bindNamespace(req.namespace);
+      const kind = this.kindOf(req.resource);
+      const filter = compileFilter(kind, req.labelSelector, req.fieldSelector);
+      const rv = this.clock.current();
+      const now = Date.now();
+      const items: string[] = [];
+      const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+      const conds = [eq(schema.objects.resource, req.resource)];
+      if (req.after) conds.push(gt(schema.objects.name, req.after));
+      // Without a filter the rows can be paged in SQL; with one, scan in order.
+      const q = this.db
+        .select({ name: schema.objects.name, data: schema.objects.data })
+        .from(schema.objects)
+        .where(and(...conds))
+        .orderBy(asc(schema.objects.name));
+      const rows = filter || limit === Infinity ? q.all() : q.limit(limit + 1).all();
+      let last: string | undefined;
+      let remaining = 0;
+      for (const row of rows) {
+        if (items.length >= limit) {
+          if (!filter) {
+            remaining = 1;
+            break;
+          }
+        }
+        let obj: KObject | undefined;
+        if (filter || req.table) obj = JSON.parse(row.data) as KObject;
+        if (filter && !filter(obj!)) continue;
+        if (items.length >= limit) {
+          remaining++;
+          continue;
+        }
+        items.push(req.table ? tableRow(kind, obj!, row.data, now, req.table) : row.data);
+        last = row.name;
+      }
+      return { items, rv, last: remaining > 0 ? last : undefined, remaining: remaining > 0 ? remaining : undefined };
+    } catch (e) {
+      return failure(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  async watch(req: WatchRequest): Promise<ReadableStream<Uint8Array>> {
+    this.bindNamespace(req.namespace);
+    const kind = registry.byKey(req.resource);
+    let filter: ReturnType<typeof compileFilter> = null;
+    let error: ApiError | undefined;
+    try {
+      if (!kind) throw errors.notFoundPath(req.resource);
+      filter = compileFilter(kind, req.labelSelector, req.fieldSelector);
+      if (req.sinceRv !== undefined && req.sinceRv < this.compactedRv) {
+        throw errors.gone(`too old resource version: ${req.sinceRv} (${this.compactedRv})`);
+      }
+    } catch (e) {
+      error = e instanceof ApiError ? e : errors.internal(String(e));
+    }
+    this.ensureBookmarks();
+    return this.hub.open(
+      { resource: req.resource, kind: kind ?? registry.all[0], filter, table: req.table, bookmarks: !!req.bookmarks },
+      (w) => {
+        if (error) {
+          this.hub.send(w, `{"type":"ERROR","object":${JSON.stringify(error.toStatus())}}\n`);
+          this.hub.close(w);
+          return;
+        }
+        this.replay(w, req);
+      },
+      req.timeoutSeconds,
+    );
+  }
+
+  /** Initial state or history for a new watcher, enqueued before any live event. */
+  private replay(w: Watcher, req: WatchRequest): void {
+    const now = Date.now();
+    if (req.sinceRv === undefined) {
+      if (req.sendInitialEvents === false) return;
+      const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
+      for (const row of rows) {
+        const o = JSON.parse(row.data) as KObject;
+        if (w.filter && !w.filter(o)) continue;
+        this.hub.send(w, this.hub.line(w, "ADDED", o, row.data, now));
+      }
+      if (req.bookmarks && req.sendInitialEvents) {
+        // The "initial events end" bookmark of WatchList.
+        const apiVersion = apiVersionOf(w.kind);
+        this.hub.send(w, `{"type":"BOOKMARK","object":{"kind":"${w.kind.kind}","apiVersion":"${apiVersion}","metadata":{"resourceVersion":"${this.clock.current()}","annotations":{"k8s.io/initial-events-end":"true"}}}}\n`);
+      }
+      return;
+    }
+    const rows = this.db
+      .select()
+      .from(schema.events)
+      .where(and(eq(schema.events.resource, req.resource), gt(schema.events.rv, req.sinceRv)))
+      .orderBy(asc(schema.events.rv))
+      .all();
+    for (const row of rows) {
+      const o = JSON.parse(row.data) as KObject;
+      if (w.filter && !w.filter(o)) continue;
+      this.hub.send(w, this.hub.line(w, row.type as "ADDED", o, row.data, now));
+    }
+  }
+
+  private ensureBookmarks(): void {
+    if (this.bookmarkTimer) return;
+    this.bookmarkTimer = setInterval(() => {
+      if (this.hub.size === 0) {
+        clearInterval(this.bookmarkTimer);
+        this.bookmarkTimer = undefined;
+        return;
+      }
+      this.hub.bookmark(this.clock.current());
+    }, BOOKMARK_INTERVAL_MS);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async write(req: WriteRequest): Promise<Result> {
+    try {
+      this.bindNamespace(req.namespace);
+      const kind = this.kindOf(req.resource);
+      if (kind.virtual || (kind.verbs && !kind.verbs.includes(req.verb))) {
+        throw errors.methodNotAllowed(`${req.verb} is not supported on resources of kind "${kind.plural}"`);
+      }
+      const ctx = context(req.user);
+      if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.ensureActive(req.verb, kind);
+      return this.ctx.storage.transactionSync(() => {
+        switch (req.verb) {
+          case "create":
+            return req.subresource ? this.action(kind, req.name ?? "", req.subresource, req.body, req.contentType, ctx, req.options) : this.create(kind, req.body, req.contentType, ctx, req.options);
+          case "update":
+            return this.update(kind, req.name, req.body, req.contentType, ctx, req.options, req.subresource);
+          case "patch":
+            return this.patch(kind, req.name, req.body, req.patchType, ctx, req.options, req.subresource);
+          case "delete":
+            return this.remove(kind, req.name, req.options, ctx);
+          case "deletecollection":
+            return this.removeCollection(kind, req.list.labelSelector, req.list.fieldSelector, req.options, ctx);
+        }
+      });
+    } catch (e) {
+      return failure(e);
+    } finally {
+      this.maybeCompact();
+    }
+  }
+
+  /** NamespaceLifecycle: no creates in a missing or terminating namespace. */
+  private async ensureActive(verb: string, kind: KindDef): Promise<void> {
+    if (!kind.namespaced || this.namespace === "") return;
+    if (this.lifecycle === "Absent") {
+      // A store that was never told about its namespace asks once (self-healing after a lost activation).
+      const r = await clusterStore(this.env).get("namespaces", "", this.namespace ?? "");
+      if (r.code === 200) {
+        const ns = JSON.parse(r.body) as KObject;
+        this.setLifecycle(ns.metadata.deletionTimestamp ? "Terminating" : "Active");
+      }
+    }
+    if (this.lifecycle === "Absent") throw errors.notFound({ group: "", resource: "namespaces" }, this.namespace ?? "");
+    if (this.lifecycle === "Terminating" && verb === "create") {
+      throw errors.forbidden(`${kind.plural} is forbidden: unable to create new content in namespace ${this.namespace} because it is being terminated`, { group: kind.group, resource: kind.plural });
+    }
+  }
+
+  private create(kind: KindDef, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
+    const input = decodeObject(body, contentType);
+    const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "" });
+    const name = obj.metadata.name ?? "";
+    if (this.load(resourceKeyOf(kind), name)) {
+      if (!obj.metadata.generateName || !name.startsWith(obj.metadata.generateName)) throw errors.alreadyExists({ group: kind.group, resource: kind.plural }, name);
+      obj.metadata.name = this.freeName(kind, obj.metadata.generateName);
+    }
+    trackManagedFields(kind, undefined, obj, options, ctx);
+    if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings };
+    const data = this.commit(kind, "ADDED", obj, undefined);
+    return { code: 201, body: data, warnings };
+  }
+
+  private freeName(kind: KindDef, prefix: string): string {
+    for (let i = 0; i < 8; i++) {
+      const name = generateName(prefix);
+      if (!this.load(resourceKeyOf(kind), name)) return name;
+    }
+    throw errors.alreadyExists({ group: kind.group, resource: kind.plural }, prefix);
+  }
+
+  private mustLoad(kind: KindDef, name: string): Stored {
+    const s = this.load(resourceKeyOf(kind), name);
+    if (!s) throw errors.notFound({ group: kind.group, resource: kind.plural }, name);
+    return s;
+  }
+
+  private update(kind: KindDef, name: string, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions, subresource?: string): Result {
+    const input = decodeObject(body, contentType);
+    const cur = this.mustLoad(kind, name);
+    if (subresource === "scale") return this.writeScale(kind, cur, input, ctx, options);
+    if (subresource && subresource !== "status") throw errors.methodNotAllowed(`update is not supported on ${kind.plural}/${subresource}`);
+    const meta = (input.metadata ?? {}) as { resourceVersion?: string; uid?: string; name?: string };
+    if (meta.name !== undefined && meta.name !== name) {
+      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
+    if (meta.uid && meta.uid !== cur.obj.metadata.uid) {
+      throw errors.conflict({ group: kind.group, resource: kind.plural }, name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${cur.obj.metadata.uid}`);
+    }
+    return this.replace(kind, cur, input, ctx, options, subresource, false);
+  }
+
+  private conflict(kind: KindDef, name: string): ApiError {
+    return errors.conflict({ group: kind.group, resource: kind.plural }, name, "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
+  /** Validate and store a new state of an existing object. */
+  private replace(kind: KindDef, cur: Stored, input: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions, subresource: string | undefined, validated: boolean, extraWarnings: string[] = []): Result {
+    const { obj, warnings } = prepareUpdate(kind, input, structuredClone(cur.obj), {
+      fieldValidation: options.fieldValidation,
+      ctx,
+      namespace: this.namespace ?? "",
+      subresource,
+      validated,
+    });
+    warnings.push(...extraWarnings);
+    if (!validated || options.fieldManager !== undefined) trackManagedFields(kind, cur.obj, obj, options, ctx, subresource);
+    obj.metadata.resourceVersion = String(cur.rv);
+    if (deepEqual(obj, cur.obj)) return { code: 200, body: cur.data, warnings };
+    if (options.dryRun) return { code: 200, body: JSON.stringify(obj), warnings };
+    if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).length && !this.pendingByKind(kind, obj)) {
+      this.destroy(kind, obj, cur.obj);
+      return { code: 200, body: JSON.stringify(obj), warnings };
+    }
+    const data = this.commit(kind, "MODIFIED", obj, cur.obj);
+    return { code: 200, body: data, warnings };
+  }
+
+  private patch(kind: KindDef, name: string, body: string, patchType: WriteRequest & { verb: "patch" } extends { patchType: infer P } ? P : never, ctx: StrategyContext, options: WriteOptions, subresource?: string): Result {
+    const cur = this.load(resourceKeyOf(kind), name);
+    if (subresource && subresource !== "status" && subresource !== "scale") throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
+    if (patchType === "apply") {
+      const applied = decodeObject(body, "application/yaml");
+      checkTypeMeta(kind, applied, this.namespace ?? "");
+      if ((applied.metadata as { name?: string }).name !== name) {
+        throw errors.badRequest(`the name of the object (${String((applied.metadata as { name?: string }).name)}) does not match the name on the URL (${name})`);
+      }
+      const warnings = validateSchema(kind, applied, options.fieldValidation);
+      if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+      if (!cur) {
+        const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
+        const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "" });
+        if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2] };
+        return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2] };
+      }
+      const merged = applyPatch(kind, cur.obj, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
+      return this.replace(kind, cur, merged, ctx, { ...options, fieldManager: undefined }, subresource === "scale" ? undefined : subresource, true, warnings);
+    }
+    if (!cur) throw errors.notFound({ group: kind.group, resource: kind.plural }, name);
+    const patchDoc = decodeBody(body, "application/json");
+    if (subresource === "scale") {
+      const scale = scaleOf(kind, cur.obj);
+      const patched = applyPatch(null, scale as unknown as KObject, patchType, patchDoc, options, ctx) as Record<string, unknown>;
+      return this.writeScale(kind, cur, patched, ctx, options);
+    }
+    const patched = applyPatch(kind, cur.obj, patchType, patchDoc, options, ctx, subresource) as Record<string, unknown>;
+    const meta = (patched.metadata ?? {}) as { resourceVersion?: string };
+    if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
+    const warnings = validateSchema(kind, patched, options.fieldValidation);
+    return this.replace(kind, cur, patched, ctx, options, subresource, true, warnings);
+  }
+
+  private writeScale(kind: KindDef, cur: Stored, scale: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions): Result {
+    const meta = (scale.metadata ?? {}) as { resourceVersion?: string };
+    if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, cur.obj.metadata.name ?? "");
+    const next = applyScale(kind, structuredClone(cur.obj), scale);
+    const r = this.replace(kind, cur, next, ctx, { ...options, fieldManager: options.fieldManager }, undefined, true);
+    if (r.code >= 300) return r;
+    return { code: 200, body: JSON.stringify(scaleOf(kind, JSON.parse(r.body) as KObject)), warnings: r.warnings };
+  }
+
+  /** POST to a subresource that acts on its parent (pods/binding, pods/eviction). */
+  private action(kind: KindDef, name: string, sub: string, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
+    const def = kind.subresources?.actions?.[sub];
+    if (!def) throw errors.methodNotAllowed(`create is not supported on ${kind.plural}/${sub}`);
+    const input = decodeObject(body, contentType);
+    const cur = this.mustLoad(kind, name);
+    const meta = (input.metadata ?? {}) as { name?: string };
+    if (meta.name && meta.name !== name) throw errors.badRequest(`the name of the ${def.kind} (${meta.name}) does not match the name on the URL (${name})`);
+    const out = def.apply(structuredClone(cur.obj), input as KObject, ctx);
+    if (out === "delete") {
+      const r = this.remove(kind, name, (input as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}, ctx);
+      if (r.code >= 300) return r;
+      return { code: 201, body: JSON.stringify(success()) };
+    }
+    const r = this.replace(kind, cur, out as unknown as Record<string, unknown>, ctx, { ...options, fieldManager: undefined }, undefined, true);
+    if (r.code >= 300) return r;
+    return { code: 201, body: JSON.stringify(success()) };
+  }
+
+  // ---------------------------------------------------------------- deletion
+
+  /** Whether a kind keeps an object with deletionTimestamp (pods waiting for their node, namespaces with spec.finalizers). */
+  private pendingByKind(kind: KindDef, obj: KObject): boolean {
+    return kind.strategy?.pendingDeletion?.(obj) ?? false;
+  }
+
+  private remove(kind: KindDef, name: string, options: DeleteOptions, ctx: StrategyContext): Result {
+    const cur = this.mustLoad(kind, name);
+    const pre = options.preconditions;
+    const ref = { group: kind.group, resource: kind.plural };
+    if (pre?.uid && pre.uid !== cur.obj.metadata.uid) {
+      throw errors.conflict(ref, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.obj.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
+      throw errors.conflict(ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${cur.rv}`);
+    }
+    const obj = structuredClone(cur.obj);
+    const policy = options.propagationPolicy ?? (options.orphanDependents ? "Orphan" : undefined);
+    const finalizers = new Set(obj.metadata.finalizers ?? []);
+    if (policy === "Orphan") {
+      finalizers.add("orphan");
+      finalizers.delete("foregroundDeletion");
+    } else if (policy === "Foreground") {
+      finalizers.add("foregroundDeletion");
+      finalizers.delete("orphan");
+    } else if (policy === "Background" && obj.metadata.deletionTimestamp) {
+      finalizers.delete("orphan");
+      finalizers.delete("foregroundDeletion");
+    }
+    const grace = kind.strategy?.gracePeriod ? kind.strategy.gracePeriod(obj, options.gracePeriodSeconds) : 0;
+    const alreadyDeleting = !!obj.metadata.deletionTimestamp;
+    kind.strategy?.prepareForDelete?.(obj);
+    const keep = finalizers.size > 0 || grace > 0 || this.pendingByKind(kind, obj);
+    if (!keep) {
+      if (options.dryRun) return { code: 200, body: JSON.stringify(success({ name, group: kind.group, kind: kind.plural, uid: obj.metadata.uid })) };
+      this.destroy(kind, obj, cur.obj);
+      return { code: 200, body: JSON.stringify(success({ name, group: kind.group, kind: kind.plural, uid: obj.metadata.uid })) };
+    }
+    if (finalizers.size) obj.metadata.finalizers = [...finalizers];
+    if (!alreadyDeleting) {
+      obj.metadata.deletionTimestamp = new Date(ctx.now + grace * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+      obj.metadata.deletionGracePeriodSeconds = grace;
+      if (obj.metadata.generation !== undefined) obj.metadata.generation += 1;
+    } else if (grace < (obj.metadata.deletionGracePeriodSeconds ?? 0)) {
+      // A shorter grace period brings the deadline forward (kubectl delete --grace-period=0 --force).
+      obj.metadata.deletionGracePeriodSeconds = grace;
+      obj.metadata.deletionTimestamp = new Date(ctx.now + grace * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+      if (grace === 0 && finalizers.size === 0 && !this.pendingByKind(kind, obj)) {
+        if (options.dryRun) return { code: 200, body: JSON.stringify(obj) };
+        this.destroy(kind, obj, cur.obj);
+        return { code: 200, body: JSON.stringify(obj) };
+      }
+    }
+    if (options.dryRun) return { code: 200, body: JSON.stringify(obj) };
+    if (deepEqual(obj, cur.obj)) return { code: 200, body: cur.data };
+    const data = this.commit(kind, "MODIFIED", obj, cur.obj);
+    this.collect(kind, obj);
+    const after = this.load(resourceKeyOf(kind), name);
+    if (kind.kind === "Namespace") this.ctx.waitUntil(this.onNamespaceDeleting(obj));
+    return { code: 200, body: after ? after.data : data };
+  }
+
+  private removeCollection(kind: KindDef, labelSelector: string | undefined, fieldSelector: string | undefined, options: DeleteOptions, ctx: StrategyContext): Result {
+    const filter = compileFilter(kind, labelSelector, fieldSelector);
+    const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resourceKeyOf(kind))).all();
+    const items: string[] = [];
+    for (const row of rows) {
+      const o = JSON.parse(row.data) as KObject;
+      if (filter && !filter(o)) continue;
+      const r = this.remove(kind, row.name, options, ctx);
+      if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? row.data : r.body);
+    }
+    const list = `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":{"resourceVersion":"${this.clock.current()}"},"items":[${items.join(",")}]}`;
+    return { code: 200, body: list };
+  }
+
+  /** Remove an object for good, then cascade to its dependents (background propagation). */
+  private destroy(kind: KindDef, obj: KObject, prev: KObject): void {
+    this.commit(kind, "DELETED", obj, prev);
+    const uid = obj.metadata.uid;
+    if (uid) {
+      for (const dep of this.dependents(uid)) {
+        const dk = registry.byKey(dep.resource);
+        const d = this.load(dep.resource, dep.name);
+        if (!dk || !d) continue;
+        const refs = d.obj.metadata.ownerReferences ?? [];
+        const others = refs.filter((r) => r.uid !== uid);
+        // Dependents that still have another owner keep living, without this one.
+        if (others.length && d.obj.metadata.deletionTimestamp === undefined) {
+          const next = structuredClone(d.obj);
+          next.metadata.ownerReferences = others;
+          this.commit(dk, "MODIFIED", next, d.obj);
+          continue;
+        }
+        try {
+          this.remove(dk, dep.name, { propagationPolicy: "Background" }, context({ username: "system:serviceaccount:kube-system:generic-garbage-collector", groups: ["system:serviceaccounts"] }));
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    // Owners waiting in foreground deletion for this dependent may now finish.
+    for (const ref of obj.metadata.ownerReferences ?? []) this.recheckOwner(ref.uid);
+    if (this.lifecycle === "Terminating") this.ctx.waitUntil(this.maybeFinishNamespace());
+  }
+
+  private dependents(uid: string): { resource: string; name: string }[] {
+    return this.db.select({ resource: schema.ownerRefs.resource, name: schema.ownerRefs.name }).from(schema.ownerRefs).where(eq(schema.ownerRefs.ownerUid, uid)).all();
+  }
+
+  /**
+   * The garbage collector's finalizers, done in the store because owner and
+   * dependents share a namespace: "orphan" strips the ownerReference from
+   * every dependent; "foregroundDeletion" deletes them and waits until they
+   * are gone.
+   */
+  private collect(kind: KindDef, obj: KObject): void {
+    const fin = obj.metadata.finalizers ?? [];
+    const uid = obj.metadata.uid;
+    if (!uid || !obj.metadata.deletionTimestamp) return;
+    const ctx = context({ username: "system:serviceaccount:kube-system:generic-garbage-collector", groups: [] });
+    let next = fin;
+    if (fin.includes("orphan")) {
+      for (const dep of this.dependents(uid)) {
+        const dk = registry.byKey(dep.resource);
+        const d = this.load(dep.resource, dep.name);
+        if (!dk || !d) continue;
+        const o = structuredClone(d.obj);
+        o.metadata.ownerReferences = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+        if (!o.metadata.ownerReferences.length) delete o.metadata.ownerReferences;
+        this.commit(dk, "MODIFIED", o, d.obj);
+      }
+      next = next.filter((f) => f !== "orphan");
+    }
+    if (fin.includes("foregroundDeletion")) {
+      for (const dep of this.dependents(uid)) {
+        const dk = registry.byKey(dep.resource);
+        const d = this.load(dep.resource, dep.name);
+        if (!dk || !d || d.obj.metadata.deletionTimestamp) continue;
+        this.remove(dk, dep.name, { propagationPolicy: "Foreground" }, ctx);
+      }
+      const blocking = this.dependents(uid).filter((dep) => {
+        const d = this.load(dep.resource, dep.name);
+        return d && (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.blockOwnerDeletion);
+      });
+      if (!blocking.length) next = next.filter((f) => f !== "foregroundDeletion");
+    }
+    if (next.length === fin.length) return;
+    const cur = this.load(resourceKeyOf(kind), obj.metadata.name ?? "");
+    if (!cur) return;
+    const o = structuredClone(cur.obj);
+    o.metadata.finalizers = next;
+    if (!next.length) delete o.metadata.finalizers;
+    if (!next.length && !this.pendingByKind(kind, o)) this.destroy(kind, o, cur.obj);
+    else this.commit(kind, "MODIFIED", o, cur.obj);
+  }
+
+  private recheckOwner(uid: string): void {
+    const row = this.db
+      .select({ resource: schema.objects.resource, data: schema.objects.data })
+      .from(schema.objects)
+      .where(eq(schema.objects.uid, uid))
+      .get();
+    if (!row) return;
+    const k = registry.byKey(row.resource);
+    const o = JSON.parse(row.data) as KObject;
+    if (k && o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes("foregroundDeletion")) this.collect(k, o);
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  /** Persist a change and its event, update the owner index, fan out. Returns the stored JSON. */
+  private commit(kind: KindDef, type: "ADDED" | "MODIFIED" | "DELETED", obj: KObject, prev: KObject | undefined): string {
+    const rv = this.clock.next();
+    const resource = resourceKeyOf(kind);
+    const name = obj.metadata.name ?? "";
+    obj.metadata.resourceVersion = String(rv);
+    const data = JSON.stringify(obj);
+    if (type === "DELETED") {
+      this.db.delete(schema.objects).where(and(eq(schema.objects.resource, resource), eq(schema.objects.name, name))).run();
+    } else {
+      this.db
+        .insert(schema.objects)
+        .values({ resource, name, uid: obj.metadata.uid ?? "", rv, data })
+        .onConflictDoUpdate({ target: [schema.objects.resource, schema.objects.name], set: { rv, data, uid: obj.metadata.uid ?? "" } })
+        .run();
+    }
+    this.db.insert(schema.events).values({ rv, resource, type, name, data }).run();
+    this.indexOwners(resource, name, type === "DELETED" ? [] : obj.metadata.ownerReferences ?? [], prev?.metadata.ownerReferences ?? []);
+    this.writesSinceCompaction++;
+    this.hub.publish(resource, type, obj, data, prev, Date.now());
+    return data;
+  }
+
+  private indexOwners(resource: string, name: string, now: { uid: string }[], before: { uid: string }[]): void {
+    const a = new Set(now.map((r) => r.uid));
+    const b = new Set(before.map((r) => r.uid));
+    for (const uid of b) if (!a.has(uid)) this.db.delete(schema.ownerRefs).where(and(eq(schema.ownerRefs.ownerUid, uid), eq(schema.ownerRefs.resource, resource), eq(schema.ownerRefs.name, name))).run();
+    for (const uid of a) if (!b.has(uid)) this.db.insert(schema.ownerRefs).values({ ownerUid: uid, resource, name }).onConflictDoNothing().run();
+  }
+
+  private maybeCompact(): void {
+    if (this.writesSinceCompaction < 500) return;
+    this.writesSinceCompaction = 0;
+    const horizon = (Date.now() - EVENT_RETENTION_MS) * 1000;
+    const keepFrom = this.db.select({ rv: schema.events.rv }).from(schema.events).orderBy(sql`${schema.events.rv} desc`).limit(1).offset(EVENT_KEEP_MIN).get()?.rv;
+    if (keepFrom === undefined) return;
+    const cut = Math.min(horizon, keepFrom);
+    const newest = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, cut)).get()?.rv;
+    if (!newest) return;
+    this.db.delete(schema.events).where(lt(schema.events.rv, cut)).run();
+    this.compactedRv = newest;
+    this.setMeta("compactedRv", String(newest));
+  }
+
+  // ---------------------------------------------------------------- namespaces
+
+  /** Called by the cluster store when the Namespace object exists. */
+  async activate(namespace: string): Promise<void> {
+    this.bindNamespace(namespace);
+    if (this.lifecycle !== "Active") this.setLifecycle("Active");
+  }
+
+  /**
+   * The namespace is being deleted: refuse new content, delete everything in
+   * it; the cluster store is told when the last object is gone.
+   */
+  async terminate(namespace: string): Promise<number> {
+    this.bindNamespace(namespace);
+    this.setLifecycle("Terminating");
+    const ctx = context({ username: "system:serviceaccount:kube-system:namespace-controller", groups: [] });
+    const rows = this.db.select({ resource: schema.objects.resource, name: schema.objects.name }).from(schema.objects).all();
+    this.ctx.storage.transactionSync(() => {
+      for (const row of rows) {
+        const k = registry.byKey(row.resource);
+        if (!k) continue;
+        try {
+          this.remove(k, row.name, { propagationPolicy: "Background" }, ctx);
+        } catch {
+          /* deleted by a cascade already */
+        }
+      }
+    });
+    const left = this.db.select({ n: sql<number>`count(*)` }).from(schema.objects).get()?.n ?? 0;
+    if (left === 0) await this.maybeFinishNamespace();
+    return left;
+  }
+
+  private async maybeFinishNamespace(): Promise<void> {
+    if (this.lifecycle !== "Terminating") return;
+    const left = this.db.select({ n: sql<number>`count(*)` }).from(schema.objects).get()?.n ?? 0;
+    if (left > 0) return;
+    this.hub.closeAll();
+    this.setLifecycle("Absent");
+    await clusterStore(this.env).finalizeNamespace(this.namespace ?? "");
+  }
+
+  /** In the cluster store: a Namespace was marked for deletion; start its termination. */
+  private async onNamespaceDeleting(ns: KObject): Promise<void> {
+    const name = ns.metadata.name ?? "";
+    await namespaceStore(this.env, name).terminate(name);
+  }
+
+  /** In the cluster store: the namespace is empty; drop its finalizer and the object. */
+  async finalizeNamespace(name: string): Promise<void> {
+    const kind = this.kindOf("namespaces");
+    const cur = this.load("namespaces", name);
+    if (!cur || !cur.obj.metadata.deletionTimestamp) return;
+    const o = structuredClone(cur.obj);
+    (o.spec as { finalizers?: string[] }).finalizers = [];
+    this.ctx.storage.transactionSync(() => {
+      if (!(o.metadata.finalizers ?? []).length) this.destroy(kind, o, cur.obj);
+      else this.commit(kind, "MODIFIED", o, cur.obj);
+    });
+  }
+
+  /**
+   * Level-triggered repair for the namespace lifecycle (the cron resync and
+   * start-up call it): every Namespace's store is told its state again.
+   */
+  async resyncNamespaces(): Promise<{ active: number; terminating: number }> {
+    const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, "namespaces")).all();
+    let active = 0;
+    let terminating = 0;
+    for (const row of rows) {
+      const ns = JSON.parse(row.data) as KObject;
+      const name = ns.metadata.name ?? "";
+      if (ns.metadata.deletionTimestamp) {
+        terminating++;
+        await namespaceStore(this.env, name).terminate(name);
+      } else {
+        active++;
+        await namespaceStore(this.env, name).activate(name);
+      }
+    }
+    return { active, terminating };
+  }
+
+  /** In the cluster store: create the namespaces every cluster has, once. */
+  async bootstrap(): Promise<void> {
+    this.bindNamespace("");
+    const kind = this.kindOf("namespaces");
+    const ctx = context({ username: "system:apiserver", groups: ["system:masters"] });
+    for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+      if (!this.load("namespaces", name)) {
+        this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
+      }
+      await namespaceStore(this.env, name).activate(name);
+    }
+  }
+
+  /** Names of all namespaces, for lists and watches across them. */
+  async namespaceNames(): Promise<{ names: string[]; rv: number }> {
+    const rows = this.db.select({ name: schema.objects.name }).from(schema.objects).where(eq(schema.objects.resource, "namespaces")).orderBy(asc(schema.objects.name)).all();
+    return { names: rows.map((r) => r.name), rv: this.clock.current() };
+  }
+
+  /** Components (scheduler, controller-manager) record that they ran. */
+  async heartbeat(component: string): Promise<void> {
+    this.setMeta(`heartbeat:${component}`, String(Date.now()));
+  }
+
+  async heartbeats(): Promise<Record<string, number>> {
+    const rows = this.db.select().from(schema.meta).all();
+    return Object.fromEntries(rows.filter((r) => r.key.startsWith("heartbeat:")).map((r) => [r.key.slice("heartbeat:".length), Number(r.value)]));
+  }
+
+  /** Counts for health and metrics. */
+  async stats(): Promise<{ objects: Record<string, number>; events: number; watchers: number; compactedRv: number }> {
+    const rows = this.db.select({ resource: schema.objects.resource, n: sql<number>`count(*)` }).from(schema.objects).groupBy(schema.objects.resource).all();
+    const events = this.db.select({ n: sql<number>`count(*)` }).from(schema.events).get()?.n ?? 0;
+    return { objects: Object.fromEntries(rows.map((r) => [r.resource, r.n])), events, watchers: this.hub.size, compactedRv: this.compactedRv };
+  }
+
+  override async alarm(): Promise<void> {
+    this.writesSinceCompaction = Infinity;
+    this.maybeCompact();
+  }
+}
+
+// -------------------------------------------------------------------- helpers
+
+const resourceKeyOf = (k: KindDef) => (k.group ? `${k.plural}.${k.group}` : k.plural);
+
+function context(user: RequestUser): StrategyContext {
+  const now = Date.now();
+  return { now, nowRfc3339: new Date(now).toISOString().replace(/\.\d+Z$/, "Z"), user };
+}
+
+export function failure(e: unknown): Result {
+  const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+  if (!(e instanceof ApiError)) console.error("store error", e);
+  return { code: err.code, body: JSON.stringify(err.toStatus()) };
+}
+
+export function namespaceStore(env: Env, namespace: string): DurableObjectStub<ObjectStore> {
+  return env.STORE.get(env.STORE.idFromName(`ns:${namespace}`));
+}
+
+export function clusterStore(env: Env): DurableObjectStub<ObjectStore> {
+  return env.STORE.get(env.STORE.idFromName("cluster"));
+}
+
+/** The store holding objects of a kind in a namespace. */
+export function storeFor(env: Env, kind: KindDef, namespace: string): DurableObjectStub<ObjectStore> {
+  return kind.namespaced ? namespaceStore(env, namespace) : clusterStore(env);
+}

@@ -1,0 +1,54 @@
+/**
+ * The store's use of the patch machinery: which patch algorithm a request
+ * asks for, the schema it is computed against, and managedFields upkeep for
+ * every write (as the apiserver's fieldmanager does).
+ */
+import { applyJsonPatch } from "../apimachinery/patch/json-patch.js";
+import { applyMergePatch } from "../apimachinery/patch/merge-patch.js";
+import { applyStrategicMergePatch } from "../apimachinery/patch/strategic-merge-patch.js";
+import type { TypeRef } from "../apimachinery/patch/schema-walk.js";
+// TEMP until the apply module lands
+const applyServerSide = (live: KObject | undefined, applied: KObject, _o: unknown): KObject => ({ ...(live ?? {}), ...applied }) as KObject;
+const updateManagedFields = (_old: KObject | undefined, updated: KObject, _o: unknown): KObject => updated;
+const managerFromUserAgent = (ua: string) => ua.split("/")[0] || "unknown";
+import { getDefinitions } from "../schemas/openapi.js";
+import { apiVersionOf, type KindDef, type KObject, type StrategyContext } from "../registry/types.js";
+import type { PatchType, WriteOptions } from "./protocol.js";
+
+function typeRef(schemaName: string): TypeRef {
+  const defs = getDefinitions() as Record<string, unknown>;
+  return { defs, schema: defs[schemaName] } as TypeRef;
+}
+
+/**
+ * Apply a patch to the current object (or, with kind null, to a Scale).
+ * For "apply" the live object may be undefined (apply creates).
+ */
+export function applyPatch(kind: KindDef | null, current: KObject | undefined, type: PatchType, patch: unknown, options: WriteOptions, ctx: StrategyContext, subresource?: string): unknown {
+  const schemaName = kind ? kind.schemaName : "io.k8s.api.autoscaling.v1.Scale";
+  switch (type) {
+    case "json":
+      return applyJsonPatch(current, patch);
+    case "merge":
+      return applyMergePatch(current, patch);
+    case "strategic":
+      return applyStrategicMergePatch(current, patch, typeRef(schemaName));
+    case "apply":
+      return applyServerSide(current, patch as KObject, {
+        manager: options.fieldManager ?? "unknown",
+        force: !!options.force,
+        apiVersion: kind ? apiVersionOf(kind) : "autoscaling/v1",
+        now: ctx.nowRfc3339,
+        root: typeRef(schemaName),
+        subresource,
+      });
+  }
+}
+
+/** Record which manager changed which fields (non-apply writes). */
+export function trackManagedFields(kind: KindDef, old: KObject | undefined, updated: KObject, options: WriteOptions, ctx: StrategyContext, subresource?: string): void {
+  const manager = options.fieldManager ?? managerFromUserAgent(options.userAgent ?? "");
+  const out = updateManagedFields(old, updated, { manager, apiVersion: apiVersionOf(kind), now: ctx.nowRfc3339, root: typeRef(kind.schemaName), subresource });
+  updated.metadata.managedFields = out.metadata.managedFields;
+  if (!updated.metadata.managedFields?.length) delete updated.metadata.managedFields;
+}

@@ -1,0 +1,98 @@
+/**
+ * What the apiserver (in the Worker) asks of a store Durable Object, and what
+ * comes back. Bodies travel as text and results as serialised JSON, so an
+ * object is parsed once and encoded once on its way through.
+ */
+import type { FieldValidation } from "../registry/validate.js";
+
+export interface RequestUser {
+  username: string;
+  uid?: string;
+  groups: string[];
+}
+
+export type PatchType = "json" | "merge" | "strategic" | "apply";
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldValidation: FieldValidation;
+  fieldManager?: string;
+  force?: boolean;
+  userAgent?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+interface Target {
+  /** Registry key: "pods", "deployments.apps". */
+  resource: string;
+  /** The namespace ("" for cluster-scoped kinds). */
+  namespace: string;
+  subresource?: string;
+  user: RequestUser;
+}
+
+export type WriteRequest =
+  | (Target & { verb: "create"; name?: string; body: string; contentType?: string; options: WriteOptions })
+  | (Target & { verb: "update"; name: string; body: string; contentType?: string; options: WriteOptions })
+  | (Target & { verb: "patch"; name: string; body: string; patchType: PatchType; options: WriteOptions })
+  | (Target & { verb: "delete"; name: string; options: DeleteOptions })
+  | (Target & { verb: "deletecollection"; list: ListQuery; options: DeleteOptions });
+
+export interface ListQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  /** Name to continue after (decoded from the continue token). */
+  after?: string;
+}
+
+export interface TableOptions {
+  /** "None" | "Metadata" (default) | "Object" */
+  includeObject?: "None" | "Metadata" | "Object";
+  /** Leave out columnDefinitions (watch events after the first). */
+  noHeaders?: boolean;
+}
+
+export interface ListRequest extends ListQuery {
+  resource: string;
+  namespace: string;
+  table?: TableOptions;
+}
+
+export interface ListResult {
+  /** Serialised objects, or serialised Table rows when table was asked. */
+  items: string[];
+  /** A version no later write in this store will have. */
+  rv: number;
+  /** Set when the list stopped at limit: the last name returned. */
+  last?: string;
+  remaining?: number;
+}
+
+export interface WatchRequest {
+  resource: string;
+  namespace: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Replay events after this version; undefined: start with ADDED for every current object. */
+  sinceRv?: number;
+  /** With no sinceRv, send the current objects first (default true). */
+  sendInitialEvents?: boolean;
+  bookmarks?: boolean;
+  table?: TableOptions;
+  timeoutSeconds?: number;
+}
+
+/** The outcome of a get or a write: an HTTP status, the JSON body, warnings. */
+export interface Result {
+  code: number;
+  body: string;
+  warnings?: string[];
+}

@@ -1,0 +1,219 @@
+/**
+ * The API/store issue's acceptance, with the real kubectl binary against the
+ * local control plane (the Worker in workerd, state on disk).
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+
+let c: TestCluster;
+before(async () => {
+  c = await startCluster();
+});
+after(async () => {
+  await c?.dispose();
+});
+
+const deployment = (image: string, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: ${image}
+        ports:
+        - containerPort: 80
+`;
+
+test("discovery: version, api-resources, api-versions, explain", async () => {
+  const v = await c.kubectl(["version", "-o", "json"]);
+  const info = JSON.parse(v.stdout);
+  assert.equal(info.serverVersion.major, "1");
+  const res = await c.kubectl(["api-resources"]);
+  for (const r of ["pods", "deployments", "configmaps", "namespaces", "leases", "endpointslices", "horizontalpodautoscalers", "cronjobs"]) {
+    assert.match(res.stdout, new RegExp(`^${r}\\s`, "m"), `api-resources lists ${r}`);
+  }
+  assert.match(res.stdout, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/m);
+  const vers = await c.kubectl(["api-versions"]);
+  for (const gv of ["v1", "apps/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "autoscaling/v2"]) assert.match(vers.stdout, new RegExp(`^${gv.replace("/", "\\/")}$`, "m"));
+  const ex = await c.kubectl(["explain", "deployment.spec"]);
+  assert.match(ex.stdout, /KIND:\s+Deployment/);
+  assert.match(ex.stdout, /replicas\s+<integer>/);
+  assert.match(ex.stdout, /Number of desired pods/);
+});
+
+test("componentstatuses report the store's real health", async () => {
+  const r = await c.kubectl(["get", "componentstatuses"]);
+  assert.match(r.stdout, /etcd-0\s+Healthy/);
+  assert.match(r.stdout, /scheduler\s+(Healthy|Unhealthy)/);
+});
+
+test("namespaces and the current-context namespace", async () => {
+  await c.kubectl(["create", "namespace", "dev"]);
+  await c.kubectl(["config", "set-context", "--current", "--namespace=dev"]);
+  await c.kubectl(["create", "configmap", "example-config", "--from-literal=key1=value1", "--from-literal=key2=value2"]);
+  const cm = JSON.parse((await c.kubectl(["get", "configmap", "example-config", "-n", "dev", "-o", "json"])).stdout);
+  assert.deepEqual(cm.data, { key1: "value1", key2: "value2" });
+  assert.equal(cm.metadata.namespace, "dev");
+  await c.kubectl(["create", "secret", "generic", "example-secret", "--from-literal=username=admin", "--from-literal=password=secret"]);
+  const y = (await c.kubectl(["get", "secret", "example-secret", "-o", "yaml"])).stdout;
+  assert.match(y, /username: YWRtaW4=/);
+  assert.match(y, /password: c2VjcmV0/);
+  assert.match(y, /type: Opaque/);
+  const ns = (await c.kubectl(["get", "ns"])).stdout;
+  assert.match(ns, /^dev\s+Active/m);
+  assert.match(ns, /^default\s+Active/m);
+});
+
+test("apply patches, server-side apply, diff", async () => {
+  const file = join(c.home, "deploy.yaml");
+  writeFileSync(file, deployment("nginx:1.25", 3));
+  const a1 = await c.kubectl(["apply", "-f", file]);
+  assert.match(a1.stdout, /deployment.apps\/nginx created/);
+  const uid = JSON.parse((await c.kubectl(["get", "deploy", "nginx", "-o", "json"])).stdout).metadata.uid;
+  writeFileSync(file, deployment("nginx:1.26", 5));
+  const diff = await c.kubectl(["diff", "-f", file], { allowFail: true });
+  assert.equal(diff.code, 1, `diff exits 1 when there are differences: ${diff.stderr}`);
+  assert.match(diff.stdout, /-\s+replicas: 3/);
+  assert.match(diff.stdout, /\+\s+replicas: 5/);
+  const a2 = await c.kubectl(["apply", "-f", file]);
+  assert.match(a2.stdout, /deployment.apps\/nginx configured/);
+  const d = JSON.parse((await c.kubectl(["get", "deploy", "nginx", "-o", "json"])).stdout);
+  assert.equal(d.metadata.uid, uid, "patched, not replaced");
+  assert.equal(d.spec.replicas, 5);
+  assert.equal(d.spec.template.spec.containers[0].image, "nginx:1.26");
+  assert.equal(d.metadata.generation, 2);
+  assert.ok(d.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]);
+  const unchanged = await c.kubectl(["apply", "-f", file]);
+  assert.match(unchanged.stdout, /unchanged/);
+  const ssa = await c.kubectl(["apply", "--server-side", "-f", file]);
+  assert.match(ssa.stdout, /serverside-applied/);
+  const withMf = JSON.parse((await c.kubectl(["get", "deploy", "nginx", "-o", "json", "--show-managed-fields"])).stdout);
+  assert.ok(withMf.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === "kubectl" && m.operation === "Apply"));
+});
+
+test("get: wide, json, jsonpath, labels, field selectors, describe", async () => {
+  const get = (await c.kubectl(["get", "deploy"])).stdout;
+  assert.match(get, /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+  assert.match(get, /nginx\s+0\/5\s+0\s+0\s+\d+s/);
+  const wide = (await c.kubectl(["get", "deploy", "-o", "wide"])).stdout;
+  assert.match(wide, /CONTAINERS\s+IMAGES\s+SELECTOR/);
+  assert.match(wide, /nginx:1.26\s+app=nginx/);
+  const jp = (await c.kubectl(["get", "deploy", "nginx", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout;
+  assert.equal(jp, "nginx:1.26");
+  assert.match((await c.kubectl(["get", "deploy", "-l", "app=nginx"])).stdout, /nginx/);
+  assert.match((await c.kubectl(["get", "deploy", "-l", "app!=nginx"], { allowFail: true })).stderr, /No resources found/);
+  assert.match((await c.kubectl(["get", "deploy", "--show-labels"])).stdout, /LABELS[\s\S]*app=nginx/);
+  assert.match((await c.kubectl(["get", "cm", "--field-selector", "metadata.name=example-config"])).stdout, /example-config\s+2/);
+  const bad = await c.kubectl(["get", "pods", "--field-selector", "spec.bogus=x"], { allowFail: true });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /field label not supported: spec.bogus/);
+  const desc = (await c.kubectl(["describe", "deploy", "nginx"])).stdout;
+  assert.match(desc, /Name:\s+nginx/);
+  assert.match(desc, /Replicas:\s+5 desired/);
+  assert.match(desc, /Image:\s+nginx:1.26/);
+});
+
+test("label, annotate, patch (three types), scale, edit", async () => {
+  await c.kubectl(["label", "deploy", "nginx", "tier=web"]);
+  await c.kubectl(["annotate", "deploy", "nginx", "owner=team-a"]);
+  await c.kubectl(["patch", "deploy", "nginx", "-p", '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}']);
+  await c.kubectl(["patch", "deploy", "nginx", "--type=merge", "-p", '{"metadata":{"labels":{"merged":"yes"}}}']);
+  await c.kubectl(["patch", "deploy", "nginx", "--type=json", "-p", '[{"op":"replace","path":"/spec/revisionHistoryLimit","value":4}]']);
+  await c.kubectl(["scale", "deploy", "nginx", "--replicas=2"]);
+  const editor = join(c.home, "editor.sh");
+  writeFileSync(editor, `#!/bin/sh\nsed -i 's/owner: team-a/owner: team-b/' "$1"\n`);
+  chmodSync(editor, 0o755);
+  await c.kubectl(["edit", "deploy", "nginx"], { env: { EDITOR: editor, KUBE_EDITOR: editor } });
+  const d = JSON.parse((await c.kubectl(["get", "deploy", "nginx", "-o", "json"])).stdout);
+  assert.equal(d.metadata.labels.tier, "web");
+  assert.equal(d.metadata.labels.merged, "yes");
+  assert.equal(d.metadata.annotations.owner, "team-b");
+  assert.equal(d.spec.template.spec.containers.length, 1, "strategic merge kept one container");
+  assert.equal(d.spec.template.spec.containers[0].image, "nginx:1.27");
+  assert.equal(d.spec.template.spec.containers[0].ports[0].containerPort, 80, "strategic merge kept the ports");
+  assert.equal(d.spec.revisionHistoryLimit, 4);
+  assert.equal(d.spec.replicas, 2);
+});
+
+test("a stale update gets 409 Conflict", async () => {
+  const d = JSON.parse((await c.kubectl(["get", "cm", "example-config", "-o", "json"])).stdout);
+  await c.kubectl(["label", "cm", "example-config", "bump=1"]);
+  d.data.key1 = "stale";
+  const file = join(c.home, "stale.json");
+  writeFileSync(file, JSON.stringify(d));
+  const r = await c.kubectl(["replace", "-f", file], { allowFail: true });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /Operation cannot be fulfilled on configmaps "example-config": the object has been modified/);
+  const after = JSON.parse((await c.kubectl(["get", "cm", "example-config", "-o", "json"])).stdout);
+  assert.equal(after.data.key1, "value1", "store unchanged");
+});
+
+test("watch with --output-watch-events, in one namespace and across all", async () => {
+  const w = c.kubectlStream(["get", "cm", "-w", "--output-watch-events"]);
+  const wa = c.kubectlStream(["get", "cm", "-A", "-w", "--output-watch-events"]);
+  await eventually(() => w.output().includes("example-config") && wa.output().includes("example-config"), 15_000, "initial events");
+  await c.kubectl(["create", "configmap", "watched", "--from-literal=a=b"]);
+  await c.kubectl(["create", "configmap", "elsewhere", "-n", "default", "--from-literal=a=b"]);
+  await c.kubectl(["delete", "configmap", "watched"]);
+  await eventually(() => /DELETED\s+watched/.test(w.output()), 15_000, "DELETED in the namespace watch");
+  await eventually(() => /DELETED\s+dev\s+watched/.test(wa.output()) && /ADDED\s+default\s+elsewhere/.test(wa.output()), 15_000, "events in the all-namespaces watch");
+  assert.match(w.output(), /ADDED\s+watched/);
+  assert.doesNotMatch(w.output(), /elsewhere/);
+  w.stop();
+  wa.stop();
+});
+
+test("delete: cascade orphan accepted, wait --for=delete", async () => {
+  await c.kubectl(["create", "configmap", "doomed", "--from-literal=a=b"]);
+  const waiter = c.kubectl(["wait", "--for=delete", "configmap/doomed", "--timeout=20s"]);
+  await new Promise((r) => setTimeout(r, 500));
+  await c.kubectl(["delete", "configmap", "doomed"]);
+  const w = await waiter;
+  assert.equal(w.code, 0);
+  const del = await c.kubectl(["delete", "deploy", "nginx", "--cascade=orphan"]);
+  assert.match(del.stdout, /deployment.apps "nginx" deleted/);
+  const gone = await c.kubectl(["get", "deploy", "nginx"], { allowFail: true });
+  assert.match(gone.stderr, /NotFound|not found/);
+});
+
+test("bad input gets a clear 4xx and leaves the store unchanged", async () => {
+  const bad = join(c.home, "bad.yaml");
+  writeFileSync(bad, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\ndata:\n  a: b\n");
+  const r1 = await c.kubectl(["create", "-f", bad], { allowFail: true });
+  assert.match(r1.stderr, /is invalid: metadata.name: Invalid value: "Bad_Name"/);
+  writeFileSync(bad, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\nbogus: 1\ndata:\n  a: b\n");
+  const r2 = await c.kubectl(["create", "-f", bad], { allowFail: true });
+  assert.notEqual(r2.code, 0);
+  assert.match(r2.stderr, /unknown field "bogus"/);
+  const none = await c.kubectl(["get", "cm", "good"], { allowFail: true });
+  assert.match(none.stderr, /not found/);
+});
+
+test("state survives a restart", async () => {
+  const home = c.home;
+  await c.stop();
+  const again = await startCluster({ home });
+  try {
+    const cm = JSON.parse((await again.kubectl(["get", "cm", "example-config", "-n", "dev", "-o", "json"])).stdout);
+    assert.equal(cm.data.key1, "value1");
+    assert.match((await again.kubectl(["get", "ns"])).stdout, /^dev\s+Active/m);
+  } finally {
+    await again.stop();
+    c = again;
+  }
+});
