@@ -5,6 +5,9 @@ export interface Env {
   STORE: DurableObjectNamespace<ObjectStore>;
   /** The cluster admin's bearer token (a Worker secret in production). */
   ADMIN_TOKEN?: string;
+  /** Watch history kept per store, in seconds (default 900) and events (default 2000 at least). */
+  EVENT_RETENTION_SECONDS?: string;
+  EVENT_KEEP_MIN?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

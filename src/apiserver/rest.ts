@@ -299,7 +299,9 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
   const labelSelector = q.get("labelSelector") ?? undefined;
   const fieldSelector = q.get("fieldSelector") ?? undefined;
   const sendInitialEvents = q.get("sendInitialEvents") === null ? undefined : q.get("sendInitialEvents") === "true";
-  const headers = { "content-type": "application/json", "cache-control": "no-cache, private", "transfer-encoding": "chunked" };
+  // A compressed stream is held back by the compressor's buffer: watch events must flow as written,
+  // so ask the edge (and Miniflare, which emulates it) to leave the body alone.
+  const headers = { "content-type": "application/json", "cache-control": "no-cache, private, no-transform", "content-encoding": "identity" };
   if (c.info.allNamespaces) {
     const table = n.table ? { ...n.table, noHeaders: true } : undefined;
     const stream = watchAcross(

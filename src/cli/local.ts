@@ -17,6 +17,8 @@ export interface LocalOptions {
   /** Run the cron resync every this many ms (default 60 s, as on Cloudflare). */
   cronIntervalMs?: number;
   log?: (msg: string) => void;
+  /** Extra Worker bindings (tests tune watch history retention with these). */
+  bindings?: Record<string, string>;
 }
 
 export interface LocalControlPlane {
@@ -81,7 +83,7 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     compatibilityDate: COMPATIBILITY_DATE,
     durableObjects: { STORE: { className: "ObjectStore", useSQLite: true } },
     durableObjectsPersist: join(home, "state"),
-    bindings: { ADMIN_TOKEN: token },
+    bindings: { ADMIN_TOKEN: token, ...opts.bindings },
     host,
     port: opts.port,
     httpsKey: pki.key,

@@ -17,8 +17,12 @@ export interface PrepareOptions {
   namespace: string;
 }
 
-/** Kinds with a status subresource track spec changes in metadata.generation. */
-const tracksGeneration = (kind: KindDef) => !!kind.subresources?.status && kind.kind !== "Namespace" && kind.kind !== "Node";
+/**
+ * Kinds with a spec/status split outside the core group (workloads, HPA)
+ * track spec changes in metadata.generation; core kinds (Pod, Service, Node…)
+ * do not in Kubernetes 1.30.
+ */
+const tracksGeneration = (kind: KindDef) => !!kind.subresources?.status && kind.group !== "";
 
 /** Check apiVersion/kind/namespace of a body against the URL it was sent to. */
 export function checkTypeMeta(kind: KindDef, obj: Record<string, unknown>, namespace: string): void {
@@ -103,7 +107,8 @@ export function prepareUpdate(
   if (opts.subresource === "status") {
     // Only status changes through /status; everything else is kept.
     obj = { ...structuredClone(old), status: obj.status };
-  } else if (kind.subresources?.status) {
+  } else if (kind.subresources?.status && !opts.subresource) {
+    // A main-resource write keeps status; action subresources (binding) write the whole object.
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
   }
@@ -121,7 +126,7 @@ export function prepareUpdate(
   if (old.metadata.generateName !== undefined && m.generateName === undefined) m.generateName = old.metadata.generateName;
   if (kind.namespaced) m.namespace = old.metadata.namespace;
   kind.strategy?.defaults?.(obj);
-  if (opts.subresource !== "status") kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
+  if (!opts.subresource) kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
   if (tracksGeneration(kind)) {
     const gen = old.metadata.generation ?? 1;
     m.generation = opts.subresource !== "status" && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;

@@ -30,10 +30,12 @@ import { applyPatch, trackManagedFields } from "./patching.js";
 import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
 
-/** Events older than this are compacted away (a watch from before gets 410 Gone). */
-const EVENT_RETENTION_MS = 15 * 60 * 1000;
+/** Events older than this are compacted away (a watch from before gets 410 Gone)... */
+const DEFAULT_RETENTION_SECONDS = 15 * 60;
 /** ... but the latest this many are always kept. */
-const EVENT_KEEP_MIN = 2000;
+const DEFAULT_KEEP_MIN = 2000;
+/** Compaction runs after this many writes. */
+const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
 
 type Stored = { obj: KObject; data: string; rv: number };
@@ -416,7 +418,7 @@ export class ObjectStore extends DurableObject<Env> {
       if (r.code >= 300) return r;
       return { code: 201, body: JSON.stringify(success()) };
     }
-    const r = this.replace(kind, cur, out as unknown as Record<string, unknown>, ctx, { ...options, fieldManager: undefined }, undefined, true);
+    const r = this.replace(kind, cur, out as unknown as Record<string, unknown>, ctx, { ...options, fieldManager: undefined }, sub, true);
     if (r.code >= 300) return r;
     return { code: 201, body: JSON.stringify(success()) };
   }
@@ -623,18 +625,27 @@ export class ObjectStore extends DurableObject<Env> {
     for (const uid of a) if (!b.has(uid)) this.db.insert(schema.ownerRefs).values({ ownerUid: uid, resource, name }).onConflictDoNothing().run();
   }
 
-  private maybeCompact(): void {
-    if (this.writesSinceCompaction < 500) return;
+  private maybeCompact(force = false): void {
+    if (!force && this.writesSinceCompaction < COMPACT_EVERY) return;
     this.writesSinceCompaction = 0;
-    const horizon = (Date.now() - EVENT_RETENTION_MS) * 1000;
-    const keepFrom = this.db.select({ rv: schema.events.rv }).from(schema.events).orderBy(sql`${schema.events.rv} desc`).limit(1).offset(EVENT_KEEP_MIN).get()?.rv;
+    const retention = Number(this.env.EVENT_RETENTION_SECONDS ?? DEFAULT_RETENTION_SECONDS);
+    const keepMin = Number(this.env.EVENT_KEEP_MIN ?? DEFAULT_KEEP_MIN);
+    const horizon = (Date.now() - retention * 1000) * 1000;
+    const keepFrom = this.db.select({ rv: schema.events.rv }).from(schema.events).orderBy(sql`${schema.events.rv} desc`).limit(1).offset(keepMin).get()?.rv;
     if (keepFrom === undefined) return;
-    const cut = Math.min(horizon, keepFrom);
+    // Keep the newest keepMin events and everything younger than the retention: cut below both.
+    const cut = Math.min(horizon, keepFrom + 1);
     const newest = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, cut)).get()?.rv;
     if (!newest) return;
     this.db.delete(schema.events).where(lt(schema.events.rv, cut)).run();
     this.compactedRv = newest;
     this.setMeta("compactedRv", String(newest));
+  }
+
+  /** Compact the event log now (the cron resync calls this; tests use it to reach 410 Gone). */
+  async compact(): Promise<number> {
+    this.maybeCompact(true);
+    return this.compactedRv;
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -714,9 +725,12 @@ export class ObjectStore extends DurableObject<Env> {
         await namespaceStore(this.env, name).terminate(name);
       } else {
         active++;
-        await namespaceStore(this.env, name).activate(name);
+        const store = namespaceStore(this.env, name);
+        await store.activate(name);
+        await store.compact();
       }
     }
+    this.maybeCompact(true);
     return { active, terminating };
   }
 
@@ -756,10 +770,7 @@ export class ObjectStore extends DurableObject<Env> {
     return { objects: Object.fromEntries(rows.map((r) => [r.resource, r.n])), events, watchers: this.hub.size, compactedRv: this.compactedRv };
   }
 
-  override async alarm(): Promise<void> {
-    this.writesSinceCompaction = Infinity;
-    this.maybeCompact();
-  }
+
 }
 
 // -------------------------------------------------------------------- helpers
