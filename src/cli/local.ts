@@ -102,6 +102,7 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     runCron().catch((e) => opts.log?.(`cron run failed: ${(e as Error).message}`));
   }, opts.cronIntervalMs ?? 60_000);
   timer.unref();
+  let stopped: Promise<void> | undefined;
   return {
     url,
     caCert: pki.caCert,
@@ -111,7 +112,8 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     runCron,
     async stop() {
       clearInterval(timer);
-      await mf.dispose();
+      stopped ??= mf.dispose();
+      await stopped;
     },
   };
 }

@@ -7,6 +7,9 @@
 import * as x509 from "@peculiar/x509";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { webcrypto } from "node:crypto";
+
+const crypto = webcrypto as unknown as Crypto;
 
 const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 
@@ -28,7 +31,7 @@ export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "l
     return { caCert: readFileSync(files.caCert, "utf8"), cert: readFileSync(files.cert, "utf8"), key: readFileSync(files.key, "utf8") };
   }
   mkdirSync(dir, { recursive: true });
-  x509.cryptoProvider.set(globalThis.crypto);
+  x509.cryptoProvider.set(crypto);
   const now = new Date(Date.now() - 60_000);
   const tenYears = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
   const caKeys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
@@ -59,7 +62,7 @@ export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "l
       new x509.SubjectAlternativeNameExtension(san),
     ],
   });
-  const out: Pki = { caCert: ca.toString("pem") + "\n", cert: cert.toString("pem") + "\n", key: pem("PRIVATE KEY", await crypto.subtle.exportKey("pkcs8", keys.privateKey)) };
+  const out: Pki = { caCert: ca.toString("pem") + "\n", cert: cert.toString("pem") + "\n", key: pem("PRIVATE KEY", (await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer) };
   writeFileSync(files.caCert, out.caCert);
   writeFileSync(files.cert, out.cert);
   writeFileSync(files.key, out.key, { mode: 0o600 });

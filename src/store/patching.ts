@@ -3,14 +3,15 @@
  * asks for, the schema it is computed against, and managedFields upkeep for
  * every write (as the apiserver's fieldmanager does).
  */
-import { applyJsonPatch } from "../apimachinery/patch/json-patch.js";
-import { applyMergePatch } from "../apimachinery/patch/merge-patch.js";
-import { applyStrategicMergePatch } from "../apimachinery/patch/strategic-merge-patch.js";
-import type { TypeRef } from "../apimachinery/patch/schema-walk.js";
-// TEMP until the apply module lands
-const applyServerSide = (live: KObject | undefined, applied: KObject, _o: unknown): KObject => ({ ...(live ?? {}), ...applied }) as KObject;
-const updateManagedFields = (_old: KObject | undefined, updated: KObject, _o: unknown): KObject => updated;
-const managerFromUserAgent = (ua: string) => ua.split("/")[0] || "unknown";
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  applyServerSide,
+  updateManagedFields,
+  managerFromUserAgent,
+  type TypeRef,
+} from "../apimachinery/patch/index.js";
 import { getDefinitions } from "../schemas/openapi.js";
 import { apiVersionOf, type KindDef, type KObject, type StrategyContext } from "../registry/types.js";
 import type { PatchType, WriteOptions } from "./protocol.js";

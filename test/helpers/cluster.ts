@@ -63,8 +63,9 @@ export async function startCluster(opts: { home?: string; bindings?: Record<stri
   };
   const dispatcher = new Agent({ connect: { ca: cp.caCert } });
   const api: TestCluster["api"] = (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${cp.token}`);
+    const headers: Record<string, string> = { authorization: `Bearer ${cp.token}` };
+    new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+    if (!headers.authorization) delete headers.authorization;
     return undiciFetch(`${cp.url}${path}`, { ...(init as object), headers, dispatcher }) as unknown as Promise<Response>;
   };
   return {

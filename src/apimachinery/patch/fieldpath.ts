@@ -44,7 +44,7 @@ function canonicalElement(s: string): PathElement | undefined {
 const KIND_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 /** The order Kubernetes sorts elements in (PathElement.Compare): fields, keys, values, indices. */
-export function compareElements(a: PathElement, b: PathElement): number {
+function compareElements(a: PathElement, b: PathElement): number {
   if (a === b) return 0;
   const ka = KIND_ORDER[a[0]];
   const kb = KIND_ORDER[b[0]];
@@ -220,10 +220,6 @@ export class FieldSet {
 
   copy(): FieldSet {
     return this.union(new FieldSet());
-  }
-
-  equals(o: FieldSet): boolean {
-    return this.difference(o).empty() && o.difference(this).empty();
   }
 
   /** Every member path: members of a node first, then its children, each in element order. */

@@ -25,7 +25,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
 /** The JSON kind of a value, as used to decide whether two values can merge. */
-export function kindOf(v: unknown): "object" | "array" | "string" | "number" | "boolean" | "null" {
+function kindOf(v: unknown): "object" | "array" | "string" | "number" | "boolean" | "null" {
   if (v === null || v === undefined) return "null";
   if (Array.isArray(v)) return "array";
   return typeof v as "object" | "string" | "number" | "boolean";

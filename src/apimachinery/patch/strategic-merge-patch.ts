@@ -239,12 +239,12 @@ function mergeSlice(original: unknown[], patch: unknown[], sub: TypeRef, mergeKe
     return { list: normalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, kind), liveOrder: original };
   }
   if (!mergeKey) throw errors.badRequest("cannot merge lists without merge key for struct");
-  const [base, rest] = applySpecialElements(original, patch, mergeKey);
+  const [base, rest, replaced] = applySpecialElements(original, patch, mergeKey);
   const merged = mergeByKey(base, rest, mergeKey, sub);
   const [patchItems, serverOnly] = partitionMaps(merged, rest, mergeKey);
   return {
     list: normalizeElementOrder(patchItems, serverOnly, rest, base, mergeKey, kind),
-    liveOrder: merged.slice(0, original.length),
+    liveOrder: replaced ? original : merged.slice(0, original.length),
   };
 }
 
@@ -269,8 +269,12 @@ function elementKind(...lists: unknown[][]): string {
   return kind;
 }
 
-/** List elements carrying $patch: delete removes by key, replace drops the live list. */
-function applySpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
+/**
+ * List elements carrying $patch: delete removes by key, replace drops the live
+ * list. Returns the live items left, the patch items to merge, and whether the
+ * list was replaced.
+ */
+function applySpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[], boolean] {
   const rest: unknown[] = [];
   let base = original;
   let replace = false;
@@ -296,7 +300,7 @@ function applySpecialElements(original: unknown[], patch: unknown[], mergeKey: s
         throw errBadPatchType(m[DIRECTIVE], m);
     }
   }
-  return replace ? [sanitize(rest) as unknown[], []] : [base, rest];
+  return replace ? [sanitize(rest) as unknown[], [], true] : [base, rest, false];
 }
 
 /** Merge patch elements into the live ones with the same key; append the others. */

@@ -20,6 +20,7 @@ import {
   itemsOf,
   keyDefault,
   listType,
+  resolve,
   unknownType,
   type ListType,
   type TypeRef,
@@ -175,7 +176,8 @@ function compareAt(l: unknown, r: unknown, t: TypeRef, path: Path, cmp: Comparis
 function compareItems(lhs: unknown[], rhs: unknown[], t: TypeRef, path: Path, cmp: Comparison): void {
   const lt = listType(t);
   const items = itemsOf(t);
-  const all: PathElement[] = [];
+  // Every element once, the left list's first (insertion order of a Set).
+  const all = new Set<PathElement>();
   const group = (list: unknown[]) => {
     const byPE = new Map<PathElement, unknown[]>();
     elements(lt, items, list, path).forEach((pe, i) => {
@@ -183,7 +185,7 @@ function compareItems(lhs: unknown[], rhs: unknown[], t: TypeRef, path: Path, cm
       if (g) g.push(list[i]);
       else {
         byPE.set(pe, [list[i]]);
-        if (!all.includes(pe)) all.push(pe);
+        all.add(pe);
       }
     });
     return byPE;
@@ -303,6 +305,33 @@ function mergeItems(lhs: unknown[], rhs: unknown[], lt: ListType, items: TypeRef
       ri++;
       if (nextShared === pe) nextShared = shared.shift();
     }
+  }
+  return out;
+}
+
+/**
+ * The object as Kubernetes holds it once decoded into its Go types, which is
+ * what it compares: struct fields that are not pointers (OpenAPI v3 gives them
+ * `default: {}`) are always there, and required lists and maps are there as
+ * null. This is why a create records "." on labels (a map that appeared) but
+ * not on spec or template (structs that were always there, if empty).
+ */
+export function withGoZeroValues(v: unknown, t: TypeRef): unknown {
+  if (Array.isArray(v)) {
+    const items = itemsOf(t);
+    return v.map((x) => withGoZeroValues(x, items));
+  }
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, val] of Object.entries(v)) out[k] = withGoZeroValues(val, fieldOf(t, k));
+  const s = resolve(t);
+  const required: unknown[] = Array.isArray(s?.required) ? s.required : [];
+  for (const [k, prop] of Object.entries((s?.properties ?? {}) as Record<string, JsonObject>)) {
+    if (hasOwn(out, k)) continue;
+    const ft = fieldOf(t, k);
+    const kind = declaredKind(ft);
+    if (kind === "map" && isObject(prop?.default) && Object.keys(prop.default).length === 0) out[k] = withGoZeroValues({}, ft);
+    else if ((kind === "map" || kind === "list") && required.includes(k)) out[k] = null;
   }
   return out;
 }
