@@ -1,8 +1,10 @@
 /** The Worker's bindings (wrangler.toml) as one type. */
 import type { ObjectStore } from "./store/object-store.js";
+import type { ControllerManager } from "./controllers/runtime/manager.js";
 
 export interface Env {
   STORE: DurableObjectNamespace<ObjectStore>;
+  MANAGER: DurableObjectNamespace<ControllerManager>;
   /** The cluster admin's bearer token (a Worker secret in production). */
   ADMIN_TOKEN?: string;
   /** Watch history kept per store, in seconds (default 900) and events (default 2000 at least). */

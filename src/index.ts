@@ -7,6 +7,8 @@ import { clusterStore } from "./store/object-store.js";
 import type { Env } from "./env.js";
 
 export { ObjectStore } from "./store/object-store.js";
+export { ControllerManager } from "./controllers/runtime/manager.js";
+import { controllerManager } from "./controllers/runtime/manager.js";
 
 const app = createApp();
 
@@ -21,6 +23,7 @@ export default {
       (async () => {
         await ensureBootstrapped(env);
         await clusterStore(env).resyncNamespaces();
+        await controllerManager(env).resync();
       })(),
     );
   },

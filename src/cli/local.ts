@@ -81,7 +81,7 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     modules: [{ type: "ESModule", path: script }],
     modulesRoot: resolve("dist"),
     compatibilityDate: COMPATIBILITY_DATE,
-    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true } },
+    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true } },
     durableObjectsPersist: join(home, "state"),
     bindings: { ADMIN_TOKEN: token, ...opts.bindings },
     host,

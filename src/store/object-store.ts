@@ -29,6 +29,12 @@ import { generateName } from "../apimachinery/validation.js";
 import { applyPatch, trackManagedFields } from "./patching.js";
 import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
+import { watchedResources } from "../controllers/index.js";
+import { controllerManager, type Change } from "../controllers/runtime/manager.js";
+
+/** Resources whose changes are pushed to the controller manager (computed once). */
+let pushed: Set<string> | undefined;
+const isPushed = (resource: string) => (pushed ??= new Set(watchedResources())).has(resource);
 
 /** Events older than this are compacted away (a watch from before gets 410 Gone)... */
 const DEFAULT_RETENTION_SECONDS = 15 * 60;
@@ -52,6 +58,8 @@ export class ObjectStore extends DurableObject<Env> {
   /** This store's namespace ("" for cluster scope), learnt from the first request. */
   private namespace?: string;
   private lifecycle: Lifecycle = "Absent";
+  /** Changes waiting to be pushed to the controller manager (sent in one call per tick). */
+  private outbox: Change[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -243,6 +251,20 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   // ---------------------------------------------------------------- writes
+
+  /** Several writes in one call (controllers batch per namespace); each is its own transaction. */
+  async writeBatch(reqs: WriteRequest[]): Promise<Result[]> {
+    const out: Result[] = [];
+    for (const r of reqs) out.push(await this.write(r));
+    return out;
+  }
+
+  /** Lists of several resources at once (the controller manager's re-list). */
+  async listMany(resources: string[], namespace: string): Promise<Record<string, ListResult | Result>> {
+    const out: Record<string, ListResult | Result> = {};
+    for (const r of resources) out[r] = await this.list({ resource: r, namespace });
+    return out;
+  }
 
   async write(req: WriteRequest): Promise<Result> {
     try {
@@ -615,7 +637,22 @@ export class ObjectStore extends DurableObject<Env> {
     this.indexOwners(resource, name, type === "DELETED" ? [] : obj.metadata.ownerReferences ?? [], prev?.metadata.ownerReferences ?? []);
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
+    if (isPushed(resource)) this.push({ resource, type, data });
     return data;
+  }
+
+  /** Kick the control loops: batch this tick's changes into one notify call. */
+  private push(change: Change): void {
+    this.outbox.push(change);
+    if (this.outbox.length > 1) return;
+    setTimeout(() => {
+      const batch = this.outbox;
+      this.outbox = [];
+      // Lost pushes are repaired by the cron resync's full re-list.
+      controllerManager(this.env)
+        .notify(batch)
+        .catch((e) => console.error("notify controller manager:", e));
+    }, 0);
   }
 
   private indexOwners(resource: string, name: string, now: { uid: string }[], before: { uid: string }[]): void {

@@ -1,0 +1,246 @@
+/**
+ * The controller manager: one Durable Object that hosts every control loop
+ * (and the scheduler), like kube-controller-manager and kube-scheduler in one
+ * process. Stores push their changes here right after commit (the kick), so
+ * loops react within milliseconds; the cron trigger calls resync() as the
+ * level-triggered backstop (full re-list, every key requeued). Reconcilers
+ * see an informer cache and write through StoreClient.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../env.js";
+import type { KObject } from "../../registry/types.js";
+import { registry } from "../../registry/index.js";
+import { ApiError } from "../../apimachinery/status.js";
+import { clusterStore, namespaceStore } from "../../store/object-store.js";
+import type { ListResult, Result } from "../../store/protocol.js";
+import { Informer, type ChangeType } from "./informer.js";
+import { WorkQueue } from "./queue.js";
+import { StoreClient } from "./client.js";
+import { Recorder } from "./recorder.js";
+import { controllers, loops, watchedResources } from "../index.js";
+import type { Controller, ObjectKey, ReconcileContext, Resource } from "../types.js";
+
+export interface Change {
+  resource: Resource;
+  type: ChangeType;
+  data: string;
+}
+
+/** A loop that is not a keyed Controller (the scheduler): told of every change, run on demand. */
+export interface Loop {
+  name: string;
+  resources: Resource[];
+  onChange(resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined): void;
+  /** Do pending work; resolves when this round is done. */
+  run(ctx: ReconcileContext): Promise<void>;
+  stats?(): Record<string, number>;
+}
+
+const MAX_IN_FLIGHT = 64;
+const CONTROLLER_USER = { username: "system:kube-controller-manager", groups: ["system:authenticated"] };
+
+interface ControllerState {
+  c: Controller;
+  queue: WorkQueue;
+  reconciles: number;
+  errors: number;
+  durationMs: number;
+}
+
+export class ControllerManager extends DurableObject<Env> {
+  private informer: Informer;
+  private client: StoreClient;
+  private ctxs: ReconcileContext;
+  private states: ControllerState[];
+  private loopList: Loop[];
+  private inFlight = 0;
+  private pumpScheduled = false;
+  private loopsScheduled = false;
+  private loopRunning = false;
+  private loopAgain = false;
+  private synced = false;
+  private lastResync = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.informer = new Informer((r, t, o, old) => this.route(r, t, o, old));
+    this.client = new StoreClient(env, this.informer, CONTROLLER_USER, "kube-controller-manager");
+    const recorder = new Recorder(this.client, "controller-manager");
+    this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
+    this.states = controllers().map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
+    this.loopList = loops(env);
+    ctx.blockConcurrencyWhile(() => this.fullSync());
+  }
+
+  // ------------------------------------------------------------ informer feed
+
+  /** Stores call this right after they commit changes the loops watch. */
+  async notify(changes: Change[]): Promise<void> {
+    for (const ch of changes) this.informer.apply(ch.resource, ch.type, JSON.parse(ch.data) as KObject);
+  }
+
+  /** The cron backstop: re-list everything, requeue every key, report health. */
+  async resync(): Promise<{ objects: number; queued: number }> {
+    await this.fullSync();
+    let queued = 0;
+    for (const s of this.states) {
+      for (const o of this.informer.list(s.c.primary)) {
+        s.queue.add(keyString(o));
+        queued++;
+      }
+    }
+    this.scheduleLoops();
+    await this.heartbeat();
+    return { objects: watchedResources().reduce((n, r) => n + this.informer.count(r), 0), queued };
+  }
+
+  private async heartbeat(): Promise<void> {
+    const cs = clusterStore(this.env);
+    await cs.heartbeat("controller-manager");
+    for (const l of this.loopList) await cs.heartbeat(l.name);
+  }
+
+  private async fullSync(): Promise<void> {
+    const resources = watchedResources();
+    const clusterScoped = resources.filter((r) => !registry.byKey(r)?.namespaced);
+    const namespaced = resources.filter((r) => registry.byKey(r)?.namespaced);
+    const cluster = clusterStore(this.env);
+    const lists = await cluster.listMany(clusterScoped, "");
+    for (const r of clusterScoped) this.replaceFrom(r, undefined, lists[r]);
+    const { names } = await cluster.namespaceNames();
+    for (let i = 0; i < names.length; i += 16) {
+      const batch = names.slice(i, i + 16);
+      const results = await Promise.all(batch.map((ns) => namespaceStore(this.env, ns).listMany(namespaced, ns)));
+      batch.forEach((ns, j) => {
+        for (const r of namespaced) this.replaceFrom(r, ns, results[j][r]);
+      });
+    }
+    this.informer.pruneTombstones();
+    this.lastResync = Date.now();
+    if (!this.synced) {
+      this.synced = true;
+      for (const s of this.states) for (const o of this.informer.list(s.c.primary)) s.queue.add(keyString(o));
+      this.scheduleLoops();
+    }
+  }
+
+  private replaceFrom(resource: Resource, ns: string | undefined, r: ListResult | Result | undefined): void {
+    if (!r || "code" in r) return;
+    this.informer.replace(resource, ns, r.items.map((s) => JSON.parse(s) as KObject));
+  }
+
+  // ------------------------------------------------------------ routing
+
+  private route(resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined): void {
+    for (const s of this.states) {
+      if (s.c.primary === resource) s.queue.add(keyString(obj));
+      for (const w of s.c.watches ?? []) {
+        if (w.resource !== resource) continue;
+        for (const k of w.map(obj, this.informer)) s.queue.add(keyOfKey(k));
+        if (old) for (const k of w.map(old, this.informer)) s.queue.add(keyOfKey(k));
+      }
+    }
+    for (const l of this.loopList) {
+      if (!l.resources.includes(resource)) continue;
+      l.onChange(resource, type, obj, old);
+      this.scheduleLoops();
+    }
+  }
+
+  // ------------------------------------------------------------ workers
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setTimeout(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    }, 0);
+  }
+
+  private pump(): void {
+    if (!this.synced) return;
+    for (const s of this.states) {
+      if (this.inFlight >= MAX_IN_FLIGHT) return;
+      for (const key of s.queue.take(MAX_IN_FLIGHT - this.inFlight)) {
+        this.inFlight++;
+        void this.reconcile(s, key).finally(() => {
+          this.inFlight--;
+          s.queue.done(key);
+          this.schedulePump();
+        });
+      }
+    }
+  }
+
+  private async reconcile(s: ControllerState, key: string): Promise<void> {
+    const started = Date.now();
+    s.reconciles++;
+    try {
+      const r = await s.c.reconcile(parseKey(key), this.ctxs);
+      s.queue.forget(key);
+      if (r && r.requeueAfterMs !== undefined) s.queue.addAfter(key, r.requeueAfterMs);
+    } catch (e) {
+      s.errors++;
+      if (!(e instanceof ApiError) || e.code >= 500) console.error(`${s.c.name} ${key}:`, e);
+      s.queue.addRateLimited(key);
+    } finally {
+      s.durationMs += Date.now() - started;
+    }
+  }
+
+  private scheduleLoops(): void {
+    if (this.loopsScheduled || !this.synced) return;
+    this.loopsScheduled = true;
+    setTimeout(() => {
+      this.loopsScheduled = false;
+      void this.runLoops();
+    }, 0);
+  }
+
+  private async runLoops(): Promise<void> {
+    if (this.loopRunning) {
+      this.loopAgain = true;
+      return;
+    }
+    this.loopRunning = true;
+    try {
+      do {
+        this.loopAgain = false;
+        for (const l of this.loopList) {
+          try {
+            await l.run(this.ctxs);
+          } catch (e) {
+            console.error(`${l.name}:`, e);
+          }
+        }
+      } while (this.loopAgain);
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  /** Queue depths, reconcile counts and durations, for health and /metrics. */
+  async stats() {
+    return {
+      synced: this.synced,
+      lastResync: this.lastResync,
+      rpcs: this.client.rpcs,
+      writes: this.client.writes,
+      controllers: this.states.map((s) => ({ name: s.c.name, depth: s.queue.depth, reconciles: s.reconciles, errors: s.errors, durationMs: s.durationMs })),
+      loops: this.loopList.map((l) => ({ name: l.name, ...(l.stats?.() ?? {}) })),
+      objects: Object.fromEntries(watchedResources().map((r) => [r, this.informer.count(r)])),
+    };
+  }
+}
+
+const keyString = (o: KObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata.name ?? ""));
+const keyOfKey = (k: ObjectKey) => (k.namespace ? `${k.namespace}/${k.name}` : k.name);
+function parseKey(key: string): ObjectKey {
+  const i = key.indexOf("/");
+  return i < 0 ? { namespace: "", name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+export function controllerManager(env: Env): DurableObjectStub<ControllerManager> {
+  return env.MANAGER.get(env.MANAGER.idFromName("controller-manager"));
+}
