@@ -72,7 +72,7 @@ export function prepareCreate(kind: KindDef, body: Record<string, unknown>, opts
   delete meta.selfLink;
   if (tracksGeneration(kind)) meta.generation = 1;
   else delete meta.generation;
-  if (kind.subresources?.status) delete obj.status;
+  if (kind.subresources?.status && !kind.strategy?.allowStatusOnCreate) delete obj.status;
   kind.strategy?.defaults?.(obj);
   if (!meta.name) meta.name = generateName(meta.generateName ?? "");
   kind.strategy?.prepareForCreate?.(obj, opts.ctx);

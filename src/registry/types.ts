@@ -81,6 +81,8 @@ export interface StrategyContext {
 export interface Strategy {
   /** Fill in defaults (after decoding, before validation), as Kubernetes' SetDefaults_*. */
   defaults?(obj: KObject): void;
+  /** Nodes may carry status on create (the kubelet registers with it); other status kinds may not. */
+  allowStatusOnCreate?: boolean;
   /** Reset fields a client may not set on create (e.g. status). */
   prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
   /** Carry over what a main-resource update may not change (e.g. status). */

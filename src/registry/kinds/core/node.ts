@@ -52,5 +52,6 @@ export const node: KindDef = {
     { name: "Kernel-Version", type: "string", priority: 1, description: "Kernel Version reported by the node.", cell: (o) => st(o).nodeInfo?.kernelVersion || "<unknown>" },
     { name: "Container-Runtime", type: "string", priority: 1, description: "Container Runtime Version reported by the node.", cell: (o) => st(o).nodeInfo?.containerRuntimeVersion || "<unknown>" },
   ],
+  strategy: { allowStatusOnCreate: true },
   subresources: { status: true, proxied: ["proxy"] },
 };

@@ -1,0 +1,212 @@
+/**
+ * Fake nodes, like KWOK: `npm run fake-nodes -- --count N` registers N Nodes,
+ * keeps their Leases renewed, and plays kubelet for pods bound to them:
+ * Running with an IP as soon as they are bound, and gone when deleted. For
+ * tests and benchmarks of the scheduler and controllers without containers.
+ */
+import { KubeClient, KubeError, loadKubeconfig } from "./kube-client.js";
+
+export interface FakeNodeOptions {
+  kubeconfig: string;
+  count: number;
+  prefix?: string;
+  cpu?: string;
+  memory?: string;
+  pods?: number;
+  /** Lease renewal period (default 10 s, as the kubelet). */
+  leaseIntervalMs?: number;
+  labels?: Record<string, string>;
+  taints?: { key: string; value?: string; effect: string }[];
+  log?: (m: string) => void;
+}
+
+type Pod = {
+  metadata: { name: string; namespace: string; deletionTimestamp?: string; resourceVersion?: string };
+  spec: { nodeName?: string; containers: { name: string; image: string }[] };
+  status?: { phase?: string };
+};
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const microNow = () => new Date().toISOString().replace("Z", "000Z");
+
+export class FakeNodes {
+  readonly client: KubeClient;
+  readonly names: string[];
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private stopWatch?: () => void;
+  private ipCounter = new Map<string, number>();
+  private started = new Set<string>();
+  podsStarted = 0;
+
+  constructor(private o: FakeNodeOptions) {
+    this.client = new KubeClient(loadKubeconfig(o.kubeconfig), 64);
+    const prefix = o.prefix ?? "fake-node";
+    this.names = Array.from({ length: o.count }, (_, i) => `${prefix}-${i}`);
+  }
+
+  private nodeObject(name: string, i: number) {
+    const ready = { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: now(), lastTransitionTime: now() };
+    const cond = (type: string, reason: string) => ({ type, status: "False", reason, message: `kubelet has no ${type}`, lastHeartbeatTime: now(), lastTransitionTime: now() });
+    const capacity = { cpu: this.o.cpu ?? "4", memory: this.o.memory ?? "16Gi", pods: String(this.o.pods ?? 110), "ephemeral-storage": "100Gi" };
+    return {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name,
+        labels: {
+          "kubernetes.io/hostname": name,
+          "kubernetes.io/os": "linux",
+          "kubernetes.io/arch": "amd64",
+          "topology.kubernetes.io/zone": `zone-${i % 3}`,
+          type: "fake",
+          ...this.o.labels,
+        },
+        annotations: { "edgeplane.dev/fake": "true" },
+      },
+      spec: this.o.taints?.length ? { taints: this.o.taints } : {},
+      status: {
+        capacity,
+        allocatable: capacity,
+        conditions: [ready, cond("MemoryPressure", "KubeletHasSufficientMemory"), cond("DiskPressure", "KubeletHasNoDiskPressure"), cond("PIDPressure", "KubeletHasSufficientPID")],
+        addresses: [
+          { type: "InternalIP", address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+          { type: "Hostname", address: name },
+        ],
+        nodeInfo: {
+          kubeletVersion: "v1.30.0-fake",
+          kubeProxyVersion: "v1.30.0-fake",
+          containerRuntimeVersion: "fake://1.0",
+          osImage: "Fake OS",
+          kernelVersion: "0.0.0-fake",
+          operatingSystem: "linux",
+          architecture: "amd64",
+          machineID: name,
+          systemUUID: name,
+          bootID: name,
+        },
+        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    const index = new Map(this.names.map((n, i) => [n, i]));
+    await parallel(this.names, 32, async (name) => {
+      try {
+        await this.client.post("/api/v1/nodes", this.nodeObject(name, index.get(name)!));
+      } catch (e) {
+        if (!(e instanceof KubeError && e.code === 409)) throw e;
+        await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: this.nodeObject(name, index.get(name)!).status });
+      }
+    });
+    await this.renewLeases();
+    this.timers.push(setInterval(() => void this.renewLeases().catch((e) => this.o.log?.(`lease renewal: ${(e as Error).message}`)), this.o.leaseIntervalMs ?? 10_000));
+    const mine = new Set(this.names);
+    this.stopWatch = this.client.watch(
+      "/api/v1/pods",
+      (type, obj) => {
+        const pod = obj as unknown as Pod;
+        if (type === "DELETED" || !pod.spec.nodeName || !mine.has(pod.spec.nodeName)) return;
+        void this.handle(pod).catch((e) => this.o.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`));
+      },
+      (e) => this.o.log?.(`watch: ${(e as Error).message}`),
+    );
+  }
+
+  private async renewLeases(): Promise<void> {
+    await parallel(this.names, 32, async (name) => {
+      const lease = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace: "kube-node-lease" }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microNow() } };
+      try {
+        await this.client.mergePatch(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`, { spec: lease.spec });
+      } catch (e) {
+        if (!(e instanceof KubeError && e.code === 404)) throw e;
+        await this.client.post("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease);
+      }
+    });
+  }
+
+  private async handle(pod: Pod): Promise<void> {
+    const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
+    if (pod.metadata.deletionTimestamp) {
+      // The containers are "stopped": confirm the deletion, as the kubelet does.
+      await this.client.delete(path, { gracePeriodSeconds: 0 }).catch((e) => {
+        if (!(e instanceof KubeError && e.code === 404)) throw e;
+      });
+      return;
+    }
+    const id = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (pod.status?.phase === "Running" || this.started.has(id)) return;
+    this.started.add(id);
+    const node = pod.spec.nodeName!;
+    const i = this.names.indexOf(node);
+    const n = (this.ipCounter.get(node) ?? 0) + 1;
+    this.ipCounter.set(node, n);
+    const ip = `10.${64 + Math.floor(i / 256)}.${i % 256}.${(n % 250) + 2}`;
+    const t = now();
+    const ready = (type: string) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: t });
+    await this.client.mergePatch(`${path}/status`, {
+      status: {
+        phase: "Running",
+        podIP: ip,
+        podIPs: [{ ip }],
+        hostIP: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+        startTime: t,
+        conditions: [ready("PodReadyToStartContainers"), ready("Initialized"), ready("Ready"), ready("ContainersReady"), ready("PodScheduled")],
+        containerStatuses: pod.spec.containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          imageID: `fake://${c.image}`,
+          containerID: `fake://${id}/${c.name}`,
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: t } },
+        })),
+      },
+    });
+    this.podsStarted++;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.stopWatch?.();
+    await this.client.close();
+  }
+}
+
+async function parallel<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
+}
+
+// CLI: npm run fake-nodes -- --count N [--prefix P] [--kubeconfig PATH] [--cpu 4] [--memory 16Gi]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const arg = (name: string, def?: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : def;
+  };
+  const kubeconfig = arg("kubeconfig", process.env.KUBECONFIG ?? `${process.env.EDGEPLANE_HOME ?? ".edgeplane"}/kubeconfig`)!;
+  const fake = new FakeNodes({
+    kubeconfig,
+    count: Number(arg("count", "3")),
+    prefix: arg("prefix"),
+    cpu: arg("cpu"),
+    memory: arg("memory"),
+    pods: arg("pods") ? Number(arg("pods")) : undefined,
+    leaseIntervalMs: arg("lease-interval") ? Number(arg("lease-interval")) * 1000 : undefined,
+    log: (m) => console.error(m),
+  });
+  await fake.start();
+  console.log(`${fake.names.length} fake nodes registered (${fake.names[0]} … ${fake.names[fake.names.length - 1]}); Ctrl-C to stop`);
+  const stop = async () => {
+    await fake.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
