@@ -10,6 +10,7 @@
  * namespaces never fans out to 10,000 calls in one request.
  */
 import type { Env } from "../env.js";
+import { forEachLine } from "../apimachinery/lines.js";
 import type { KObject } from "../registry/types.js";
 import { clusterStore, namespaceStore } from "./object-store.js";
 import type { ListQuery, ListResult, Result, TableOptions } from "./protocol.js";
@@ -119,50 +120,26 @@ export function watchAcross(
         const stream = await open(ns, since);
         const reader = stream.getReader();
         readers.add(reader);
-        const dec = new TextDecoder();
-        let buf = "";
         try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            buf += dec.decode(value, { stream: true });
-            let nl: number;
-            while ((nl = buf.indexOf("\n")) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              if (line) emit(line);
-            }
-          }
+          await forEachLine(reader, emit);
         } catch {
           /* a namespace stream ended (namespace deleted, or the client left) */
         } finally {
           readers.delete(reader);
         }
       };
-      const startRv = sinceRv;
       // Follow the namespaces themselves: new ones join the merged watch from the start of this watch.
       const { names, rv } = await clusterStore(env).namespaceNames();
-      const from = startRv ?? undefined;
-      for (const ns of names) void pump(ns, from);
+      for (const ns of names) void pump(ns, sinceRv);
       const nsStream = await clusterStore(env).watch({ resource: "namespaces", namespace: "", sinceRv: rv });
       nsReader = nsStream.getReader();
-      const dec = new TextDecoder();
-      let buf = "";
       void (async () => {
         try {
-          for (;;) {
-            const { value, done } = await nsReader!.read();
-            if (done) break;
-            buf += dec.decode(value, { stream: true });
-            let nl: number;
-            while ((nl = buf.indexOf("\n")) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              const ev = JSON.parse(line) as { type: string; object: KObject };
-              // A namespace born after the watch began: everything in it is news (replay from the start of the watch).
-              if (ev.type === "ADDED") void pump(ev.object.metadata.name ?? "", startRv ?? rv);
-            }
-          }
+          await forEachLine(nsReader!, (line) => {
+            const ev = JSON.parse(line) as { type: string; object: KObject };
+            // A namespace born after the watch began: everything in it is news (replay from the start of the watch).
+            if (ev.type === "ADDED") void pump(ev.object.metadata.name ?? "", sinceRv ?? rv);
+          });
         } catch {
           /* closed */
         }

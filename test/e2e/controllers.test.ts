@@ -1,0 +1,234 @@
+/**
+ * The scheduler/controller-manager issue's acceptance: real kubectl against
+ * the local control plane, with fake nodes playing kubelet.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+import { FakeNodes } from "../../src/cli/fake-nodes.js";
+
+let c: TestCluster;
+let nodes: FakeNodes;
+const extra: FakeNodes[] = [];
+
+before(async () => {
+  // A short grace for node lifecycle so the NotReady test does not wait 40 s + 300 s.
+  c = await startCluster({ bindings: { NODE_MONITOR_GRACE_SECONDS: "6", POD_EVICTION_SECONDS: "2" } });
+  nodes = new FakeNodes({ kubeconfig: c.kubeconfig, count: 3, prefix: "node", leaseIntervalMs: 1000 });
+  await nodes.start();
+});
+after(async () => {
+  for (const n of [nodes, ...extra]) await n?.stop().catch(() => {});
+  await c?.dispose();
+});
+
+type Pod = { metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { name: string }[] }; spec: { nodeName?: string; containers: { image: string }[] }; status: { phase?: string } };
+async function pods(selector: string, ns = "default"): Promise<Pod[]> {
+  const r = await c.kubectl(["get", "pods", "-n", ns, "-l", selector, "-o", "json"]);
+  return (JSON.parse(r.stdout).items as Pod[]).filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp);
+}
+const running = (ps: Pod[]) => ps.filter((p) => p.status.phase === "Running");
+
+function deployment(name: string, image: string, replicas: number, extraSpec = "") {
+  const file = join(c.home, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  strategy:
+    rollingUpdate:
+      maxSurge: 1
+      maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+${extraSpec}      containers:
+      - name: main
+        image: ${image}
+        resources:
+          requests:
+            cpu: 100m
+`,
+  );
+  return file;
+}
+
+test("a 5-replica Deployment runs, spread across nodes; scale; rolling update; undo; rollout status", async () => {
+  const started = Date.now();
+  await c.kubectl(["apply", "-f", deployment("web", "nginx:1.25", 5)]);
+  const ps = await eventually(async () => {
+    const p = running(await pods("app=web"));
+    return p.length === 5 ? p : undefined;
+  }, 10_000, "5 running pods");
+  const elapsed = Date.now() - started;
+  console.log(`# 5 replicas Running ${elapsed} ms after kubectl apply`);
+  assert.equal(new Set(ps.map((p) => p.spec.nodeName)).size, 3, "spread across the 3 nodes");
+  await c.kubectl(["scale", "deploy/web", "--replicas=10"]);
+  await eventually(async () => running(await pods("app=web")).length === 10, 10_000, "10 running");
+  await c.kubectl(["scale", "deploy/web", "--replicas=5"]);
+  await eventually(async () => (await pods("app=web")).length === 5, 10_000, "back to 5");
+  await c.kubectl(["set", "image", "deploy/web", "main=nginx:1.26"]);
+  const status = await c.kubectl(["rollout", "status", "deploy/web", "--timeout=30s"]);
+  assert.match(status.stdout, /successfully rolled out/);
+  assert.ok((await pods("app=web")).every((p) => p.spec.containers[0].image === "nginx:1.26"));
+  const history = await c.kubectl(["rollout", "history", "deploy/web"]);
+  assert.match(history.stdout, /^1\s/m);
+  assert.match(history.stdout, /^2\s/m);
+  await c.kubectl(["rollout", "undo", "deploy/web"]);
+  await c.kubectl(["rollout", "status", "deploy/web", "--timeout=30s"]);
+  const after = running(await pods("app=web"));
+  assert.equal(after.length, 5);
+  assert.ok(after.every((p) => p.spec.containers[0].image === "nginx:1.25"), "undo returned to the previous template");
+  const rs = JSON.parse((await c.kubectl(["get", "rs", "-l", "app=web", "-o", "json"])).stdout).items;
+  assert.equal(rs.length, 2, "undo reused the old ReplicaSet");
+});
+
+test("an unschedulable pod waits with FailedScheduling, then a big node takes it", async () => {
+  const file = join(c.home, "big.yaml");
+  writeFileSync(file, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: busybox\n    resources:\n      requests:\n        cpu: \"64\"\n");
+  await c.kubectl(["apply", "-f", file]);
+  await eventually(async () => {
+    const ev = await c.kubectl(["get", "events", "--field-selector", "involvedObject.name=big,reason=FailedScheduling", "-o", "json"]);
+    const items = JSON.parse(ev.stdout).items as { message: string }[];
+    return items.length > 0 && /0\/3 nodes are available: 3 Insufficient cpu/.test(items[0].message);
+  }, 10_000, "FailedScheduling event");
+  const desc = await c.kubectl(["describe", "pod", "big"]);
+  assert.match(desc.stdout, /FailedScheduling/);
+  const big = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "big", cpu: "128", leaseIntervalMs: 1000 });
+  extra.push(big);
+  await big.start();
+  await eventually(async () => {
+    const p = JSON.parse((await c.kubectl(["get", "pod", "big", "-o", "json"])).stdout);
+    return p.spec.nodeName === "big-0" && p.status.phase === "Running";
+  }, 10_000, "big pod on the big node");
+  await c.kubectl(["delete", "pod", "big", "--wait=false"]);
+});
+
+test("nodeSelector, taints and tolerations, required anti-affinity", async () => {
+  await c.kubectl(["label", "node", "node-2", "disk=ssd"]);
+  await c.kubectl(["apply", "-f", deployment("ssd", "busybox", 2, "      nodeSelector:\n        disk: ssd\n")]);
+  await eventually(async () => {
+    const p = running(await pods("app=ssd"));
+    return p.length === 2 && p.every((x) => x.spec.nodeName === "node-2");
+  }, 10_000, "ssd pods on node-2");
+  await c.kubectl(["taint", "node", "node-0", "dedicated=infra:NoSchedule"]);
+  await c.kubectl(["apply", "-f", deployment("plain", "busybox", 4)]);
+  await eventually(async () => {
+    const p = running(await pods("app=plain"));
+    return p.length === 4 && p.every((x) => x.spec.nodeName !== "node-0") ? p : undefined;
+  }, 10_000, "untolerating pods avoid the tainted node");
+  await c.kubectl(["apply", "-f", deployment("tol", "busybox", 1, "      nodeSelector:\n        kubernetes.io/hostname: node-0\n      tolerations:\n      - key: dedicated\n        operator: Equal\n        value: infra\n        effect: NoSchedule\n")]);
+  await eventually(async () => running(await pods("app=tol"))[0]?.spec.nodeName === "node-0", 10_000, "tolerating pod on node-0");
+  await c.kubectl(["taint", "node", "node-0", "dedicated-"]);
+  const anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - labelSelector:\n              matchLabels:\n                app: one\n            topologyKey: kubernetes.io/hostname\n      nodeSelector:\n        type: fake\n";
+  await c.kubectl(["apply", "-f", deployment("one", "busybox", 4, anti)]);
+  await eventually(async () => {
+    const all = await pods("app=one");
+    const r = running(all);
+    return r.length === 3 && new Set(r.map((p) => p.spec.nodeName)).size === 3 && all.length === 4;
+  }, 10_000, "one pod per node; the 4th pending");
+  for (const d of ["ssd", "plain", "tol", "one"]) await c.kubectl(["delete", "deploy", d]);
+});
+
+test("deleting a Deployment removes its ReplicaSets and pods; --cascade=orphan keeps them", async () => {
+  await c.kubectl(["apply", "-f", deployment("gone", "busybox", 2)]);
+  await eventually(async () => running(await pods("app=gone")).length === 2, 10_000, "2 running");
+  await c.kubectl(["delete", "deploy", "gone"]);
+  await eventually(async () => (await pods("app=gone")).length === 0, 10_000, "pods gone");
+  assert.equal(JSON.parse((await c.kubectl(["get", "rs", "-l", "app=gone", "-o", "json"])).stdout).items.length, 0);
+  await c.kubectl(["apply", "-f", deployment("kept", "busybox", 2)]);
+  await eventually(async () => running(await pods("app=kept")).length === 2, 10_000, "2 running");
+  await c.kubectl(["delete", "deploy", "kept", "--cascade=orphan"]);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(running(await pods("app=kept")).length, 2, "orphaned pods stay");
+  assert.equal(JSON.parse((await c.kubectl(["get", "rs", "-l", "app=kept", "-o", "json"])).stdout).items.length, 1);
+});
+
+test("DaemonSet: one pod per node, and on a new node", async () => {
+  const file = join(c.home, "ds.yaml");
+  writeFileSync(file, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n        app: agent\n    spec:\n      nodeSelector:\n        type: fake\n      containers:\n      - name: a\n        image: busybox\n");
+  await c.kubectl(["apply", "-f", file]);
+  const count = async () => running(await pods("app=agent")).length;
+  const base = (await c.kubectl(["get", "nodes", "-l", "type=fake", "-o", "name"])).stdout.trim().split("\n").length;
+  await eventually(async () => (await count()) === base, 10_000, `${base} daemon pods`);
+  const more = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "late", leaseIntervalMs: 1000 });
+  extra.push(more);
+  await more.start();
+  await eventually(async () => (await count()) === base + 1, 10_000, "a pod on the new node");
+});
+
+test("Job with completions=3 completes; StatefulSet web-0..2 in order with PVCs", async () => {
+  const job = join(c.home, "job.yaml");
+  writeFileSync(job, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  completions: 3\n  parallelism: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: busybox\n");
+  await c.kubectl(["apply", "-f", job]);
+  // Fake nodes run pods forever: play the container exiting successfully.
+  const finish = async () => {
+    for (const p of await pods("job-name=pi")) {
+      if (p.status.phase === "Running") await c.api(`/api/v1/namespaces/default/pods/${p.metadata.name}/status`, { method: "PATCH", headers: { "content-type": "application/merge-patch+json" }, body: JSON.stringify({ status: { phase: "Succeeded", conditions: [{ type: "Ready", status: "False" }], containerStatuses: [{ name: "pi", ready: false, restartCount: 0, image: "busybox", imageID: "", state: { terminated: { exitCode: 0, reason: "Completed" } } }] } }) });
+    }
+  };
+  await eventually(async () => {
+    await finish();
+    const j = JSON.parse((await c.kubectl(["get", "job", "pi", "-o", "json"])).stdout);
+    return j.status.succeeded === 3 && j.status.conditions?.some((x: { type: string; status: string }) => x.type === "Complete" && x.status === "True");
+  }, 20_000, "job complete");
+  const sts = join(c.home, "sts.yaml");
+  writeFileSync(sts, "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  replicas: 3\n  selector:\n    matchLabels:\n      app: sts\n  template:\n    metadata:\n      labels:\n        app: sts\n    spec:\n      containers:\n      - name: c\n        image: busybox\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n");
+  await c.kubectl(["apply", "-f", sts]);
+  await eventually(async () => running(await pods("app=sts")).length === 3, 15_000, "3 stateful pods");
+  const names = (await pods("app=sts")).map((p) => p.metadata.name).sort();
+  assert.deepEqual(names, ["web-0", "web-1", "web-2"]);
+  const pvcs = JSON.parse((await c.kubectl(["get", "pvc", "-o", "json"])).stdout).items.map((p: { metadata: { name: string } }) => p.metadata.name).sort();
+  assert.deepEqual(pvcs, ["data-web-0", "data-web-1", "data-web-2"]);
+  const created = (await Promise.all(names.map(async (n) => JSON.parse((await c.kubectl(["get", "pod", n, "-o", "json"])).stdout).metadata.creationTimestamp as string)));
+  assert.ok(created[0] <= created[1] && created[1] <= created[2], "created in order");
+});
+
+test("a node that stops heartbeating turns NotReady and its pods are recreated elsewhere", async () => {
+  const lonely = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "lonely", leaseIntervalMs: 1000, labels: { pool: "lonely" } });
+  await lonely.start();
+  await c.kubectl(["cordon", "node-0", "node-1", "node-2"]);
+  await c.kubectl(["apply", "-f", deployment("moving", "busybox", 2)]);
+  await eventually(async () => {
+    const p = running(await pods("app=moving"));
+    return p.length === 2 && p.every((x) => x.spec.nodeName === "lonely-0");
+  }, 10_000, "pods on lonely-0");
+  await c.kubectl(["uncordon", "node-0", "node-1", "node-2"]);
+  await lonely.stop();
+  await eventually(async () => {
+    const n = JSON.parse((await c.kubectl(["get", "node", "lonely-0", "-o", "json"])).stdout);
+    return n.status.conditions.find((x: { type: string }) => x.type === "Ready").status === "Unknown";
+  }, 20_000, "lonely-0 NotReady");
+  assert.match((await c.kubectl(["get", "node", "lonely-0"])).stdout, /NotReady/);
+  await eventually(async () => {
+    const p = running(await pods("app=moving"));
+    return p.length === 2 && p.every((x) => x.spec.nodeName !== "lonely-0");
+  }, 30_000, "pods recreated on other nodes");
+});
+
+test("deleting a namespace deletes its contents, then the namespace", async () => {
+  await c.kubectl(["create", "namespace", "tmp"]);
+  await c.kubectl(["create", "deployment", "x", "--image=busybox", "--replicas=2", "-n", "tmp"]);
+  await eventually(async () => running(await pods("app=x", "tmp")).length === 2, 10_000, "2 running in tmp");
+  await c.kubectl(["delete", "namespace", "tmp", "--timeout=30s"]);
+  const r = await c.kubectl(["get", "namespace", "tmp"], { allowFail: true });
+  assert.match(r.stderr, /not found/);
+});
+
+test("componentstatuses: scheduler and controller-manager are healthy", async () => {
+  await c.runCron();
+  const r = await c.kubectl(["get", "componentstatuses"]);
+  assert.match(r.stdout, /scheduler\s+Healthy/);
+  assert.match(r.stdout, /controller-manager\s+Healthy/);
+});
