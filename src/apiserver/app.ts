@@ -12,7 +12,7 @@ import { authorize, forbiddenMessage } from "./authz.js";
 import { requestInfo } from "./request-info.js";
 import { handleResource, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
-import { openapiV2, openapiV3Doc, openapiV3Index } from "./openapi.js";
+import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
@@ -100,7 +100,10 @@ export function createApp() {
 
   app.get("/openapi/v2", (c) => {
     const accept = c.req.header("accept") ?? "";
-    if (accept && !/json|\*\/\*/.test(accept)) throw errors.notAcceptable("only application/json is served for /openapi/v2");
+    if (/protobuf/.test(accept)) {
+      return new Response(openapiV2Proto(), { headers: { "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", "cache-control": "no-cache, private" } });
+    }
+    if (accept && !/json|\*\/\*/.test(accept)) throw errors.notAcceptable("only application/json and protobuf are served for /openapi/v2");
     return json(openapiV2());
   });
   app.get("/openapi/v3", async () => json(await openapiV3Index()));

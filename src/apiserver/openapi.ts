@@ -10,6 +10,7 @@ import { groupVersions, type GroupVersion } from "../registry/index.js";
 import { ALL_VERBS, type KindDef } from "../registry/types.js";
 import { getDefinitions, getSwaggerDefinitions } from "../schemas/openapi.js";
 import { versionInfo } from "./version.js";
+import { encodeOpenAPIv2 } from "./openapi-proto.js";
 
 type Json = Record<string, unknown>;
 
@@ -188,10 +189,23 @@ export function openapiV2(): string {
   for (const gv of groupVersions) {
     for (const [p, item] of Object.entries(pathsFor(gv))) {
       paths[p] = JSON.parse(
-        JSON.stringify(item, (key, value) => (key === "requestBody" || key === "content" ? undefined : value)).replaceAll("#/components/schemas/", "#/definitions/"),
+        JSON.stringify(item, (key, value) => {
+          if (key === "requestBody" || key === "content") return undefined;
+          // v2 parameters carry their type directly, not in a schema.
+          if (key === "parameters" && Array.isArray(value)) return value.map(({ schema, ...rest }: Json) => ({ ...rest, ...(schema as Json) }));
+          return value;
+        }).replaceAll("#/components/schemas/", "#/definitions/"),
       );
     }
   }
   v2Doc = JSON.stringify({ swagger: "2.0", info: { title: "Kubernetes", version: versionInfo.gitVersion }, paths, definitions: defs });
   return v2Doc;
+}
+
+let v2Proto: Uint8Array | undefined;
+
+/** GET /openapi/v2 as gnostic protobuf (kubectl before 1.29). */
+export function openapiV2Proto(): Uint8Array {
+  v2Proto ??= encodeOpenAPIv2(JSON.parse(openapiV2()) as Json);
+  return v2Proto;
 }

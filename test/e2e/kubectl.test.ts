@@ -217,3 +217,25 @@ test("state survives a restart", async () => {
     c = again;
   }
 });
+
+test("every kubectl from 1.27 to 1.33 applies, explains and lists", async () => {
+  const { existsSync } = await import("node:fs");
+  const { spawnSync } = await import("node:child_process");
+  const versions = ["1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"].filter((v) => existsSync(`/usr/lib/google-cloud-sdk/bin/kubectl.${v}`));
+  assert.ok(versions.length > 0, "at least one pinned kubectl is installed");
+  for (const v of versions) {
+    const bin = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
+    const run = (args: string[], input = "") => spawnSync(bin, args, { input, encoding: "utf8", env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.home } });
+    const name = `v${v.replace(".", "")}`;
+    const applied = run(["apply", "-n", "default", "-f", "-"], `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: b\n`);
+    assert.equal(applied.status, 0, `kubectl ${v} apply: ${applied.stderr}`);
+    const ex = run(["explain", "deployment.spec.replicas"]);
+    assert.equal(ex.status, 0, `kubectl ${v} explain: ${ex.stderr}`);
+    assert.match(ex.stdout, /Deployment/);
+    const bad = run(["apply", "-n", "default", "-f", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\nbogus: 1\n");
+    assert.notEqual(bad.status, 0, `kubectl ${v} refuses an unknown field`);
+    assert.match(bad.stderr, /unknown field "bogus"/);
+    const got = run(["get", "cm", name, "-n", "default"]);
+    assert.match(got.stdout, new RegExp(`${name}\\s+1`));
+  }
+});
