@@ -10,6 +10,8 @@ export interface Env {
   /** Watch history kept per store, in seconds (default 900) and events (default 2000 at least). */
   EVENT_RETENTION_SECONDS?: string;
   EVENT_KEEP_MIN?: string;
+  /** How long core/v1 Events live after their last update, in seconds (default 3600). */
+  EVENT_TTL_SECONDS?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

@@ -5,9 +5,11 @@
 import type { Env } from "../env.js";
 import type { Controller, Resource } from "./types.js";
 import type { Loop } from "./runtime/manager.js";
+import { replicaSetController } from "./replicaset/index.js";
+import { deploymentController } from "./deployment/index.js";
 
 export function controllers(): Controller[] {
-  return [];
+  return [replicaSetController, deploymentController];
 }
 
 export function loops(_env: Env): Loop[] {

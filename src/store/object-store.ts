@@ -40,6 +40,8 @@ const isPushed = (resource: string) => (pushed ??= new Set(watchedResources())).
 const DEFAULT_RETENTION_SECONDS = 15 * 60;
 /** ... but the latest this many are always kept. */
 const DEFAULT_KEEP_MIN = 2000;
+/** Events (the kind) live this long after their last update. */
+const DEFAULT_EVENT_TTL_SECONDS = 3600;
 /** Compaction runs after this many writes. */
 const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
@@ -679,8 +681,33 @@ export class ObjectStore extends DurableObject<Env> {
     this.setMeta("compactedRv", String(newest));
   }
 
+  /**
+   * Events age out an hour after their last update, as with etcd's TTL on
+   * Event keys in Kubernetes; watchers see them DELETED.
+   */
+  private expireEvents(): number {
+    const ttl = Number(this.env.EVENT_TTL_SECONDS ?? DEFAULT_EVENT_TTL_SECONDS);
+    const horizon = (Date.now() - ttl * 1000) * 1000;
+    const rows = this.db
+      .select({ data: schema.objects.data })
+      .from(schema.objects)
+      .where(and(eq(schema.objects.resource, "events"), lt(schema.objects.rv, horizon)))
+      .limit(1000)
+      .all();
+    if (!rows.length) return 0;
+    const kind = this.kindOf("events");
+    this.ctx.storage.transactionSync(() => {
+      for (const row of rows) {
+        const o = JSON.parse(row.data) as KObject;
+        this.commit(kind, "DELETED", o, o);
+      }
+    });
+    return rows.length;
+  }
+
   /** Compact the event log now (the cron resync calls this; tests use it to reach 410 Gone). */
   async compact(): Promise<number> {
+    this.expireEvents();
     this.maybeCompact(true);
     return this.compactedRv;
   }

@@ -1,0 +1,42 @@
+/**
+ * The hashes controllers name things by (controller.ComputeHash: the
+ * pod-template-hash of Deployments, the controller-revision-hash of
+ * StatefulSets and DaemonSets): FNV-32a of the object plus the collision
+ * count, rendered with rand.SafeEncodeString's alphabet. The object is
+ * hashed as canonical JSON (sorted keys), so equal templates always hash
+ * alike; the values differ from Kubernetes' (which hashes Go's dump of the
+ * struct) but are as stable.
+ */
+
+/** rand.SafeEncodeString's alphabet: no vowels, no 0/1/3 (no accidental words, no look-alikes). */
+const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
+
+/** FNV-1a, 32 bits, over bytes (continuing from h). */
+export function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+/** rand.SafeEncodeString. */
+export const safeEncodeString = (s: string): string => [...s].map((c) => ALPHANUMS[c.codePointAt(0)! % ALPHANUMS.length]).join("");
+
+/** JSON with object keys sorted and undefined members dropped: one text per value. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** controller.ComputeHash(template, collisionCount). */
+export function computeHash(obj: unknown, collisionCount?: number): string {
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(obj)));
+  if (collisionCount !== undefined) {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);
+    h = fnv32a(b, h);
+  }
+  return safeEncodeString(String(h));
+}

@@ -1,0 +1,39 @@
+/**
+ * The ReplicaSet controller of kube-controller-manager: keeps
+ * spec.replicas active pods of the template. Each pass claims pods by
+ * selector and controllerRef (adopting orphans, releasing pods that stopped
+ * matching), creates or deletes the difference, and writes status; terminal
+ * and terminating pods count as gone and are replaced.
+ */
+import type { Controller } from "../types.js";
+import { claim, ownerOrSelector, ownerSelector } from "../common/owner-refs.js";
+import { isPodActive, type Pod } from "../common/pods.js";
+import { statusChanged } from "../common/status.js";
+import { manageReplicas } from "./manage.js";
+import { calculateStatus, nextAvailableInMs, RS_STATUS_KEEP } from "./status.js";
+import { REPLICASETS, type ReplicaSet } from "./types.js";
+
+export const replicaSetController: Controller = {
+  name: "replicaset",
+  primary: REPLICASETS,
+  watches: [{ resource: "pods", map: ownerOrSelector("ReplicaSet", REPLICASETS) }],
+
+  async reconcile(key, ctx) {
+    const rs = ctx.lister.get(REPLICASETS, key.namespace, key.name) as ReplicaSet | undefined;
+    if (!rs) return;
+    const active = (ctx.lister.list("pods", key.namespace) as Pod[]).filter(isPodActive);
+    let pods = await claim(ctx, "pods", rs, ownerSelector(rs), active);
+    const diff = pods.length - rs.spec.replicas;
+    let error: unknown;
+    let more = false;
+    if (!rs.metadata.deletionTimestamp) ({ pods, error, more } = await manageReplicas(ctx, rs, pods));
+
+    const now = ctx.now();
+    const status = calculateStatus(rs, pods, diff, error, now);
+    if (statusChanged(rs.status, status, RS_STATUS_KEEP)) await ctx.client.updateStatus(REPLICASETS, { ...rs, status });
+    if (error !== undefined) throw error;
+    if (more) return { requeueAfterMs: 0 };
+    const wait = nextAvailableInMs(rs, pods, now);
+    return wait === undefined ? undefined : { requeueAfterMs: wait };
+  },
+};
