@@ -12,6 +12,9 @@ export interface Env {
   EVENT_KEEP_MIN?: string;
   /** How long core/v1 Events live after their last update, in seconds (default 3600). */
   EVENT_TTL_SECONDS?: string;
+  /** Node lifecycle: how long a node may miss heartbeats before NotReady (default 40), and the default eviction delay (default 300). */
+  NODE_MONITOR_GRACE_SECONDS?: string;
+  POD_EVICTION_SECONDS?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

@@ -7,12 +7,30 @@ import type { Controller, Resource } from "./types.js";
 import type { Loop } from "./runtime/manager.js";
 import { replicaSetController } from "./replicaset/index.js";
 import { deploymentController } from "./deployment/index.js";
+import { endpointsController } from "./endpoints/index.js";
+import { endpointSliceController } from "./endpointslice/index.js";
+import { serviceAccountController } from "./serviceaccount/index.js";
+import { nodeLifecycleController } from "./nodelifecycle/index.js";
+import { pvBinderController } from "./pvbinder/index.js";
+import { hpaController } from "./hpa/index.js";
 
-export function controllers(): Controller[] {
-  return [replicaSetController, deploymentController];
+const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
+
+export function controllers(env: Partial<Env> = {}): Controller[] {
+  return [
+    replicaSetController,
+    deploymentController,
+    endpointsController,
+    endpointSliceController,
+    serviceAccountController,
+    nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
+    pvBinderController,
+    // Pod metrics arrive with the node agents (metrics.k8s.io); until then the HPA reports them missing.
+    hpaController({ metrics: async () => undefined }),
+  ];
 }
 
-export function loops(_env: Env): Loop[] {
+export function loops(_env: Partial<Env> = {}): Loop[] {
   return [];
 }
 
@@ -23,6 +41,6 @@ export function watchedResources(): Resource[] {
     set.add(c.primary);
     for (const w of c.watches ?? []) set.add(w.resource);
   }
-  for (const l of loops({} as Env)) for (const r of l.resources) set.add(r);
+  for (const l of loops()) for (const r of l.resources) set.add(r);
   return [...set];
 }
