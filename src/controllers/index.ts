@@ -3,7 +3,8 @@
  * it as a Controller (types.ts) in its own folder and list it here.
  */
 import type { Env } from "../env.js";
-import type { Controller, Resource } from "./types.js";
+import type { Controller, Lister, Resource } from "./types.js";
+import { SchedulingQueue } from "../scheduler/queue.js";
 import type { Loop } from "./runtime/manager.js";
 import { replicaSetController } from "./replicaset/index.js";
 import { deploymentController } from "./deployment/index.js";
@@ -30,9 +31,12 @@ export function controllers(env: Partial<Env> = {}): Controller[] {
   ];
 }
 
-export function loops(_env: Partial<Env> = {}): Loop[] {
-  return [];
+/** Loops that are not keyed controllers: the scheduler's queue. */
+export function loops(_env: Partial<Env> = {}, lister: Lister = emptyLister): Loop[] {
+  return [new SchedulingQueue(lister)];
 }
+
+const emptyLister: Lister = { get: () => undefined, list: () => [], ownedBy: () => [] };
 
 /** Resources the stores push to the controller manager. */
 export function watchedResources(): Resource[] {

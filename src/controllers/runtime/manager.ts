@@ -33,6 +33,8 @@ export interface Loop {
   onChange(resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined): void;
   /** Do pending work; resolves when this round is done. */
   run(ctx: ReconcileContext): Promise<void>;
+  /** The manager hands a loop a way to ask for another run (after a back-off). */
+  attach?(wake: () => void): void;
   stats?(): Record<string, number>;
 }
 
@@ -68,7 +70,8 @@ export class ControllerManager extends DurableObject<Env> {
     const recorder = new Recorder(this.client, "controller-manager");
     this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
     this.states = controllers(env).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
-    this.loopList = loops(env);
+    this.loopList = loops(env, this.informer);
+    for (const l of this.loopList) l.attach?.(() => this.scheduleLoops());
     ctx.blockConcurrencyWhile(() => this.fullSync());
   }
 
@@ -119,6 +122,7 @@ export class ControllerManager extends DurableObject<Env> {
     this.lastResync = Date.now();
     if (!this.synced) {
       this.synced = true;
+      this.ctx.waitUntil(this.heartbeat().catch(() => {}));
       for (const s of this.states) for (const o of this.informer.list(s.c.primary)) s.queue.add(keyString(o));
       this.scheduleLoops();
     }

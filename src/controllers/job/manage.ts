@@ -1,0 +1,63 @@
+/**
+ * manageJob: keep min(parallelism, remaining completions) pods active.
+ * Missing pods are created in slow-start batches once the failure backoff
+ * has passed (and, with podReplacementPolicy Failed, once no pod is still
+ * terminating); surplus pods go least useful first; a suspended Job keeps
+ * none. Indexed Jobs create the lowest pending indexes and drop pods whose
+ * index is invalid, done or duplicated.
+ */
+import { createPod, deletePod } from "../common/pod-control.js";
+import { sortPodsForDeletion } from "../common/pod-ranking.js";
+import type { Pod } from "../common/pods.js";
+import { SLOW_START_INITIAL_BATCH, slowStartBatch } from "../common/slow-start.js";
+import type { ReconcileContext } from "../types.js";
+import { backoffRemainingMs } from "./failures.js";
+import { indexedTemplate, isIndexed, pendingIndexes, unwantedIndexed } from "./indexed.js";
+import type { Job } from "./types.js";
+
+export interface JobPods {
+  active: Pod[];
+  finished: Pod[];
+  terminating: number;
+  succeeded: number;
+  /** Indexed Jobs: the succeeded indexes. */
+  done: Set<number>;
+}
+
+export interface Managed {
+  /** Active pods left after deletions. */
+  kept: Pod[];
+  created: number;
+  removed: number;
+  requeueAfterMs?: number;
+}
+
+/** How many pods should run now (wantActive). */
+function wantActive(job: Job, active: number, succeeded: number): number {
+  const parallelism = job.spec.parallelism ?? 1;
+  if (job.spec.completions === undefined) return succeeded > 0 ? active : parallelism;
+  return Math.max(0, Math.min(job.spec.completions - succeeded, parallelism));
+}
+
+export async function manageJob(ctx: ReconcileContext, job: Job, pods: JobPods): Promise<Managed> {
+  let remove: Pod[];
+  if (job.spec.suspend) remove = pods.active;
+  else {
+    const unwanted = isIndexed(job) ? unwantedIndexed(job, pods.active, pods.done) : [];
+    const rest = pods.active.filter((p) => !unwanted.includes(p));
+    const surplus = rest.length - wantActive(job, rest.length, pods.succeeded);
+    remove = surplus > 0 ? [...unwanted, ...sortPodsForDeletion(rest).slice(0, surplus)] : unwanted;
+  }
+  await Promise.all(remove.map((p) => deletePod(ctx, p, job)));
+  const kept = pods.active.filter((p) => !remove.includes(p));
+  const result: Managed = { kept, created: 0, removed: remove.length };
+  const missing = job.spec.suspend ? 0 : wantActive(job, kept.length, pods.succeeded) - kept.length;
+  if (missing <= 0 || (pods.terminating > 0 && job.spec.podReplacementPolicy === "Failed")) return result;
+  const wait = backoffRemainingMs(pods.finished, ctx.now());
+  if (wait > 0) return { ...result, requeueAfterMs: wait };
+
+  const templates = isIndexed(job) ? pendingIndexes(job, kept, pods.done, missing).map((i) => indexedTemplate(job, i)) : Array.from({ length: missing }, () => job.spec.template);
+  const { successes, error } = await slowStartBatch(templates.length, SLOW_START_INITIAL_BATCH, (i) => createPod(ctx, templates[i], job));
+  if (error !== undefined) throw error;
+  return { ...result, created: successes };
+}
