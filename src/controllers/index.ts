@@ -14,6 +14,10 @@ import { serviceAccountController } from "./serviceaccount/index.js";
 import { nodeLifecycleController } from "./nodelifecycle/index.js";
 import { pvBinderController } from "./pvbinder/index.js";
 import { hpaController } from "./hpa/index.js";
+import { statefulSetController } from "./statefulset/index.js";
+import { daemonSetController } from "./daemonset/index.js";
+import { jobController } from "./job/index.js";
+import { cronJobController } from "./cronjob/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 
@@ -21,6 +25,10 @@ export function controllers(env: Partial<Env> = {}): Controller[] {
   return [
     replicaSetController,
     deploymentController,
+    statefulSetController,
+    daemonSetController,
+    jobController,
+    cronJobController,
     endpointsController,
     endpointSliceController,
     serviceAccountController,

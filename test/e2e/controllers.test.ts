@@ -198,13 +198,13 @@ test("Job with completions=3 completes; StatefulSet web-0..2 in order with PVCs"
 test("a node that stops heartbeating turns NotReady and its pods are recreated elsewhere", async () => {
   const lonely = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "lonely", leaseIntervalMs: 1000, labels: { pool: "lonely" } });
   await lonely.start();
-  await c.kubectl(["cordon", "node-0", "node-1", "node-2"]);
+  await c.kubectl(["cordon", "-l", "pool!=lonely"]);
   await c.kubectl(["apply", "-f", deployment("moving", "busybox", 2)]);
   await eventually(async () => {
     const p = running(await pods("app=moving"));
     return p.length === 2 && p.every((x) => x.spec.nodeName === "lonely-0");
   }, 10_000, "pods on lonely-0");
-  await c.kubectl(["uncordon", "node-0", "node-1", "node-2"]);
+  await c.kubectl(["uncordon", "-l", "pool!=lonely"]);
   await lonely.stop();
   await eventually(async () => {
     const n = JSON.parse((await c.kubectl(["get", "node", "lonely-0", "-o", "json"])).stdout);

@@ -23,7 +23,8 @@ async function addPV(f: FakeCluster, name: string, storage: string, o: PVOpts = 
 }
 
 async function addPVC(f: FakeCluster, name: string, storage: string, spec: Record<string, unknown> = {}) {
-  await f.create("persistentvolumeclaims", { metadata: { name, namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } }, ...spec } });
+  // storageClassName "" is "no class"; leaving it unset would pick the default class (see the provisioning test).
+  await f.create("persistentvolumeclaims", { metadata: { name, namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } }, storageClassName: "", ...spec } });
 }
 
 const pv = (f: FakeCluster, name: string) => f.get("persistentvolumes", "", name) as unknown as PersistentVolume | undefined;
@@ -127,4 +128,23 @@ test("a claim naming its volume binds to it; a bound claim whose volume is gone 
   await syncClaim(f, "pinned");
   assert.equal(pvc(f, "pinned").status!.phase, "Lost");
   assert.ok(f.events.some((e) => e.reason === "ClaimLost"));
+});
+
+test("a claim of the default class with no matching volume gets a provisioned hostPath volume", async () => {
+  const f = new FakeCluster();
+  await f.create("persistentvolumeclaims", { metadata: { name: "auto", namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } } });
+  const claim = pvc(f, "auto");
+  assert.equal(claim.spec!.storageClassName, "standard", "the default class is filled in");
+  await syncClaim(f, "auto");
+  const name = `pvc-${claim.metadata!.uid}`;
+  const vol = pv(f, name)!;
+  assert.ok(vol, "a volume was provisioned");
+  assert.deepEqual(vol.spec!.capacity, { storage: "2Gi" });
+  assert.equal(vol.spec!.persistentVolumeReclaimPolicy, "Delete");
+  assert.match(vol.spec!.hostPath!.path, new RegExp(name));
+  await c.reconcile({ namespace: "", name }, f.context());
+  await syncClaim(f, "auto");
+  assert.equal(pvc(f, "auto").status!.phase, "Bound");
+  assert.equal(pvc(f, "auto").spec!.volumeName, name);
+  assert.equal(pv(f, name)!.status!.phase, "Bound");
 });

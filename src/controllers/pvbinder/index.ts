@@ -16,6 +16,7 @@ import { deepEqual } from "../../apimachinery/objects.js";
 import type { KObject } from "../../registry/types.js";
 import type { Controller, KeyMapper, ObjectKey, ReconcileContext } from "../types.js";
 import { findMatchingVolume, isBoundTo, mismatch } from "./match.js";
+import { DEFAULT_STORAGE_CLASS, provisionVolume } from "./provision.js";
 
 const PVS = "persistentvolumes";
 const PVCS = "persistentvolumeclaims";
@@ -85,6 +86,7 @@ async function syncClaim(pvc: PersistentVolumeClaim, ctx: ReconcileContext): Pro
       const match = findMatchingVolume(pvc, ctx.lister.list(PVS).map(asPV));
       if (match) return bind(match, pvc, ctx);
       const cls = pvc.spec?.storageClassName;
+      if (cls === DEFAULT_STORAGE_CLASS) return provisionVolume(pvc, ctx);
       if (cls) ctx.recorder.event(toObject(pvc), "Warning", "ProvisioningFailed", `storageclass.storage.k8s.io "${cls}" not found`);
       else ctx.recorder.event(toObject(pvc), "Normal", "FailedBinding", "no persistent volumes available for this claim and no storage class is set");
       return;

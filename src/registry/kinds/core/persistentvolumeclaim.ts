@@ -37,6 +37,8 @@ export const persistentVolumeClaim: KindDef = {
       s.volumeMode ??= "Filesystem";
     },
     prepareForCreate(o) {
+      // DefaultStorageClass admission: an unset class (not "") means the default one.
+      if (spec(o).storageClassName === undefined) spec(o).storageClassName = "standard";
       o.status = { phase: "Pending" };
     },
   },
