@@ -16,7 +16,7 @@ const extra: FakeNodes[] = [];
 before(async () => {
   // A short grace for node lifecycle so the NotReady test does not wait 40 s + 300 s.
   c = await startCluster({ bindings: { NODE_MONITOR_GRACE_SECONDS: "6", POD_EVICTION_SECONDS: "2" } });
-  nodes = new FakeNodes({ kubeconfig: c.kubeconfig, count: 3, prefix: "node", leaseIntervalMs: 1000 });
+  nodes = new FakeNodes({ kubeconfig: c.kubeconfig, count: 3, prefix: "node", leaseIntervalMs: 1000, labels: { pool: "base" } });
   await nodes.start();
 });
 after(async () => {
@@ -131,7 +131,7 @@ test("nodeSelector, taints and tolerations, required anti-affinity", async () =>
   await c.kubectl(["apply", "-f", deployment("tol", "busybox", 1, "      nodeSelector:\n        kubernetes.io/hostname: node-0\n      tolerations:\n      - key: dedicated\n        operator: Equal\n        value: infra\n        effect: NoSchedule\n")]);
   await eventually(async () => running(await pods("app=tol"))[0]?.spec.nodeName === "node-0", 10_000, "tolerating pod on node-0");
   await c.kubectl(["taint", "node", "node-0", "dedicated-"]);
-  const anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - labelSelector:\n              matchLabels:\n                app: one\n            topologyKey: kubernetes.io/hostname\n      nodeSelector:\n        type: fake\n";
+  const anti = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n          - labelSelector:\n              matchLabels:\n                app: one\n            topologyKey: kubernetes.io/hostname\n      nodeSelector:\n        pool: base\n";
   await c.kubectl(["apply", "-f", deployment("one", "busybox", 4, anti)]);
   await eventually(async () => {
     const all = await pods("app=one");
