@@ -5,6 +5,7 @@
 import type { Env } from "../env.js";
 import type { Controller, Lister, Resource } from "./types.js";
 import { SchedulingQueue } from "../scheduler/queue.js";
+import { toMilli, toValue } from "../apimachinery/quantity.js";
 import type { Loop } from "./runtime/manager.js";
 import { replicaSetController } from "./replicaset/index.js";
 import { deploymentController } from "./deployment/index.js";
@@ -20,8 +21,24 @@ import { jobController } from "./job/index.js";
 import { cronJobController } from "./cronjob/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
+const POD_METRICS = "pods.metrics.k8s.io";
 
-export function controllers(env: Partial<Env> = {}): Controller[] {
+/** Pod usage from the metrics.k8s.io PodMetrics the node agents report (sum over containers). */
+function podMetricsFrom(lister: Lister) {
+  return async (namespace: string, pod: string) => {
+    const m = lister.get(POD_METRICS, namespace, pod);
+    if (!m) return undefined;
+    let cpuMilli = 0;
+    let memoryBytes = 0;
+    for (const c of (m.containers as { usage?: { cpu?: string; memory?: string } }[] | undefined) ?? []) {
+      cpuMilli += Number(toMilli(c.usage?.cpu ?? "0"));
+      memoryBytes += Number(toValue(c.usage?.memory ?? "0"));
+    }
+    return { cpuMilli, memoryBytes };
+  };
+}
+
+export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister): Controller[] {
   return [
     replicaSetController,
     deploymentController,
@@ -34,8 +51,7 @@ export function controllers(env: Partial<Env> = {}): Controller[] {
     serviceAccountController,
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,
-    // Pod metrics arrive with the node agents (metrics.k8s.io); until then the HPA reports them missing.
-    hpaController({ metrics: async () => undefined }),
+    hpaController({ metrics: podMetricsFrom(lister) }),
   ];
 }
 
@@ -48,7 +64,7 @@ const emptyLister: Lister = { get: () => undefined, list: () => [], ownedBy: () 
 
 /** Resources the stores push to the controller manager. */
 export function watchedResources(): Resource[] {
-  const set = new Set<Resource>(["namespaces"]);
+  const set = new Set<Resource>(["namespaces", POD_METRICS]);
   for (const c of controllers()) {
     set.add(c.primary);
     for (const w of c.watches ?? []) set.add(w.resource);

@@ -12,7 +12,11 @@
  * and x-kubernetes-group-version-kind on API kinds.
  */
 import { toJsonSchemaDefs, type JsonSchema as BaseJsonSchema } from "@valibot/to-json-schema";
-import { definitionGVKs, definitions } from "./generated/index.js";
+import { definitionGVKs as generatedGVKs, definitions as generated } from "./generated/index.js";
+import { extraDefinitions, extraGVKs } from "./extra/index.js";
+
+const definitions = { ...generated, ...extraDefinitions };
+const definitionGVKs = { ...generatedGVKs, ...extraGVKs };
 import { patchExtensions, typeExtensions } from "./patch-extensions.js";
 
 /** A JSON schema object that may carry x-kubernetes-* (or any x-) extensions. */

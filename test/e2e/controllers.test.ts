@@ -232,3 +232,31 @@ test("componentstatuses: scheduler and controller-manager are healthy", async ()
   assert.match(r.stdout, /scheduler\s+Healthy/);
   assert.match(r.stdout, /controller-manager\s+Healthy/);
 });
+
+test("the HPA scales a Deployment on cpu utilisation from PodMetrics; kubectl top reads them", async () => {
+  await c.kubectl(["apply", "-f", deployment("busy", "busybox", 2)]);
+  await eventually(async () => running(await pods("app=busy")).length === 2, 10_000, "2 running");
+  const hpa = join(c.home, "hpa.yaml");
+  writeFileSync(hpa, "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: busy\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: busy\n  minReplicas: 1\n  maxReplicas: 6\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target:\n        type: Utilization\n        averageUtilization: 50\n");
+  await c.kubectl(["apply", "-f", hpa]);
+  // Play the node agents (and metrics-server, which copies pod labels): each pod uses 150m of its 100m request (150 %).
+  const report = async () => {
+    for (const p of running(await pods("app=busy"))) {
+      const body = { apiVersion: "metrics.k8s.io/v1beta1", kind: "PodMetrics", metadata: { name: p.metadata.name, namespace: "default", labels: p.metadata.labels }, timestamp: new Date().toISOString(), window: "10s", containers: [{ name: "main", usage: { cpu: "150m", memory: "20Mi" } }] };
+      const r = await c.api("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      if (r.status === 409) await c.api(`/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/${p.metadata.name}`, { method: "PATCH", headers: { "content-type": "application/merge-patch+json" }, body: JSON.stringify({ timestamp: body.timestamp, containers: body.containers }) });
+    }
+  };
+  await eventually(async () => {
+    await report();
+    const d = JSON.parse((await c.kubectl(["get", "deploy", "busy", "-o", "json"])).stdout);
+    return d.spec.replicas > 2;
+  }, 40_000, "HPA scaled up");
+  const h = JSON.parse((await c.kubectl(["get", "hpa", "busy", "-o", "json"])).stdout);
+  assert.equal(h.status.currentMetrics[0].resource.current.averageUtilization, 150);
+  const events = await c.kubectl(["get", "events", "--field-selector", "reason=SuccessfulRescale"]);
+  assert.match(events.stdout, /New size: \d+; reason: cpu resource utilization \(percentage of request\) above target/);
+  const top = await c.kubectl(["top", "pods", "-l", "app=busy"]);
+  assert.match(top.stdout, /NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+  assert.match(top.stdout, /busy-\S+\s+150m\s+20Mi/);
+});

@@ -69,7 +69,7 @@ export class ControllerManager extends DurableObject<Env> {
     this.client = new StoreClient(env, this.informer, CONTROLLER_USER, "kube-controller-manager");
     const recorder = new Recorder(this.client, "controller-manager");
     this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
-    this.states = controllers(env).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
+    this.states = controllers(env, this.informer).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
     this.loopList = loops(env, this.informer);
     for (const l of this.loopList) l.attach?.(() => this.scheduleLoops());
     ctx.blockConcurrencyWhile(() => this.fullSync());

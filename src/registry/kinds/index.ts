@@ -25,6 +25,8 @@ import { cronJob } from "./batch/cronjob.js";
 import { lease } from "./coordination/lease.js";
 import { endpointSlice } from "./discovery/endpointslice.js";
 import { horizontalPodAutoscaler } from "./autoscaling/horizontalpodautoscaler.js";
+import { podMetrics } from "./metrics/podmetrics.js";
+import { nodeMetrics } from "./metrics/nodemetrics.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -48,4 +50,6 @@ export const kinds: KindDef[] = [
   lease,
   endpointSlice,
   horizontalPodAutoscaler,
+  podMetrics,
+  nodeMetrics,
 ];
