@@ -55,5 +55,8 @@ const stop = async () => {
   await cp.stop();
   process.exit(0);
 };
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+// Miniflare's own exit hook would re-raise the signal; this handler disposes it and exits cleanly instead.
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.removeAllListeners(sig);
+  process.on(sig, stop);
+}
