@@ -64,8 +64,11 @@ export class WatchHub {
   }
 
   send(w: Watcher, text: string): void {
+    this.sendBytes(w, encoder.encode(text));
+  }
+
+  private sendBytes(w: Watcher, bytes: Uint8Array): void {
     if (w.closed) return;
-    const bytes = encoder.encode(text);
     if ((w.controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
       this.close(w);
       return;
@@ -79,6 +82,8 @@ export class WatchHub {
 
   /** Fan a committed change out. prev is the object before the change (for selection moves). */
   publish(resource: string, type: "ADDED" | "MODIFIED" | "DELETED", o: KObject, data: string, prev: KObject | undefined, now: number): void {
+    // Plain JSON events are encoded once per event type and the bytes shared by every watcher.
+    const plain = new Map<EventType, Uint8Array>();
     for (const w of this.watchers) {
       if (w.resource !== resource) continue;
       let t: EventType = type;
@@ -91,7 +96,13 @@ export class WatchHub {
           else if (!matches) continue;
         } else if (!matches) continue;
       }
-      this.send(w, this.line(w, t, o, data, now));
+      if (w.table) {
+        this.send(w, this.line(w, t, o, data, now));
+        continue;
+      }
+      let bytes = plain.get(t);
+      if (!bytes) plain.set(t, (bytes = encoder.encode(this.line(w, t, o, data, now))));
+      this.sendBytes(w, bytes);
     }
   }
 

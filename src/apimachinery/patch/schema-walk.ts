@@ -29,14 +29,26 @@ function refName(schema: TypeRef["schema"]): string | undefined {
   return typeof ref === "string" && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
 }
 
+/**
+ * Resolutions and child types are memoised per schema object: definitions
+ * are built once per isolate and never mutated, and every write walks them.
+ */
+const resolved = new WeakMap<object, TypeRef["schema"]>();
+const children = new WeakMap<object, Map<string, TypeRef>>();
+
 /** The schema that describes the value: $ref and single-allOf wrappers followed. */
 export function resolve(t: TypeRef): TypeRef["schema"] {
-  let s = t.schema;
+  const start = t.schema;
+  if (!start || typeof start !== "object") return start;
+  const hit = resolved.get(start);
+  if (hit !== undefined || resolved.has(start)) return hit;
+  let s = start;
   for (let depth = 0; s && depth < 32; depth++) {
     const name = refName(s);
-    if (name === undefined) return s;
+    if (name === undefined) break;
     s = t.defs[name];
   }
+  resolved.set(start, s);
   return s;
 }
 
@@ -53,10 +65,21 @@ export function isField(t: TypeRef, key: string): boolean {
 
 /** The type of member `key` of an object: its property, else the map value type, else unknown. */
 export function fieldOf(t: TypeRef, key: string): TypeRef {
-  const s = resolve(t);
-  if (isField(t, key)) return { defs: t.defs, schema: s.properties[key] };
-  const ap = s?.additionalProperties;
-  return { defs: t.defs, schema: typeof ap === "object" && ap !== null ? ap : undefined };
+  const owner = t.schema;
+  if (!owner || typeof owner !== "object") return { defs: t.defs, schema: undefined };
+  let m = children.get(owner);
+  if (!m) children.set(owner, (m = new Map()));
+  let r = m.get(key);
+  if (!r) {
+    const s = resolve(t);
+    if (isField(t, key)) r = { defs: t.defs, schema: s.properties[key] };
+    else {
+      const ap = s?.additionalProperties;
+      r = { defs: t.defs, schema: typeof ap === "object" && ap !== null ? ap : undefined };
+    }
+    m.set(key, r);
+  }
+  return r;
 }
 
 /** The type of the elements of a list. */

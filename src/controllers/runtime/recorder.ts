@@ -12,7 +12,15 @@ interface Seen {
   namespace: string;
   count: number;
   first: string;
+  /** When the Event object was last written. */
+  writtenAt: number;
 }
+
+/**
+ * A repeat is written at most this often per event (client-go's spam filter
+ * does the like); the count still includes every occurrence.
+ */
+const REPEAT_WRITE_INTERVAL_MS = 10_000;
 
 const MAX_REMEMBERED = 4096;
 
@@ -34,12 +42,14 @@ export class Recorder implements EventRecorder {
     this.recorded++;
     if (prev) {
       prev.count++;
+      if (this.now() - prev.writtenAt < REPEAT_WRITE_INTERVAL_MS) return;
+      prev.writtenAt = this.now();
       void this.client.patch("events", prev.namespace, prev.name, { count: prev.count, lastTimestamp: ts }).catch(() => this.seen.delete(key));
       return;
     }
     if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
     const name = `${obj.metadata.name}.${(this.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
-    this.seen.set(key, { name, namespace: ns, count: 1, first: ts });
+    this.seen.set(key, { name, namespace: ns, count: 1, first: ts, writtenAt: this.now() });
     const ev: KObject = {
       apiVersion: "v1",
       kind: "Event",
