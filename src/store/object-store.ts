@@ -60,6 +60,8 @@ export class ObjectStore extends DurableObject<Env> {
   /** This store's namespace ("" for cluster scope), learnt from the first request. */
   private namespace?: string;
   private lifecycle: Lifecycle = "Absent";
+  /** The hot-path statements, prepared once: no SQL is built per write. */
+  private q!: ReturnType<typeof prepareStatements>;
   /** Changes waiting to be pushed to the controller manager (sent in one call per tick). */
   private outbox: Change[] = [];
 
@@ -68,6 +70,7 @@ export class ObjectStore extends DurableObject<Env> {
     this.db = drizzle(ctx.storage, { schema, logger: false });
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
+      this.q = prepareStatements(this.db);
       const maxObj = this.db.select({ rv: sql<number>`max(${schema.objects.rv})` }).from(schema.objects).get()?.rv ?? 0;
       const maxEv = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).get()?.rv ?? 0;
       this.clock = new Clock(Math.max(maxObj ?? 0, maxEv ?? 0, Number(this.getMeta("clock") ?? 0)));
@@ -103,11 +106,7 @@ export class ObjectStore extends DurableObject<Env> {
   // ---------------------------------------------------------------- reads
 
   private load(resource: string, name: string): Stored | undefined {
-    const row = this.db
-      .select({ data: schema.objects.data, rv: schema.objects.rv })
-      .from(schema.objects)
-      .where(and(eq(schema.objects.resource, resource), eq(schema.objects.name, name)))
-      .get();
+    const row = this.q.load.get({ resource, name });
     return row ? { obj: JSON.parse(row.data) as KObject, data: row.data, rv: row.rv } : undefined;
   }
 
@@ -626,16 +625,9 @@ export class ObjectStore extends DurableObject<Env> {
     const name = obj.metadata.name ?? "";
     obj.metadata.resourceVersion = String(rv);
     const data = JSON.stringify(obj);
-    if (type === "DELETED") {
-      this.db.delete(schema.objects).where(and(eq(schema.objects.resource, resource), eq(schema.objects.name, name))).run();
-    } else {
-      this.db
-        .insert(schema.objects)
-        .values({ resource, name, uid: obj.metadata.uid ?? "", rv, data })
-        .onConflictDoUpdate({ target: [schema.objects.resource, schema.objects.name], set: { rv, data, uid: obj.metadata.uid ?? "" } })
-        .run();
-    }
-    this.db.insert(schema.events).values({ rv, resource, type, name, data }).run();
+    if (type === "DELETED") this.q.remove.run({ resource, name });
+    else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data });
+    this.q.event.run({ rv, resource, type, name, data });
     this.indexOwners(resource, name, type === "DELETED" ? [] : obj.metadata.ownerReferences ?? [], prev?.metadata.ownerReferences ?? []);
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
@@ -838,6 +830,21 @@ export class ObjectStore extends DurableObject<Env> {
 }
 
 // -------------------------------------------------------------------- helpers
+
+function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
+  const o = schema.objects;
+  const p = (n: string) => sql.placeholder(n);
+  return {
+    load: db.select({ data: o.data, rv: o.rv }).from(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
+    upsert: db
+      .insert(o)
+      .values({ resource: p("resource"), name: p("name"), uid: p("uid"), rv: p("rv"), data: p("data") })
+      .onConflictDoUpdate({ target: [o.resource, o.name], set: { rv: sql`excluded.rv`, data: sql`excluded.data`, uid: sql`excluded.uid` } })
+      .prepare(),
+    remove: db.delete(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
+    event: db.insert(schema.events).values({ rv: p("rv"), resource: p("resource"), type: p("type"), name: p("name"), data: p("data") }).prepare(),
+  };
+}
 
 const resourceKeyOf = (k: KindDef) => (k.group ? `${k.plural}.${k.group}` : k.plural);
 
