@@ -1,9 +1,10 @@
 /**
  * kube-scheduler's scheduling queue, as a loop of the controller manager:
- * pending pods (activeQ) are placed in batches as soon as they appear;
- * unschedulable ones wait with back-off (1 s doubling to 10 s) and come back
- * at once when a cluster event may let them fit (a node added, a pod
- * deleted), as kube-scheduler's queueing hints decide.
+ * pending pods (activeQ) are placed in batches as soon as they appear. A pod
+ * that does not fit is parked; a cluster event that may let it fit (a node
+ * added, a pod deleted — kube-scheduler's queueing hints) brings it back
+ * after its back-off (1 s doubling to 10 s per attempt), and a parked pod is
+ * retried anyway after 5 minutes.
  */
 import type { KObject } from "../registry/types.js";
 import type { Lister, ReconcileContext, Resource } from "../controllers/types.js";
@@ -14,9 +15,13 @@ import { Scheduler, lookupFromLister, scheduleBatch, needsScheduling, podBackoff
 interface Waiting {
   pod: KObject;
   failure: FitFailure;
-  attempts: number;
+  /** When it was last tried; the back-off counts from here. */
+  triedAt: number;
   retryAt: number;
 }
+
+/** podMaxInUnschedulablePodsDuration. */
+const PARKED_MS = 5 * 60_000;
 
 const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
@@ -26,6 +31,8 @@ export class SchedulingQueue implements Loop {
   private sched: Scheduler;
   private active = new Map<string, KObject>();
   private unschedulable = new Map<string, Waiting>();
+  /** Scheduling attempts per pending pod, for its back-off. */
+  private tries = new Map<string, number>();
   private timer?: ReturnType<typeof setTimeout>;
   private wake: () => void = () => {};
   attempts = 0;
@@ -53,16 +60,19 @@ export class SchedulingQueue implements Loop {
       } else {
         this.active.delete(k);
         this.unschedulable.delete(k);
+        this.tries.delete(k);
       }
     }
     if (!this.unschedulable.size) return;
     const event = { resource, type, obj, old };
+    let woke = false;
     for (const [k, w] of this.unschedulable) {
-      if (mayBecomeSchedulable(event, w.failure)) {
-        this.unschedulable.delete(k);
-        this.active.set(k, w.pod);
+      if (w.retryAt > w.triedAt + podBackoffMs(this.tries.get(k) ?? 1) && mayBecomeSchedulable(event, w.failure)) {
+        w.retryAt = w.triedAt + podBackoffMs(this.tries.get(k) ?? 1);
+        woke = true;
       }
     }
+    if (woke) this.arm();
   }
 
   async run(ctx: ReconcileContext): Promise<void> {
@@ -83,12 +93,14 @@ export class SchedulingQueue implements Loop {
       const k = keyOf(p);
       const failure = r.failures.get(k);
       if (!failure) {
+        this.tries.delete(k);
         this.latencyMs += Math.max(0, this.now() - Date.parse(p.metadata.creationTimestamp ?? ""));
         continue;
       }
       this.failures++;
-      const attempts = (this.unschedulable.get(k)?.attempts ?? 0) + 1;
-      this.unschedulable.set(k, { pod: p, failure, attempts, retryAt: this.now() + podBackoffMs(attempts) });
+      this.tries.set(k, (this.tries.get(k) ?? 0) + 1);
+      const t = this.now();
+      this.unschedulable.set(k, { pod: p, failure, triedAt: t, retryAt: t + PARKED_MS });
     }
     this.arm();
   }
