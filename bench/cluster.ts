@@ -1,0 +1,90 @@
+/**
+ * The control plane under test: the Worker bundle (rebuilt first, so the
+ * numbers are for the source as it is) served by startLocal in a temp home on
+ * a free loopback port, plus a small authenticated HTTPS client for setup.
+ * One instance is shared by the sections of a run and removed at the end.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pool } from "undici";
+import { startLocal, type LocalControlPlane } from "../src/cli/local.js";
+import { ensurePki } from "../src/cli/pki.js";
+import { onCleanup } from "./cleanup.js";
+
+export interface BenchCluster {
+  cp: LocalControlPlane;
+  home: string;
+  origin: string;
+  auth: Record<string, string>;
+  /** JSON request through a shared pool; throws on a non-2xx status unless allow lists it. */
+  call(method: string, path: string, body?: unknown, allow?: number[]): Promise<{ status: number; json: any }>;
+  stop(): Promise<void>;
+}
+
+export function buildWorker(): void {
+  const r = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit", env: { ...process.env, QUIET: "1" } });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+export async function startBenchCluster(): Promise<BenchCluster> {
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-bench-"));
+  const forgetHome = onCleanup(() => rmSync(home, { recursive: true, force: true }));
+  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000 });
+  const origin = cp.url;
+  const auth = { authorization: `Bearer ${cp.token}` };
+  const pool = new Pool(origin, { connections: 64, connect: { ca: cp.caCert } });
+  const call: BenchCluster["call"] = async (method, path, body, allow = []) => {
+    const res = await pool.request({
+      method: method as "GET",
+      path,
+      headers: { ...auth, accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    if ((res.statusCode < 200 || res.statusCode >= 300) && !allow.includes(res.statusCode)) {
+      throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 300)}`);
+    }
+    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    cp,
+    home,
+    origin,
+    auth,
+    call,
+    async stop() {
+      await pool.close().catch(() => {});
+      await cp.stop();
+      forgetHome();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Create a namespace (fine if it exists). */
+export async function ensureNamespace(c: BenchCluster, name: string): Promise<void> {
+  await c.call("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }, [409]);
+}
+
+/** Run fn over items with at most `limit` in flight. */
+export async function parallel<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
+
+/** A TLS key pair signed by a throwaway CA, for the HTTPS hello-world. */
+export async function throwawayTls(): Promise<{ key: string; cert: string; ca: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-pki-"));
+  const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const pki = await ensurePki(dir);
+  return { key: pki.key, cert: pki.cert, ca: pki.caCert, cleanup: () => (forget(), rmSync(dir, { recursive: true, force: true })) };
+}
+

@@ -1,0 +1,104 @@
+/**
+ * What a user feels: `kubectl get pods -A` with the real kubectl binary
+ * against namespaces × pods created through the API first (many requests in
+ * flight). One untimed run fills kubectl's discovery cache, then the median
+ * of the timed runs is reported, and each run's output is checked to hold
+ * every pod.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
+import type { BenchOptions } from "./args.js";
+import { withForeignLoad } from "./interference.js";
+
+export interface KubectlResults {
+  binary: string;
+  pods: number;
+  createSeconds: number;
+  createErrors: number;
+  createErrorSamples: string[];
+  runsMs: number[];
+  /** Pod rows printed by each timed run (should all equal pods). */
+  rows: number[];
+  stderr: string;
+  /** Cores other processes used during the timed runs. */
+  foreignCores?: number;
+  /** The same with --chunk-size=0 (one request, no paging): what paging and client throttling cost. */
+  unchunkedMs: number[];
+}
+
+export function kubectlBinary(): string | undefined {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  for (const v of ["1.30", "1.31", "1.29"]) {
+    const p = `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
+    if (existsSync(p)) return p;
+  }
+  const which = spawnSync("which", ["kubectl"], { encoding: "utf8" });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+const pod = (name: string) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, labels: { app: "bench" } },
+  spec: { containers: [{ name: "app", image: "registry.k8s.io/pause:3.9" }] },
+});
+
+function runKubectl(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; lines: number; code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let lines = 0;
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
+    });
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ ms: performance.now() - t0, lines, code: code ?? -1, stderr }));
+  });
+}
+
+/** beforeTimed runs after the setup and before the timed runs (the bench waits there for a quiet machine). */
+export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string, beforeTimed?: () => Promise<unknown>): Promise<KubectlResults> {
+  const nsNames = Array.from({ length: o.namespaces }, (_, i) => `bench-pods-${String(i).padStart(3, "0")}`);
+  const t0 = performance.now();
+  await parallel(nsNames, 16, (ns) => ensureNamespace(c, ns));
+  const jobs = nsNames.flatMap((ns) => Array.from({ length: o.podsPerNamespace }, (_, i) => ({ ns, name: `pod-${String(i).padStart(3, "0")}` })));
+  let createErrors = 0;
+  const createErrorSamples: string[] = [];
+  await parallel(jobs, 32, async ({ ns, name }) => {
+    try {
+      await c.call("POST", `/api/v1/namespaces/${ns}/pods`, pod(name), [409]);
+    } catch (e) {
+      createErrors++;
+      if (createErrorSamples.length < 5) createErrorSamples.push((e as Error).message.slice(0, 300));
+    }
+  });
+  const createSeconds = (performance.now() - t0) / 1000;
+
+  // kubectl's discovery cache lives under HOME: the temp home keeps it apart from the user's.
+  const env = { ...process.env, KUBECONFIG: c.cp.kubeconfig, HOME: c.home };
+  const args = ["get", "pods", "-A"];
+  const warm = await runKubectl(bin, args, env);
+  await beforeTimed?.();
+  const runsMs: number[] = [];
+  const rows: number[] = [];
+  let stderr = warm.code !== 0 ? warm.stderr : "";
+  const unchunkedMs: number[] = [];
+  const { foreignCores } = await withForeignLoad(async () => {
+    for (let i = 0; i < o.kubectlRuns; i++) {
+      const r = await runKubectl(bin, args, env);
+      runsMs.push(r.ms);
+      rows.push(Math.max(0, r.lines - 1));
+      if (r.code !== 0) stderr ||= r.stderr;
+    }
+  });
+  for (let i = 0; i < o.kubectlRuns; i++) {
+    const r = await runKubectl(bin, [...args, "--chunk-size=0"], env);
+    unchunkedMs.push(r.ms);
+    if (r.code !== 0) stderr ||= r.stderr;
+  }
+  // Pods whose create failed are not expected in the output.
+  const pods = jobs.length - createErrors;
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs };
+}
