@@ -11,7 +11,7 @@
  *   --attempts N          repeat a rate run disturbed by other processes up to N times (default 3)
  *   --quiet-wait S        wait up to S seconds for other processes to go quiet before a run (default 60)
  */
-export const SECTIONS = ["hello", "etcd", "create", "watch", "kubectl", "scheduler"] as const;
+export const SECTIONS = ["hello", "etcd", "create", "watch", "kubectl", "scheduler", "schedule"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

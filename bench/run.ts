@@ -14,6 +14,7 @@ import { createBench } from "./create.js";
 import { watchBench } from "./watch.js";
 import { kubectlBench, kubectlBinary } from "./kubectl.js";
 import { benchSchedulerAlgorithm } from "./scheduler-algorithm.js";
+import { benchScheduleEndToEnd } from "./schedule.js";
 import { markdownTable, type Row } from "./table.js";
 import { machineLoad, wasInterrupted } from "./cleanup.js";
 import { undisturbed, waitQuiet, withForeignLoad } from "./interference.js";
@@ -72,7 +73,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
     }
   }
 
-  const needCluster = o.only.has("create") || o.only.has("watch") || o.only.has("kubectl");
+  const needCluster = o.only.has("create") || o.only.has("watch") || o.only.has("kubectl") || o.only.has("schedule");
   let cluster: BenchCluster | undefined;
   try {
     if (needCluster) {
@@ -146,6 +147,12 @@ async function main(o: BenchOptions): Promise<Row[]> {
         rows.push({ benchmark: "kubectl get pods -A --chunk-size=0 (one request; info)", result: ms(median(k.unchunkedMs)), target: "—", value: median(k.unchunkedMs) });
         rows.push({ benchmark: "pod create via API (32 in flight, setup for the above)", result: `${int(k.pods / k.createSeconds)} pods/s (${k.createErrors} errors)`, target: "—", value: k.pods / k.createSeconds });
       }
+    }
+    if (o.only.has("schedule") && cluster) {
+      log(`scheduling end to end: ${int(o.schedNodes)} fake nodes, ${int(o.schedPods)} pods from 10 Deployments, after one Deployment of 1,000`);
+      const { value: s, foreignCores } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
+      rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(foreignCores)}`, target: "—", value: s.deploy1000RunningMs });
+      rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(foreignCores)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
     }
   } finally {
     await cluster?.stop();

@@ -77,7 +77,8 @@ async function reportFailure(ctx: ReconcileContext, pod: KObject, reason: string
   };
   const { namespace, name } = keyOf(pod);
   try {
-    await ctx.client.patch("pods", namespace, name, { status: { conditions: [...conditions.filter((c) => c !== old), condition] } }, "status");
+    // Conditioned on the version scheduled: a pod bound meanwhile (by a binding or another scheduler) keeps its status.
+    await ctx.client.patch("pods", namespace, name, { metadata: { resourceVersion: pod.metadata.resourceVersion }, status: { conditions: [...conditions.filter((c) => c !== old), condition] } }, "status");
   } catch {
     // The pod is gone or changed; it is retried (or dropped) from the queue either way.
   }

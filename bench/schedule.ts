@@ -1,0 +1,95 @@
+/**
+ * Scheduling end to end through the API, with fake nodes playing kubelet:
+ * a Deployment of 1,000 replicas from apply to all Running, then pods from
+ * several Deployments bound per second across thousands of nodes. Counts
+ * come from one watch on the namespace's pods (first nodeName, first Running).
+ */
+import { FakeNodes } from "../src/cli/fake-nodes.js";
+import type { BenchCluster } from "./cluster.js";
+
+export interface ScheduleResult {
+  nodes: number;
+  registerMs: number;
+  deploy1000RunningMs: number;
+  pods: number;
+  bindPerSecond: number;
+  allBoundMs: number;
+  allRunningMs: number;
+}
+
+function deployment(name: string, replicas: number) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } },
+    },
+  };
+}
+
+/** Watch a namespace's pods; resolves when `want` pods are bound and running. */
+function follow(fake: FakeNodes, ns: string, want: number, started: number) {
+  const bound = new Set<string>();
+  const running = new Set<string>();
+  let allBound = 0;
+  let allRunning = 0;
+  let stop = () => {};
+  const done = new Promise<void>((resolve) => {
+    stop = fake.client.watch(`/api/v1/namespaces/${ns}/pods`, (_type, obj) => {
+      const o = obj as unknown as { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string } };
+      if (o.spec.nodeName && !bound.has(o.metadata.name)) {
+        bound.add(o.metadata.name);
+        if (bound.size === want) allBound = Date.now();
+      }
+      if (o.status?.phase === "Running" && !running.has(o.metadata.name)) {
+        running.add(o.metadata.name);
+        if (running.size === want) {
+          allRunning = Date.now();
+          resolve();
+        }
+      }
+    });
+  });
+  return {
+    done,
+    stop: () => stop(),
+    // From the create call (so ReplicaSet and pod creation are included) to the last binding seen.
+    result: () => ({ boundMs: allBound - started, runningMs: allRunning - started, bindPerSecond: want / Math.max(0.001, (allBound - started) / 1000) }),
+  };
+}
+
+export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number; pods: number; deployments: number; log: (m: string) => void }): Promise<ScheduleResult> {
+  const fake = new FakeNodes({ kubeconfig: c.cp.kubeconfig, count: o.nodes, cpu: "16", memory: "64Gi", pods: 110, leaseIntervalMs: 60_000, log: () => {} });
+  const t0 = Date.now();
+  await fake.start();
+  const registerMs = Date.now() - t0;
+  o.log(`${o.nodes} fake nodes registered in ${registerMs} ms`);
+  try {
+    await c.call("POST", "/api/v1/namespaces", { metadata: { name: "d1000" } });
+    let start = Date.now();
+    const one = follow(fake, "d1000", 1000, start);
+    await c.call("POST", "/apis/apps/v1/namespaces/d1000/deployments", deployment("big", 1000));
+    await one.done;
+    one.stop();
+    const deploy1000RunningMs = one.result().runningMs;
+    o.log(`Deployment of 1,000 replicas Running in ${deploy1000RunningMs} ms`);
+    await c.call("DELETE", "/api/v1/namespaces/d1000");
+
+    await c.call("POST", "/api/v1/namespaces", { metadata: { name: "sched" } });
+    const per = Math.ceil(o.pods / o.deployments);
+    const total = per * o.deployments;
+    start = Date.now();
+    const many = follow(fake, "sched", total, start);
+    await Promise.all(Array.from({ length: o.deployments }, (_, i) => c.call("POST", "/apis/apps/v1/namespaces/sched/deployments", deployment(`app-${i}`, per))));
+    await many.done;
+    many.stop();
+    const r = many.result();
+    o.log(`${total} pods bound in ${r.boundMs} ms, Running in ${r.runningMs} ms`);
+    return { nodes: o.nodes, registerMs, deploy1000RunningMs, pods: total, bindPerSecond: r.bindPerSecond, allBoundMs: r.boundMs, allRunningMs: r.runningMs };
+  } finally {
+    await fake.stop();
+  }
+}
