@@ -1,7 +1,7 @@
 /** core/v1 PersistentVolume: a piece of storage a claim can bind to. */
 import { definitions } from "../../../schemas/generated/index.js";
 import { ageColumn, nameColumn } from "../../columns.js";
-import type { KindDef, KObject } from "../../types.js";
+import type { Column, KindDef, KObject } from "../../types.js";
 
 type Spec = {
   capacity?: { storage?: string };
@@ -16,6 +16,9 @@ const spec = (o: KObject) => (o.spec ?? {}) as Spec;
 
 const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
 export const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MODES[m] ?? m).join(",");
+
+/** The wide VOLUMEMODE column, shared with PersistentVolumeClaim. */
+export const volumeModeColumn: Column = { name: "VolumeMode", type: "string", priority: 1, description: "Volume mode.", cell: (o) => (o.spec as { volumeMode?: string } | undefined)?.volumeMode ?? "Filesystem" };
 
 export const persistentVolume: KindDef = {
   group: "",
@@ -38,7 +41,7 @@ export const persistentVolume: KindDef = {
     { name: "VolumeAttributesClass", type: "string", description: "Volume attributes class.", cell: (o) => spec(o).volumeAttributesClassName ?? "<unset>" },
     { name: "Reason", type: "string", description: "Reason for the phase.", cell: (o) => (o.status as { reason?: string } | undefined)?.reason ?? "" },
     ageColumn,
-    { name: "VolumeMode", type: "string", priority: 1, description: "Volume mode.", cell: (o) => spec(o).volumeMode ?? "Filesystem" },
+    volumeModeColumn,
   ],
   strategy: {
     defaults(o) {

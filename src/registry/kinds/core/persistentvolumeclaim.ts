@@ -1,7 +1,7 @@
 /** core/v1 PersistentVolumeClaim: a pod's request for storage, bound to a PersistentVolume. */
 import { definitions } from "../../../schemas/generated/index.js";
 import { ageColumn, nameColumn } from "../../columns.js";
-import { accessModes } from "./persistentvolume.js";
+import { accessModes, volumeModeColumn } from "./persistentvolume.js";
 import type { KindDef, KObject } from "../../types.js";
 
 type Spec = { volumeName?: string; accessModes?: string[]; storageClassName?: string; volumeMode?: string; volumeAttributesClassName?: string };
@@ -28,7 +28,7 @@ export const persistentVolumeClaim: KindDef = {
     { name: "StorageClass", type: "string", description: "Storage class of the claim.", cell: (o) => spec(o).storageClassName ?? "" },
     { name: "VolumeAttributesClass", type: "string", description: "Volume attributes class.", cell: (o) => spec(o).volumeAttributesClassName ?? "<unset>" },
     ageColumn,
-    { name: "VolumeMode", type: "string", priority: 1, description: "Volume mode.", cell: (o) => spec(o).volumeMode ?? "Filesystem" },
+    volumeModeColumn,
   ],
   strategy: {
     defaults(o) {
