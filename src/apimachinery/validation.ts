@@ -8,6 +8,7 @@
  * Lengths are UTF-8 byte counts, as Go's len(). As in Kubernetes 1.36, DNS
  * names say "characters" when too long, label keys and values say "bytes".
  */
+import { SAFE_ALPHABET } from "./hash.js";
 import { fieldErrors, type FieldError } from "./status.js";
 import type { ObjectMeta, OwnerReference } from "../registry/types.js";
 
@@ -185,7 +186,7 @@ export const nameValidators: Record<NameFormat, NameValidator> = {
 
 // ---- generateName (apiserver/pkg/storage/names) -----------------------------
 
-const randomAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+const randomAlphabet = SAFE_ALPHABET;
 const maxNameLength = 63;
 const randomLength = 5;
 /** The longest generateName prefix kept: 63 - 5. */

@@ -121,11 +121,8 @@ export function createApp() {
     const url = new URL(c.req.url);
     const info = requestInfo(c.req.raw.method, url.pathname, url.searchParams);
     if (!info.isResourceRequest) throw errors.notFoundPath(url.pathname);
-    if (!info.kind) {
-      if (!apiResourceList(info.group, info.version)) throw errors.notFoundPath(url.pathname);
-      throw errors.notFoundPath(url.pathname);
-    }
-    return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user"), waitUntil: (p) => c.executionCtx.waitUntil(p) });
+    if (!info.kind) throw errors.notFoundPath(url.pathname);
+    return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user") });
   };
   app.all("/api/:version/*", resource);
   app.all("/apis/:group/:version/*", resource);

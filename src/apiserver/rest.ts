@@ -113,7 +113,6 @@ export interface RestContext {
   url: URL;
   info: ResourceRequest;
   user: RequestUser;
-  waitUntil: (p: Promise<unknown>) => void;
 }
 
 export async function handleResource(c: RestContext): Promise<Response> {

@@ -7,15 +7,11 @@
  * alike; the values differ from Kubernetes' (which hashes Go's dump of the
  * struct) but are as stable.
  */
+import { fnv32a, SAFE_ALPHABET } from "../../apimachinery/hash.js";
 
-/** rand.SafeEncodeString's alphabet: no vowels, no 0/1/3 (no accidental words, no look-alikes). */
-const ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
+const ALPHANUMS = SAFE_ALPHABET;
 
-/** FNV-1a, 32 bits, over bytes (continuing from h). */
-export function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
+export { fnv32a };
 
 /** rand.SafeEncodeString. */
 export const safeEncodeString = (s: string): string => [...s].map((c) => ALPHANUMS[c.codePointAt(0)! % ALPHANUMS.length]).join("");

@@ -47,3 +47,6 @@ export function podDeletionCost(p: Pod): number {
   const n = Number(v);
   return n >= -(2 ** 31) && n < 2 ** 31 ? n : 0;
 }
+
+/** The pod ran to an end: Succeeded or Failed. */
+export const isPodFinished = (p: Pod): boolean => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";

@@ -5,7 +5,8 @@
  */
 import { ApiError } from "../../apimachinery/status.js";
 import type { FakeCluster } from "../fake.js";
-import { keyOf, type Controller } from "../types.js";
+import type { KObject } from "../../registry/types.js";
+import { keyOf, type Controller, type ReconcileResult } from "../types.js";
 import type { Pod } from "./pods.js";
 import { rfc3339 } from "./time.js";
 
@@ -62,4 +63,37 @@ export async function settle(fc: FakeCluster, controllers: Controller[], check: 
     if (fc.writes.length === before) return round;
   }
   throw new Error(`controllers did not settle in ${maxRounds} rounds`);
+}
+
+/** Set a pod's phase as its kubelet would; Running pods are Ready unless told otherwise. */
+export async function setPhase(fc: FakeCluster, name: string, phase: "Pending" | "Running" | "Succeeded" | "Failed", ready = phase === "Running", namespace = "default"): Promise<void> {
+  const conditions = [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: rfc3339(fc.clock) }];
+  await fc.patch("pods", namespace, name, { status: { phase, conditions } }, "status");
+}
+
+/** Reconcile one key of one controller until a pass writes nothing (at most `max` passes); the last result. */
+export async function settleKey(c: Controller, fc: FakeCluster, name: string, namespace = "default", max = 20): Promise<ReconcileResult | void> {
+  let result: ReconcileResult | void;
+  for (let i = 0; i < max; i++) {
+    const before = fc.writes.length;
+    result = await c.reconcile({ namespace, name }, fc.context());
+    if (fc.writes.length === before) return result;
+  }
+  throw new Error(`${c.name} ${namespace}/${name} still writing after ${max} passes`);
+}
+
+/** Names of the pods in a namespace, sorted. */
+export const podNames = (fc: FakeCluster, namespace = "default") => fc.list("pods", namespace).map((p) => p.metadata.name ?? "").sort();
+
+/**
+ * A pod put in a FakeCluster the way the cluster would hold it: created
+ * through the pod strategy, then given its status, then, if asked, marked
+ * terminating as a graceful delete leaves it.
+ */
+export async function addPod(f: FakeCluster, o: KObject): Promise<KObject> {
+  const { deletionTimestamp, deletionGracePeriodSeconds, ...metadata } = o.metadata;
+  const created = await f.create("pods", { ...o, metadata, status: undefined });
+  const withStatus = await f.updateStatus("pods", { ...created, status: o.status });
+  if (!deletionTimestamp) return withStatus;
+  return f.seed("pods", { ...withStatus, metadata: { ...withStatus.metadata, deletionTimestamp, deletionGracePeriodSeconds } });
 }

@@ -16,7 +16,7 @@ import { controllerRef, isControlledBy } from "../common/owner-refs.js";
 import { rfc3339, timeMs } from "../common/time.js";
 import { controllerOf, type Controller, type ReconcileContext } from "../types.js";
 import { finishedCondition } from "../job/index.js";
-import { writeStatus } from "../statefulset/workload.js";
+import { writeStatus } from "../common/status.js";
 import { mostRecent, nextAfter, parseSchedule, type Schedule } from "./schedule.js";
 import { rfc3339In, timeZone, type Zone } from "./zone.js";
 

@@ -3,12 +3,11 @@ import assert from "node:assert/strict";
 import { FakeCluster } from "../fake.js";
 import type { KObject } from "../../registry/types.js";
 import type { Pod } from "../common/pods.js";
-import { setPhase, settle } from "../statefulset/testing.js";
+import { setPhase, settleKey as settle } from "../common/testing.js";
 import { daemonSetController as c } from "./index.js";
 import { targetNode } from "./node-fit.js";
 
 const RES = "daemonsets.apps";
-const reconcile = (fc: FakeCluster) => c.reconcile({ namespace: "default", name: "agent" }, fc.context());
 
 function agent(extra: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}): KObject {
   return {

@@ -4,7 +4,7 @@ import { FakeCluster } from "../fake.js";
 import type { KObject } from "../../registry/types.js";
 import { endpointsController as c, MANAGED_BY_LABEL } from "./index.js";
 import { repackSubsets, truncateSubsets } from "./subsets.js";
-import { addPod } from "./testing.js";
+import { addPod } from "../common/testing.js";
 
 type PodOpts = { ip?: string; ready?: boolean; labels?: Record<string, string>; ports?: { name: string; containerPort: number }[]; deleting?: boolean; node?: string };
 

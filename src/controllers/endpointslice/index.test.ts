@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { FakeCluster } from "../fake.js";
 import type { KObject } from "../../registry/types.js";
-import { addPod } from "../endpoints/testing.js";
+import { addPod } from "../common/testing.js";
 import { endpointSliceController as c } from "./index.js";
 
 const RES = "endpointslices.discovery.k8s.io";

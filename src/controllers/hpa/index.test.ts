@@ -4,7 +4,7 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import { FakeCluster } from "../fake.js";
 import { rfc3339 } from "../common/time.js";
 import type { KObject } from "../../registry/types.js";
-import { addPod } from "../endpoints/testing.js";
+import { addPod } from "../common/testing.js";
 import { hpaController, type PodUsage } from "./index.js";
 
 const HPAS = "horizontalpodautoscalers.autoscaling";

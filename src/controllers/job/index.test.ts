@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { FakeCluster } from "../fake.js";
 import type { KObject } from "../../registry/types.js";
 import type { Pod } from "../common/pods.js";
-import { setPhase, settle } from "../statefulset/testing.js";
+import { setPhase, settleKey as settle } from "../common/testing.js";
 import { jobController as c } from "./index.js";
 
 const RES = "jobs.batch";

@@ -5,7 +5,7 @@ import { FakeCluster } from "../fake.js";
 import { rfc3339 } from "../common/time.js";
 import type { KObject } from "../../registry/types.js";
 import type { DeleteOpts } from "../types.js";
-import { addPod } from "../endpoints/testing.js";
+import { addPod } from "../common/testing.js";
 import { nodeLifecycleController } from "./index.js";
 
 const LEASES = "leases.coordination.k8s.io";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { FakeCluster } from "../fake.js";
 import type { KObject } from "../../registry/types.js";
 import { statefulSetController as c } from "./index.js";
-import { podNames, setPhase, settle } from "./testing.js";
+import { podNames, setPhase, settleKey as settle } from "../common/testing.js";
 import type { Pod } from "../common/pods.js";
 
 const RES = "statefulsets.apps";

@@ -18,7 +18,8 @@ import type { Controller, ReconcileContext } from "../types.js";
 import { CLAIMS, ensureClaims, releaseClaims, setsOfClaim } from "./claims.js";
 import { ordinalOf, REVISION_LABEL, statefulPod, templateOf, type StatefulSetObject } from "./identity.js";
 import { computeStatus, healthy, STATUS_KEEP } from "./status.js";
-import { isPodFinished, writeStatus } from "./workload.js";
+import { isPodFinished } from "../common/pods.js";
+import { writeStatus } from "../common/status.js";
 
 const RESOURCE = "statefulsets.apps";
 

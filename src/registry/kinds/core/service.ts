@@ -1,6 +1,7 @@
 /** core/v1 Service: a stable virtual IP and ports in front of the pods its selector picks. */
 import { definitions } from "../../../schemas/generated/index.js";
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { fnv32a } from "../../../apimachinery/hash.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef, KObject } from "../../types.js";
 
@@ -21,12 +22,7 @@ type Spec = {
 };
 const spec = (o: KObject) => (o.spec ?? {}) as Spec;
 
-/** FNV-1a: a stable small hash for address allocation. */
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
+const fnv = (s: string) => fnv32a(new TextEncoder().encode(s));
 
 /**
  * Cluster IPs from 10.96.0.0/12, derived from namespace/name so that a write
