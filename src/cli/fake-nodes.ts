@@ -4,7 +4,8 @@
  * Running with an IP as soon as they are bound, and gone when deleted. For
  * tests and benchmarks of the scheduler and controllers without containers.
  */
-import { KubeClient, KubeError, loadKubeconfig } from "./kube-client.js";
+import { KubeClient, KubeError } from "./kube-client.js";
+import { loadKubeconfig } from "./kubeconfig.js";
 
 export interface FakeNodeOptions {
   kubeconfig: string;

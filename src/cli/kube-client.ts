@@ -1,31 +1,16 @@
 /**
  * A small Kubernetes REST client for the Node-side programs (fake nodes, the
- * agent, the edgeplane CLI): reads a kubeconfig (server, bearer token, CA),
- * sends JSON with undici, and streams watch events line by line.
+ * agent, the edgeplane CLI): sends JSON with a bearer token over node:https
+ * (keep-alive, the cluster's CA) and streams watch events line by line. Only
+ * node built-ins: the agent's memory budget has no room for undici.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { Agent, request } from "undici";
+import * as http from "node:http";
+import * as https from "node:https";
 
 export interface Connection {
   server: string;
   token: string;
   ca?: string;
-}
-
-export function loadKubeconfig(path: string): Connection {
-  const cfg = parse(readFileSync(path, "utf8")) as {
-    "current-context"?: string;
-    contexts?: { name: string; context: { cluster: string; user: string } }[];
-    clusters?: { name: string; cluster: { server: string; "certificate-authority-data"?: string } }[];
-    users?: { name: string; user: { token?: string } }[];
-  };
-  const ctx = cfg.contexts?.find((c) => c.name === cfg["current-context"])?.context ?? cfg.contexts?.[0]?.context;
-  const cluster = cfg.clusters?.find((c) => c.name === ctx?.cluster)?.cluster ?? cfg.clusters?.[0]?.cluster;
-  const user = cfg.users?.find((u) => u.name === ctx?.user)?.user ?? cfg.users?.[0]?.user;
-  if (!cluster?.server || !user?.token) throw new Error(`${path}: no server or token in the current context`);
-  const caData = cluster["certificate-authority-data"];
-  return { server: cluster.server, token: user.token, ca: caData ? Buffer.from(caData, "base64").toString("utf8") : undefined };
 }
 
 export class KubeError extends Error {
@@ -37,32 +22,50 @@ export class KubeError extends Error {
   }
 }
 
+type Obj = { metadata: { resourceVersion?: string } } & Record<string, unknown>;
+
 export class KubeClient {
-  private agent: Agent;
+  private agent: http.Agent;
+  private base: URL;
 
   constructor(
     readonly conn: Connection,
     connections = 32,
   ) {
-    this.agent = new Agent({ connections, connect: conn.ca ? { ca: conn.ca } : undefined, keepAliveTimeout: 30_000 });
+    this.base = new URL(conn.server);
+    const opts = { keepAlive: true, maxSockets: connections, ...(conn.ca ? { ca: conn.ca } : {}) };
+    this.agent = this.base.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
+  }
+
+  /** One request; resolves with the response (body unread) or rejects on a network error. */
+  private send(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const mod = this.base.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        new URL(path, this.base),
+        { method, agent: this.agent, signal, headers: { authorization: `Bearer ${this.conn.token}`, accept: "application/json", ...headers, ...(body !== undefined ? { "content-length": Buffer.byteLength(body) } : {}) } },
+        resolve,
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
   }
 
   async call<T = unknown>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown, contentType = "application/json"): Promise<T> {
-    const r = await request(this.conn.server + path, {
-      method,
-      dispatcher: this.agent,
-      headers: { authorization: `Bearer ${this.conn.token}`, accept: "application/json", ...(body !== undefined ? { "content-type": contentType } : {}) },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await r.body.text();
-    if (r.statusCode >= 400) {
+    const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    const r = await this.send(method, path, payload, payload !== undefined ? { "content-type": contentType } : {});
+    const chunks: Buffer[] = [];
+    for await (const c of r) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const code = r.statusCode ?? 0;
+    if (code >= 400) {
       let msg = text;
       try {
         msg = (JSON.parse(text) as { message?: string }).message ?? text;
       } catch {
         /* not a Status */
       }
-      throw new KubeError(r.statusCode, `${method} ${path}: ${r.statusCode} ${msg}`);
+      throw new KubeError(code, `${method} ${path}: ${code} ${msg}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
@@ -73,8 +76,14 @@ export class KubeClient {
   post<T = unknown>(path: string, body: unknown) {
     return this.call<T>("POST", path, body);
   }
+  put<T = unknown>(path: string, body: unknown) {
+    return this.call<T>("PUT", path, body);
+  }
   mergePatch<T = unknown>(path: string, body: unknown) {
     return this.call<T>("PATCH", path, body, "application/merge-patch+json");
+  }
+  strategicPatch<T = unknown>(path: string, body: unknown) {
+    return this.call<T>("PATCH", path, body, "application/strategic-merge-patch+json");
   }
   delete<T = unknown>(path: string, body?: unknown) {
     return this.call<T>("DELETE", path, body);
@@ -83,9 +92,10 @@ export class KubeClient {
   /**
    * Watch a path (list first for the version, then stream); calls onEvent for
    * every event and resumes from the last version seen after a disconnect.
-   * Returns a stop function.
+   * After a 410 Gone it lists again and calls onSync with the names listed, so
+   * the caller can drop what vanished meanwhile. Returns a stop function.
    */
-  watch(path: string, onEvent: (type: string, obj: { metadata: { resourceVersion?: string } } & Record<string, unknown>) => void, onError?: (e: unknown) => void): () => void {
+  watch(path: string, onEvent: (type: string, obj: Obj) => void, onError?: (e: unknown) => void, onSync?: (items: Obj[]) => void): () => void {
     let stopped = false;
     let rv: string | undefined;
     const ac = new AbortController();
@@ -94,29 +104,31 @@ export class KubeClient {
       while (!stopped) {
         try {
           if (rv === undefined) {
-            const list = await this.get<{ metadata: { resourceVersion: string }; items: ({ metadata: { resourceVersion?: string } } & Record<string, unknown>)[] }>(path);
+            const list = await this.get<{ metadata: { resourceVersion: string }; items: Obj[] }>(path);
+            onSync?.(list.items);
             for (const item of list.items) onEvent("ADDED", item);
             rv = list.metadata.resourceVersion;
           }
-          const r = await request(`${this.conn.server}${path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, {
-            dispatcher: this.agent,
-            signal: ac.signal,
-            headers: { authorization: `Bearer ${this.conn.token}`, accept: "application/json" },
-          });
-          if (r.statusCode >= 400) throw new KubeError(r.statusCode, await r.body.text());
+          const r = await this.send("GET", `${path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`, undefined, {}, ac.signal);
+          if ((r.statusCode ?? 0) >= 400) {
+            const chunks: Buffer[] = [];
+            for await (const c of r) chunks.push(c as Buffer);
+            if (r.statusCode === 410) rv = undefined;
+            throw new KubeError(r.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"));
+          }
           let buf = "";
-          for await (const chunk of r.body) {
+          stream: for await (const chunk of r) {
             buf += chunk.toString();
             let i: number;
             while ((i = buf.indexOf("\n")) >= 0) {
               const line = buf.slice(0, i);
               buf = buf.slice(i + 1);
               if (!line) continue;
-              const ev = JSON.parse(line) as { type: string; object: { metadata: { resourceVersion?: string } } & Record<string, unknown> };
+              const ev = JSON.parse(line) as { type: string; object: Obj };
               if (ev.type === "ERROR") {
                 // 410 Gone: start again from a fresh list.
                 rv = undefined;
-                break;
+                break stream;
               }
               if (ev.object.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
               if (ev.type !== "BOOKMARK") onEvent(ev.type, ev.object);
@@ -136,7 +148,7 @@ export class KubeClient {
     };
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    this.agent.destroy();
   }
 }
