@@ -6,6 +6,7 @@
  */
 import { KubeClient, KubeError } from "./kube-client.js";
 import { loadKubeconfig } from "./kubeconfig.js";
+import { renewLease, timeNow } from "../../agent/src/kubelet/lease.js";
 
 export interface FakeNodeOptions {
   kubeconfig: string;
@@ -27,8 +28,7 @@ type Pod = {
   status?: { phase?: string };
 };
 
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-const microNow = () => new Date().toISOString().replace("Z", "000Z");
+const now = timeNow;
 
 export class FakeNodes {
   readonly client: KubeClient;
@@ -116,13 +116,7 @@ export class FakeNodes {
 
   private async renewLeases(): Promise<void> {
     await parallel(this.names, 32, async (name) => {
-      const lease = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace: "kube-node-lease" }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microNow() } };
-      try {
-        await this.client.mergePatch(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`, { spec: lease.spec });
-      } catch (e) {
-        if (!(e instanceof KubeError && e.code === 404)) throw e;
-        await this.client.post("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease);
-      }
+      await renewLease(this.client, name);
     });
   }
 
