@@ -4,8 +4,8 @@
  * (EDGEPLANE_HOME overrides), write a kubeconfig, and say how to use it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { startLocal } from "./local.js";
+import { findRuntimeSocket } from "../../agent/src/runtime/socket.js";
 
 const args = process.argv.slice(2);
 const noAgent = args.includes("--no-agent");
@@ -33,7 +33,7 @@ const r = await cp.mf.dispatchFetch(`${cp.url}/api/v1/namespaces/default`, { hea
 if (!r.ok) console.error(c("33", `! first request answered ${r.status}: ${await r.text()}`));
 step(`control plane ready in ${Date.now() - started} ms`);
 
-const socket = [process.env.DOCKER_HOST?.replace(/^unix:\/\//, ""), "/var/run/docker.sock", "/run/podman/podman.sock"].find((p) => p && existsSync(p));
+const socket = findRuntimeSocket(process.env);
 if (noAgent) step("local agent: skipped (--no-agent)");
 else if (!socket) step(c("33", "local agent: no container runtime socket found (DOCKER_HOST, /var/run/docker.sock, /run/podman/podman.sock); the control plane runs without a node"));
 else step(c("33", `local agent: a runtime socket is at ${socket}, but the node agent is not part of this build yet; the control plane runs without a node`));

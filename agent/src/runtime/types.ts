@@ -131,6 +131,13 @@ export interface ExecOptions {
   env?: string[];
 }
 
+/** Attach to a container's main process; the container's own Tty setting decides framing. */
+export interface AttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
 /** A running exec (or attach): write stdin, read stdout/stderr, wait for the exit code. */
 export interface ExecSession {
   /** Write to the process's stdin (no-op when stdin is false). */
@@ -185,6 +192,8 @@ export interface Runtime {
   /** Log stream (stdout and stderr interleaved, as `kubectl logs` shows); ends when the container's log does (or at once without follow). */
   logs(id: string, opts: LogOptions, signal: AbortSignal): AsyncIterable<Uint8Array>;
   exec(id: string, opts: ExecOptions): Promise<ExecSession>;
+  /** kubectl attach / run -i: the main process's stdio; done resolves with its exit code once the stream ends. */
+  attach(id: string, opts: AttachOptions): Promise<ExecSession>;
   /** Run a command to completion (probes, hooks); rejects on timeout. */
   execSync(id: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
   stats(id: string): Promise<ContainerStats | undefined>;
