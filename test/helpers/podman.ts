@@ -49,7 +49,10 @@ export async function startPodman(timeoutMs = 20_000): Promise<PodmanService> {
   let stderr = "";
   const child: ChildProcess = spawn("podman", ["system", "service", "--time=0", `unix://${socket}`], { stdio: ["ignore", "ignore", "pipe"] });
   child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const onExit = () => child.kill("SIGKILL");
+  const onExit = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.on("exit", onExit);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const stop = async () => {
