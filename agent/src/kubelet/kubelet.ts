@@ -21,7 +21,7 @@ import { containerEnv, ConfigError, expand, type Refs } from "./env.js";
 import { cleanupPodDir, containerMounts, memoryVolumeName, setupVolumes, type VolumeRefs, type VolumeSources } from "./volumes.js";
 import { authsFor, ImageError, pullPolicy, pullSecretNames } from "./images.js";
 import { EventRecorder } from "./events.js";
-import { ProbeWorker } from "./prober.js";
+import { ProbeSkip, ProbeWorker } from "./prober.js";
 import { timeNow } from "./lease.js";
 import { toMilli, toValue, parseQuantity } from "../../../src/apimachinery/quantity.js";
 
@@ -262,8 +262,8 @@ export class Kubelet {
         if (a.reason === "Unhealthy") m.livenessFailed = false;
         this.events.pod(pod, "Normal", "Killing", a.message, `spec.containers{${a.name}}`);
         const c = pod.spec?.containers.find((x) => x.name === a.name);
-        await this.stopContainer(pod, a.id, c, this.grace(pod));
         this.resetProbes(w, a.name);
+        await this.stopContainer(pod, a.id, c, this.grace(pod));
         acted = true;
       } else if (a.type === "backoff") {
         const m = w.mem.get(a.name) ?? {};
@@ -272,6 +272,14 @@ export class Kubelet {
         m.waiting = { reason: "CrashLoopBackOff", message: a.message };
         clearTimeout(w.timer);
         w.timer = setTimeout(() => this.enqueue(w.uid), Math.max(0, a.untilMs - Date.now()) + 50);
+      }
+    }
+    // Running containers found after an agent restart (adopted) get their probes back.
+    if (!p.terminal && !w.terminal) {
+      for (const c of pod.spec?.containers ?? []) {
+        const cur = o.containers.get(c.name)?.[0];
+        const probed = c.livenessProbe || c.readinessProbe || c.startupProbe;
+        if (probed && cur?.state === "running" && ![...w.probes.keys()].some((k) => k.startsWith(`${c.name}/`))) this.startProbes(w, pod, c);
       }
     }
     if (p.terminal && !w.terminal) {
@@ -518,7 +526,7 @@ export class Kubelet {
       },
       exec: (cmd: string[], timeoutMs: number) => {
         const id = this.containerId(w, c.name);
-        if (!id) return Promise.reject(new Error("container is not running"));
+        if (!id) return Promise.reject(new ProbeSkip());
         return this.o.runtime.execSync(id, cmd, timeoutMs);
       },
     };

@@ -20,7 +20,12 @@ export interface ProbeTarget {
 export interface ProbeResult {
   ok: boolean;
   message: string;
+  /** The container is not (yet) running as the kubelet sees it: no result this period. */
+  skip?: boolean;
 }
+
+/** Thrown by a target that cannot probe right now (container not running yet). */
+export class ProbeSkip extends Error {}
 
 function portOf(c: Container, port: number | string | undefined): number {
   if (typeof port === "number") return port;
@@ -36,6 +41,7 @@ export async function runProbe(p: Probe, c: Container, t: ProbeTarget): Promise<
       const r = await t.exec(p.exec.command ?? [], timeoutMs);
       return r.exitCode === 0 ? { ok: true, message: "" } : { ok: false, message: r.output.trim() || `command ${JSON.stringify(p.exec.command)} exited with ${r.exitCode}` };
     } catch (e) {
+      if (e instanceof ProbeSkip) return { ok: false, message: "", skip: true };
       return { ok: false, message: `command timed out or failed: ${(e as Error).message}` };
     }
   }
@@ -101,7 +107,9 @@ export class ProbeWorker {
     if (this.stopped) return;
     const r = await runProbe(this.probe, this.container, this.target);
     if (this.stopped) return;
-    if (r.ok) {
+    if (r.skip) {
+      // not running (yet): try again next period without counting
+    } else if (r.ok) {
       this.successes++;
       this.failures = 0;
       if (this.state !== true && this.successes >= (this.probe.successThreshold ?? 1)) {

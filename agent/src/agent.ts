@@ -1,0 +1,172 @@
+/**
+ * One worker host's agent: the kubelet, kube-proxy and runtime roles wired
+ * together. Every connection is outbound: API calls and watches, and the
+ * node tunnel that carries logs/exec back. Stopping the agent leaves the
+ * containers running (a restarted agent adopts them); the node goes NotReady
+ * only when its Lease stops being renewed.
+ */
+import { KubeClient, KubeError } from "../../src/cli/kube-client.js";
+import { DockerRuntime } from "./runtime/docker.js";
+import { hostFacts, pressure, type HostFacts } from "./kubelet/host.js";
+import { nodeConditions, nodeObject, nodeStatus, AGENT_VERSION, type NodeCondition } from "./kubelet/node.js";
+import { renewLease } from "./kubelet/lease.js";
+import { Kubelet } from "./kubelet/kubelet.js";
+import { nodeHandlers } from "./kubelet/handlers.js";
+import { StatsPublisher } from "./kubelet/stats.js";
+import { TunnelClient } from "./tunnel/client.js";
+import { ServiceProxy } from "./proxy/index.js";
+import { serveLocal } from "./server.js";
+
+export interface AgentOptions {
+  server: string;
+  token: string;
+  ca?: string;
+  node: string;
+  /** Docker Engine API endpoint: a socket path or DOCKER_HOST value. */
+  runtime: string;
+  dataDir: string;
+  /** Local read-only endpoint (default 127.0.0.1:10255). */
+  host?: string;
+  port?: number;
+  labels?: Record<string, string>;
+  allowPrivileged?: boolean;
+  /** Run the kube-proxy role (default true). */
+  proxy?: boolean;
+  /** Stats period (default 15 s). */
+  statsPeriodMs?: number;
+  log?: (m: string) => void;
+}
+
+export class NodeAgent {
+  readonly client: KubeClient;
+  readonly runtime: DockerRuntime;
+  kubelet?: Kubelet;
+  private tunnel?: TunnelClient;
+  private proxy?: ServiceProxy;
+  private stats?: StatsPublisher;
+  private local?: { port: number; close(): void };
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private conditions: NodeCondition[] = [];
+  private facts!: HostFacts;
+  private runtimeVersion = "";
+  private lastNodeStatusAt = 0;
+  private log: (m: string) => void;
+  leaseOk = false;
+
+  constructor(readonly o: AgentOptions) {
+    this.client = new KubeClient({ server: o.server, token: o.token, ca: o.ca }, 16);
+    this.runtime = new DockerRuntime(o.runtime);
+    this.log = o.log ?? ((m) => console.error(`${new Date().toISOString()} ${m}`));
+  }
+
+  async start(): Promise<void> {
+    const v = await this.runtime.version().catch((e) => {
+      throw new Error(`cannot reach the container runtime at ${this.o.runtime}: ${(e as Error).message}`);
+    });
+    this.runtimeVersion = `${v.name}://${v.version}`;
+    this.facts = hostFacts(this.o.dataDir);
+    this.kubelet = new Kubelet({
+      client: this.client,
+      runtime: this.runtime,
+      node: this.o.node,
+      dataDir: this.o.dataDir,
+      hostIP: this.facts.internalIP,
+      cpus: this.facts.cpus,
+      memoryBytes: this.facts.memoryBytes,
+      runtimeName: "docker",
+      allowPrivileged: this.o.allowPrivileged,
+      log: this.log,
+    });
+    const kubelet = this.kubelet;
+    this.local = await serveLocal(
+      {
+        healthy: () => this.leaseOk,
+        pods: () => kubelet.pods(),
+        spec: () => ({ ...this.facts, runtime: this.runtimeVersion, agent: AGENT_VERSION }),
+        metrics: () => this.metrics(),
+      },
+      this.o.host ?? "127.0.0.1",
+      this.o.port ?? 10255,
+    );
+    await this.register();
+    await this.heartbeat();
+    this.timers.push(setInterval(() => void this.heartbeat(), 10_000));
+    await kubelet.start();
+    this.tunnel = new TunnelClient({ server: this.o.server, token: this.o.token, ca: this.o.ca, node: this.o.node, handlers: nodeHandlers(kubelet, this.runtime), log: this.log });
+    if (this.o.proxy !== false) {
+      this.proxy = new ServiceProxy({ client: this.client, nodeName: this.o.node, log: (level, m) => level !== "debug" && this.log(`proxy: ${m}`) });
+      await this.proxy.start();
+    }
+    this.stats = new StatsPublisher(this.client, this.runtime, this.o.node, kubelet, this.o.statsPeriodMs ?? 15_000, this.log);
+    this.stats.start();
+    this.log(`node ${this.o.node} registered (${this.runtimeVersion}, ${this.facts.cpus} cpu, ${Math.round(this.facts.memoryBytes / 2 ** 20)} MiB); local endpoint http://${this.o.host ?? "127.0.0.1"}:${this.local.port}`);
+  }
+
+  private opts() {
+    return { name: this.o.node, facts: this.facts, runtime: this.runtimeVersion, port: this.local?.port ?? 0, labels: this.o.labels };
+  }
+
+  /** Create the Node, or take over an existing one (a restarted agent): status and labels are ours, spec (cordon, taints) stays. */
+  private async register(): Promise<void> {
+    this.conditions = nodeConditions(pressure(this.o.dataDir));
+    const obj = nodeObject(this.opts(), this.conditions);
+    try {
+      await this.client.post("/api/v1/nodes", obj);
+    } catch (e) {
+      if (!(e instanceof KubeError && e.code === 409)) throw e;
+      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}`, { metadata: { labels: obj.metadata.labels, annotations: obj.metadata.annotations } });
+      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}/status`, { status: obj.status });
+    }
+    this.lastNodeStatusAt = Date.now();
+  }
+
+  /** Lease every 10 s; node status when a condition changes, or each minute. */
+  private async heartbeat(): Promise<void> {
+    try {
+      await renewLease(this.client, this.o.node);
+      this.leaseOk = true;
+      const next = nodeConditions(pressure(this.o.dataDir), this.conditions);
+      const changed = next.some((c, i) => c.status !== this.conditions[i]?.status);
+      if (changed || Date.now() - this.lastNodeStatusAt > 60_000) {
+        this.conditions = next;
+        await this.client.mergePatch(`/api/v1/nodes/${this.o.node}/status`, { status: nodeStatus(this.opts(), next) });
+        this.lastNodeStatusAt = Date.now();
+      }
+    } catch (e) {
+      this.leaseOk = false;
+      if (e instanceof KubeError && e.code === 404) await this.register().catch(() => {});
+      this.log(`heartbeat: ${(e as Error).message} (pods keep running)`);
+    }
+  }
+
+  private metrics(): string {
+    const lines: string[] = [];
+    const k = this.kubelet;
+    const lat = [...(k?.startLatencies ?? [])].sort((a, b) => a - b);
+    const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] / 1000 : 0);
+    lines.push("# HELP kubelet_running_pods Number of pods that have a running pod sandbox", "# TYPE kubelet_running_pods gauge", `kubelet_running_pods ${k?.pods().filter((p) => p.status?.phase === "Running").length ?? 0}`);
+    lines.push("# HELP kubelet_pod_start_duration_seconds Pod start latency, creation to Running observed (quantiles of the last 1000)", "# TYPE kubelet_pod_start_duration_seconds summary");
+    for (const p of [0.5, 0.9, 0.99]) lines.push(`kubelet_pod_start_duration_seconds{quantile="${p}"} ${q(p)}`);
+    lines.push(`kubelet_pod_start_duration_seconds_count ${lat.length}`);
+    lines.push("# HELP kubelet_runtime_operations_errors_total Runtime operation errors", "# TYPE kubelet_runtime_operations_errors_total counter", `kubelet_runtime_operations_errors_total ${k?.runtimeErrors ?? 0}`);
+    lines.push("# HELP kubelet_node_lease_ok Whether the last Lease renewal succeeded", "# TYPE kubelet_node_lease_ok gauge", `kubelet_node_lease_ok ${this.leaseOk ? 1 : 0}`);
+    const pm = this.proxy?.metrics() ?? [];
+    if (pm.length) {
+      lines.push("# HELP kubeproxy_connections_total Connections proxied per Service port", "# TYPE kubeproxy_connections_total counter");
+      for (const m of pm) lines.push(`kubeproxy_connections_total{namespace="${m.namespace}",service="${m.service}",port="${m.port}",protocol="${m.protocol}"} ${m.connections}`);
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /** Stop the agent; containers keep running. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.stats?.stop();
+    await this.kubelet?.stop();
+    await this.proxy?.stop();
+    await this.tunnel?.close();
+    this.local?.close();
+    this.runtime.close();
+    await this.client.close();
+  }
+}
