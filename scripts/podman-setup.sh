@@ -7,9 +7,10 @@ set -e
 if ! command -v podman >/dev/null 2>&1; then
   apt-get update -qq
   # Install before writing /etc/containers/*, or dpkg stops at a config prompt.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold podman netavark runc busybox-static >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold podman netavark runc iptables busybox-static >/dev/null
 fi
-for p in runc busybox; do command -v $p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $( [ $p = busybox ] && echo busybox-static || echo runc ) >/dev/null; done
+# netavark's bridge networking shells out to iptables; podman needs runc here (crun fails in this sandbox).
+for p in runc iptables busybox; do command -v $p >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $( [ $p = busybox ] && echo busybox-static || echo $p ) >/dev/null; done
 mkdir -p /etc/containers
 if ! grep -q '^network_backend *= *"netavark"' /etc/containers/containers.conf 2>/dev/null; then
   cat > /etc/containers/containers.conf <<'CONF'
