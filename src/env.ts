@@ -1,10 +1,13 @@
 /** The Worker's bindings (wrangler.toml) as one type. */
 import type { ObjectStore } from "./store/object-store.js";
 import type { ControllerManager } from "./controllers/runtime/manager.js";
+import type { NodeTunnel } from "./tunnel/node-tunnel.js";
 
 export interface Env {
   STORE: DurableObjectNamespace<ObjectStore>;
   MANAGER: DurableObjectNamespace<ControllerManager>;
+  /** One per node (idFromName(node)): the agent's outbound tunnel for logs/exec/attach. */
+  TUNNEL: DurableObjectNamespace<NodeTunnel>;
   /** The cluster admin's bearer token (a Worker secret in production). */
   ADMIN_TOKEN?: string;
   /** Watch history kept per store, in seconds (default 900) and events (default 2000 at least). */

@@ -1,6 +1,6 @@
 /**
  * The Worker: the API server on fetch, the resync backstop on the cron
- * trigger, and the store Durable Object class.
+ * trigger, and the Durable Object classes (stores, controller manager, node tunnels).
  */
 import { createApp, ensureBootstrapped } from "./apiserver/app.js";
 import { clusterStore } from "./store/object-store.js";
@@ -8,6 +8,7 @@ import type { Env } from "./env.js";
 
 export { ObjectStore } from "./store/object-store.js";
 export { ControllerManager } from "./controllers/runtime/manager.js";
+export { NodeTunnel } from "./tunnel/node-tunnel.js";
 import { controllerManager } from "./controllers/runtime/manager.js";
 
 const app = createApp();

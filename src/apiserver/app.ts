@@ -16,6 +16,7 @@ import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./opena
 import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
+import { connectTunnel } from "../tunnel/pod-proxy.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -116,6 +117,9 @@ export function createApp() {
       headers: { "content-type": "application/json", etag: `"${doc.hash}"`, "cache-control": immutable ? "public, immutable" : "no-cache, private" },
     });
   });
+
+  // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
+  app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);

@@ -15,6 +15,7 @@ import { listAcross, watchAcross } from "../store/across.js";
 import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions } from "../store/protocol.js";
 import type { ResourceRequest } from "./request-info.js";
 import { componentStatuses } from "./componentstatus.js";
+import { proxySubresource } from "../tunnel/pod-proxy.js";
 
 export interface Negotiated {
   table?: TableOptions;
@@ -126,9 +127,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
     const s = kind.subresources ?? {};
     const known = (sub === "status" && s.status) || (sub === "scale" && s.scale) || s.actions?.[sub] || s.proxied?.includes(sub.split("/")[0]) || (sub === "finalize" && kind.kind === "Namespace");
     if (!known) throw errors.notFoundPath(url.pathname);
-    if (s.proxied?.includes(sub.split("/")[0])) {
-      throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is served through the node agent's tunnel, and no agent is connected for this ${kind.kind.toLowerCase()}`);
-    }
+    if (s.proxied?.includes(sub.split("/")[0])) return proxySubresource(env, req, url, info, kind, sub);
   }
   if (kind.virtual) return virtualKind(c, kind, n);
   if (kind.namespaced && !info.namespace && !info.allNamespaces) throw errors.notFoundPath(url.pathname);

@@ -34,6 +34,8 @@ export interface LocalControlPlane {
 }
 
 export const COMPATIBILITY_DATE = "2026-04-01";
+/** As in wrangler.toml: request.signal tells a streamed response (kubectl logs -f) that its client left. */
+export const COMPATIBILITY_FLAGS = ["enable_request_signal"];
 
 /** The admin token: made once per home and kept, so kubeconfigs stay valid across restarts. */
 export function adminToken(home: string): string {
@@ -81,7 +83,8 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     modules: [{ type: "ESModule", path: script }],
     modulesRoot: resolve("dist"),
     compatibilityDate: COMPATIBILITY_DATE,
-    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true } },
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true }, TUNNEL: { className: "NodeTunnel", useSQLite: true } },
     durableObjectsPersist: join(home, "state"),
     bindings: { ADMIN_TOKEN: token, ...opts.bindings },
     host,

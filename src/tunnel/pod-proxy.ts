@@ -1,0 +1,162 @@
+/**
+ * The Worker's side of the proxied pod subresources (pods/log, exec, attach,
+ * portforward): what kube-apiserver's pod REST storage does before it dials
+ * the kubelet — read the pod, check it is bound, validate the options and
+ * the container name — then hand the stream to the pod's node's NodeTunnel.
+ * The registry's `proxied` list decides which subresources come here; this
+ * module maps each to a tunnel op, so there is no per-kind route.
+ */
+import { waitUntil } from "cloudflare:workers";
+import type { Env } from "../env.js";
+import { ApiError, errors } from "../apimachinery/status.js";
+import type { KindDef } from "../registry/types.js";
+import type { ResourceRequest } from "../apiserver/request-info.js";
+import { storeFor } from "../store/object-store.js";
+import { negotiateChannelProtocol } from "./channels.js";
+import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest } from "./node-tunnel.js";
+import type { TunnelOp } from "./frames.js";
+
+interface PodShape {
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { nodeName?: string; containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }>; ephemeralContainers?: Array<{ name: string }> };
+}
+
+const OPS: Record<string, TunnelOp> = { log: "logs", exec: "exec", attach: "attach", portforward: "portforward" };
+
+const bool = (q: URLSearchParams, name: string) => {
+  const v = q.get(name);
+  return v === "true" || v === "1" || v === "";
+};
+
+function nonNegative(q: URLSearchParams, name: string, min = 0): number | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw errors.badRequest(`invalid ${name}: ${JSON.stringify(raw)}: must be an integer of at least ${min}`);
+  return n;
+}
+
+/** Resolve and check the container name as the apiserver does (the agent always gets a concrete name). */
+function containerFor(pod: PodShape, name: string, requested: string | null, op: TunnelOp): string {
+  const spec = pod.spec ?? {};
+  const app = (spec.containers ?? []).map((c) => c.name);
+  const init = (spec.initContainers ?? []).map((c) => c.name);
+  const ephemeral = (spec.ephemeralContainers ?? []).map((c) => c.name);
+  if (requested) {
+    if (![...app, ...init, ...ephemeral].includes(requested)) throw errors.badRequest(`container ${requested} is not valid for pod ${name}`);
+    return requested;
+  }
+  if (app.length === 1) return app[0];
+  const byAnnotation = pod.metadata?.annotations?.["kubectl.kubernetes.io/default-container"];
+  if (byAnnotation && app.includes(byAnnotation)) return byAnnotation;
+  const what = op === "logs" ? "" : ` to ${op} into`;
+  throw errors.badRequest(
+    `a container name must be specified for pod ${name}${what}, choose one of: [${app.join(" ")}]` + (init.length ? ` or one of the init containers: [${init.join(" ")}]` : ""),
+  );
+}
+
+function logRequest(q: URLSearchParams, namespace: string, pod: string, container: string) {
+  const sinceSeconds = nonNegative(q, "sinceSeconds", 1);
+  const sinceTime = q.get("sinceTime") || undefined;
+  if (sinceSeconds !== undefined && sinceTime) throw errors.badRequest("at most one of sinceTime or sinceSeconds may be specified");
+  if (sinceTime && Number.isNaN(Date.parse(sinceTime))) throw errors.badRequest(`invalid sinceTime: ${JSON.stringify(sinceTime)}: must be RFC 3339`);
+  return {
+    namespace,
+    pod,
+    container,
+    follow: bool(q, "follow"),
+    previous: bool(q, "previous"),
+    tailLines: nonNegative(q, "tailLines"),
+    sinceSeconds,
+    sinceTime,
+    timestamps: bool(q, "timestamps"),
+    limitBytes: nonNegative(q, "limitBytes", 1),
+  };
+}
+
+function execRequest(q: URLSearchParams, namespace: string, pod: string, container: string, op: "exec" | "attach") {
+  const r = { namespace, pod, container, stdin: bool(q, "stdin"), stdout: bool(q, "stdout"), stderr: bool(q, "stderr"), tty: bool(q, "tty") };
+  if (!r.stdin && !r.stdout && !r.stderr) throw errors.badRequest("you must specify at least 1 of stdin, stdout, stderr");
+  if (op === "attach") return r;
+  const command = q.getAll("command");
+  if (!command.length) throw errors.badRequest("you must specify at least 1 command");
+  return { ...r, command };
+}
+
+function isSpdy(req: Request): boolean {
+  return /spdy/i.test(req.headers.get("upgrade") ?? "");
+}
+
+function isWebSocket(req: Request): boolean {
+  return (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+}
+
+/** Serve a proxied subresource of a kind, or say clearly why not. */
+export async function proxySubresource(env: Env, req: Request, url: URL, info: ResourceRequest, kind: KindDef, sub: string): Promise<Response> {
+  const op = OPS[sub];
+  if (kind.kind !== "Pod" || !op) {
+    throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is not served yet: only pods/log, pods/exec and pods/attach reach the node agent`);
+  }
+  if (op === "logs" ? info.verb !== "get" : !["get", "create"].includes(info.verb)) throw errors.methodNotAllowed(`${req.method} is not supported on pods/${sub}`);
+  const got = await storeFor(env, kind, info.namespace).get("pods", info.namespace, info.name);
+  if (got.code >= 400) return new Response(got.body, { status: got.code, headers: { "content-type": "application/json", "cache-control": "no-cache, private" } });
+  const pod = JSON.parse(got.body) as PodShape;
+  const node = pod.spec?.nodeName;
+  if (!node) throw errors.badRequest(`pod ${info.name} does not have a host assigned`);
+  const q = url.searchParams;
+
+  if (op === "portforward") {
+    throw new ApiError(
+      400,
+      "BadRequest",
+      "port-forward is not supported yet by Edgeplane (the node tunnel carries it, but the API server does not speak kubectl's SPDY-over-WebSocket port-forward protocol)",
+    );
+  }
+  const container = containerFor(pod, info.name, q.get("container"), op);
+  const request = op === "logs" ? logRequest(q, info.namespace, info.name, container) : execRequest(q, info.namespace, info.name, container, op);
+  const tunnel = nodeTunnel(env, node);
+
+  if (op !== "logs") {
+    if (isSpdy(req) || !isWebSocket(req)) {
+      // Same checks, same order, as the WebSocket path: kubectl falls back to SPDY when a WebSocket
+      // upgrade is refused, and what it then shows must be the real reason.
+      if (!(await tunnel.connected())) throw noAgent(node);
+      if (!isSpdy(req)) throw errors.badRequest("Upgrade request required");
+      throw errors.badRequest(
+        `pods/${sub} over SPDY is not supported: this API server runs on Cloudflare Workers, which serve only WebSocket upgrades; use kubectl 1.30 or newer (WebSockets by default; 1.29 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true) or a client speaking the v5.channel.k8s.io WebSocket protocol`,
+      );
+    }
+    const protocol = negotiateChannelProtocol(req.headers.get("sec-websocket-protocol"));
+    if (!protocol) throw errors.badRequest(`no supported WebSocket subprotocol: offer v5.channel.k8s.io or v4.channel.k8s.io`);
+    return tunnel.fetch(openRequest({ op, req: request, mode: "websocket", protocol, node }, true));
+  }
+  const res = await tunnel.fetch(openRequest({ op, req: request, mode: "http", node }, false));
+  // A departed client is not noticed through the Durable Object's response body (cancellation does not
+  // cross over), so the body is piped through this Worker, whose request signal (compatibility flag
+  // enable_request_signal) fires when workerd finds the client gone (at the next write); the tunnel is then
+  // told to stop the stream, so a stopped `kubectl logs -f` stops reading the log on the node.
+  const id = Number(res.headers.get(STREAM_HEADER));
+  if (res.status !== 200 || !res.body || !id || !req.signal) return res;
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  // The request's own I/O is being torn down when its signal fires: the call must outlive it.
+  const cancel = () => waitUntil(tunnel.cancel(id).catch(() => {}));
+  req.signal.addEventListener("abort", cancel, { once: true });
+  res.body.pipeTo(writable).catch(cancel);
+  return new Response(readable, { status: 200, headers: res.headers });
+}
+
+function openRequest(open: OpenRequest, upgrade: boolean): Request {
+  const headers = new Headers({ [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) });
+  if (upgrade) headers.set("upgrade", "websocket");
+  return new Request("https://tunnel.internal/open", { headers });
+}
+
+/** The agent's end: `GET /edgeplane/v1/nodes/{node}/tunnel` with a WebSocket upgrade (already authenticated). */
+export async function connectTunnel(env: Env, req: Request, node: string): Promise<Response> {
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(node)) throw errors.badRequest(`invalid node name ${JSON.stringify(node)}`);
+  if (!isWebSocket(req)) throw errors.badRequest("the node tunnel needs a WebSocket upgrade (Upgrade: websocket)");
+  const headers = new Headers({ upgrade: "websocket" });
+  const proto = req.headers.get("sec-websocket-protocol");
+  if (proto) headers.set("sec-websocket-protocol", proto);
+  return nodeTunnel(env, node).fetch(new Request("https://tunnel.internal/connect", { headers }));
+}
