@@ -11,6 +11,7 @@
  *   --label k=v         extra node labels (repeatable)
  *   --allow-privileged  let pods run privileged containers
  *   --no-proxy          do not run the kube-proxy role
+ *   --stats-period S    seconds between usage reports for `kubectl top` (default 15)
  */
 import { readFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     label: { type: "string", multiple: true },
     "allow-privileged": { type: "boolean" },
     "no-proxy": { type: "boolean" },
+    "stats-period": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -65,7 +67,7 @@ if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) fail(`node name ${JSON.strin
 const dataDir = values["data-dir"] ?? (process.getuid?.() === 0 ? join("/var/lib/edgeplane/agent", name) : join(homedir(), ".edgeplane", "agent", name));
 const labels = Object.fromEntries((values.label ?? []).map((l) => l.split(/=(.*)/s).slice(0, 2)));
 
-const agent = new NodeAgent({ server: server!, token: token!, ca, node: name, runtime: runtime!, dataDir, port: values.port !== undefined ? Number(values.port) : undefined, labels, allowPrivileged: values["allow-privileged"], proxy: !values["no-proxy"] });
+const agent = new NodeAgent({ server: server!, token: token!, ca, node: name, runtime: runtime!, dataDir, port: values.port !== undefined ? Number(values.port) : undefined, labels, allowPrivileged: values["allow-privileged"], proxy: !values["no-proxy"], statsPeriodMs: values["stats-period"] ? Number(values["stats-period"]) * 1000 : undefined });
 try {
   await agent.start();
 } catch (e) {

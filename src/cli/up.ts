@@ -2,9 +2,16 @@
  * `npm start` / `edgeplane up`: build the Worker, start the local control
  * plane on 127.0.0.1:8787 (PORT overrides) with state under .edgeplane/
  * (EDGEPLANE_HOME overrides), write a kubeconfig, and say how to use it.
+ * Where a container runtime is found (or Podman is installed, whose API
+ * service it then starts) a local agent joins as a node named after the host
+ * (EDGEPLANE_NODE_NAME overrides); `--no-agent` skips it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { startLocal } from "./local.js";
+import { NodeAgent } from "../../agent/src/agent.js";
 import { findRuntimeSocket } from "../../agent/src/runtime/socket.js";
 
 const args = process.argv.slice(2);
@@ -14,6 +21,7 @@ const port = Number(process.env.PORT ?? 8787);
 const tty = process.stdout.isTTY;
 const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
 const step = (s: string) => console.log(`${c("36", "›")} ${s}`);
+const hasCommand = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 
 step("building the Worker bundle");
 const b = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit", env: { ...process.env, QUIET: "1" } });
@@ -33,10 +41,32 @@ const r = await cp.mf.dispatchFetch(`${cp.url}/api/v1/namespaces/default`, { hea
 if (!r.ok) console.error(c("33", `! first request answered ${r.status}: ${await r.text()}`));
 step(`control plane ready in ${Date.now() - started} ms`);
 
-const socket = findRuntimeSocket(process.env);
+let agent: NodeAgent | undefined;
+let podman: ChildProcess | undefined;
 if (noAgent) step("local agent: skipped (--no-agent)");
-else if (!socket) step(c("33", "local agent: no container runtime socket found (DOCKER_HOST, /var/run/docker.sock, /run/podman/podman.sock); the control plane runs without a node"));
-else step(c("33", `local agent: a runtime socket is at ${socket}, but the node agent is not part of this build yet; the control plane runs without a node`));
+else {
+  let socket = findRuntimeSocket(process.env);
+  if (!socket && !process.env.DOCKER_HOST && hasCommand("podman")) {
+    // Podman is installed but its API service is not running: run one for this session.
+    const path = resolve(home, "podman.sock");
+    step(`starting Podman's API service at ${path}`);
+    podman = spawn("podman", ["system", "service", "--time=0", `unix://${path}`], { stdio: "ignore" });
+    for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 100));
+    if (existsSync(path)) socket = path;
+  }
+  if (!socket) step(c("33", "local agent: no container runtime found (DOCKER_HOST, /var/run/docker.sock, /run/podman/podman.sock, or podman on PATH); the control plane runs without a node"));
+  else {
+    const name = (process.env.EDGEPLANE_NODE_NAME ?? hostname()).toLowerCase().replace(/[^a-z0-9.-]/g, "-");
+    agent = new NodeAgent({ server: cp.url, token: cp.token, ca: cp.caCert, node: name, runtime: socket, dataDir: resolve(home, "agent", name), port: 0, log: (m) => console.error(c("2", `agent: ${m}`)) });
+    try {
+      await agent.start();
+      step(`local agent: node ${c("1", name)} joined, running containers through ${socket}`);
+    } catch (e) {
+      step(c("33", `local agent: could not start (${(e as Error).message}); the control plane runs without a node`));
+      agent = undefined;
+    }
+  }
+}
 
 console.log(`
 ${c("32", "Edgeplane is up")} at ${cp.url}
@@ -51,7 +81,9 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  console.log("\nstopping…");
+  console.log("\nstopping… (containers keep running; the next start adopts them)");
+  await agent?.stop().catch(() => {});
+  podman?.kill();
   await cp.stop();
   process.exit(0);
 };

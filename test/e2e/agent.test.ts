@@ -1,0 +1,363 @@
+/**
+ * Issue 4's acceptance, end to end with real parts: the Worker in workerd,
+ * the real kubectl, two real agents (`agent/src/main.ts`, as users start
+ * them) on this host sharing one real Podman, and busybox containers built
+ * locally. Each test is a thing a user does with a node.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import * as http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+import { startPodman, ensureTestImage, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
+
+let c: TestCluster;
+let podman: PodmanService;
+let dir: string;
+const agents = new Map<string, { child: ChildProcess; log: string[] }>();
+
+function startAgent(name: string): void {
+  const log: string[] = [];
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, "--token", c.token, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout!.on("data", (d) => log.push(String(d)));
+  child.stderr!.on("data", (d) => log.push(String(d)));
+  agents.set(name, { child, log });
+}
+
+async function stopAgent(name: string, signal: NodeJS.Signals): Promise<void> {
+  const a = agents.get(name);
+  if (!a || a.child.exitCode !== null) return;
+  const exited = new Promise((r) => a.child.once("exit", r));
+  a.child.kill(signal);
+  await exited;
+}
+
+const json = async (args: string[]) => JSON.parse((await c.kubectl([...args, "-o", "json"])).stdout);
+const apply = (yaml: string) => c.kubectl(["apply", "-f", "-"], { input: yaml });
+
+function get(url: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve(body));
+    });
+    req.on("timeout", () => req.destroy(new Error(`${url} timed out`)));
+    req.on("error", reject);
+  });
+}
+
+/** Containers in the runtime carrying this node's label, by state. */
+async function containersOf(node: string): Promise<{ Id: string; State: string; Labels: Record<string, string> }[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`io.edgeplane.node=${node}`] }));
+  return new Promise((resolve, reject) => {
+    http
+      .get({ socketPath: podman.socket, path: `/containers/json?all=true&filters=${filters}` }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve(JSON.parse(body)));
+      })
+      .on("error", reject);
+  });
+}
+
+async function podsRunning(selector: string, n: number, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const list = await json(["get", "pods", "-l", selector]);
+    const ready = list.items.filter((p: { status: { phase: string; conditions?: { type: string; status: string }[] } }) => p.status.phase === "Running" && p.status.conditions?.find((x) => x.type === "Ready")?.status === "True");
+    return ready.length === n && list.items.length === n ? list.items : undefined;
+  }, timeoutMs, `${n} ready pods with ${selector}`);
+}
+
+before(async () => {
+  podman = await startPodman();
+  ensureTestImage();
+  dir = mkdtempSync(join(tmpdir(), "edgeplane-agent-e2e-"));
+  c = await startCluster({ bindings: { NODE_MONITOR_GRACE_SECONDS: "25", POD_EVICTION_SECONDS: "2" } });
+  writeFileSync(join(dir, "ca.crt"), c.caCert);
+  startAgent("e2e-a");
+  startAgent("e2e-b");
+  await eventually(async () => {
+    const nodes = await json(["get", "nodes"]);
+    return nodes.items.filter((n: { status: { conditions: { type: string; status: string }[] } }) => n.status.conditions.find((x) => x.type === "Ready")?.status === "True").length === 2;
+  }, 30_000, "two Ready nodes");
+});
+
+after(async () => {
+  for (const name of agents.keys()) await stopAgent(name, "SIGTERM");
+  // Everything the agents started goes: containers by node label, then the volumes.
+  for (const name of agents.keys()) {
+    for (const ct of await containersOf(name).catch(() => [])) {
+      await new Promise((r) => http.request({ socketPath: podman.socket, method: "DELETE", path: `/containers/${ct.Id}?force=true&v=true` }, (res) => res.resume().on("end", r)).on("error", r).end());
+    }
+  }
+  await c?.stop();
+  await podman?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("nodes register with real capacity, addresses, nodeInfo and a renewed Lease", async () => {
+  const n = await json(["get", "node", "e2e-a"]);
+  assert.ok(Number(n.status.capacity.cpu) >= 1);
+  assert.match(n.status.capacity.memory, /^\d+Ki$/);
+  assert.equal(n.status.capacity.pods, "110");
+  assert.equal(n.metadata.labels["kubernetes.io/hostname"], "e2e-a");
+  assert.equal(n.metadata.labels["kubernetes.io/os"], "linux");
+  assert.match(n.status.nodeInfo.containerRuntimeVersion, /^podman:\/\/|^docker:\/\//);
+  assert.ok(n.status.addresses.some((a: { type: string }) => a.type === "InternalIP"));
+  const lease = await json(["get", "lease", "-n", "kube-node-lease", "e2e-a"]);
+  assert.equal(lease.spec.holderIdentity, "e2e-a");
+  const conds = n.status.conditions.map((x: { type: string }) => x.type).sort();
+  assert.deepEqual(conds, ["DiskPressure", "MemoryPressure", "PIDPressure", "Ready"]);
+});
+
+const WEB = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 3
+      containers:
+      - name: httpd
+        image: ${TEST_IMAGE}
+        command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && echo serving $(hostname) && exec httpd -f -v -p 8080 -h /www"]
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; its Service balances across the pods", async () => {
+  await apply(WEB);
+  const pods = await podsRunning("app=web", 3);
+  for (const p of pods) {
+    assert.match(p.status.podIP, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.ok(p.status.containerStatuses[0].containerID);
+    assert.equal(p.status.containerStatuses[0].ready, true);
+    assert.ok(p.status.startTime);
+  }
+  const name = pods[0].metadata.name;
+  const hostname = (await c.kubectl(["exec", name, "--", "cat", "/etc/hostname"])).stdout.trim();
+  assert.ok(hostname.length > 0);
+  assert.match((await c.kubectl(["logs", name])).stdout, new RegExp(`serving ${hostname}`));
+
+  // logs -f: a request served after following starts shows up in the stream.
+  const follow = spawn(process.env.KUBECTL ?? "kubectl", ["logs", "-f", name], { env: { ...process.env, KUBECONFIG: c.kubeconfig } });
+  let followed = "";
+  follow.stdout.on("data", (d) => (followed += d));
+  await eventually(() => followed.includes("serving"), 10_000, "logs -f shows the first line");
+  await get(`http://${pods[0].status.podIP}:8080/`);
+  await eventually(() => /response:200/.test(followed), 10_000, "logs -f shows a new request");
+  follow.kill();
+
+  const svc = await json(["get", "svc", "web"]);
+  const ip = svc.spec.clusterIP;
+  const nodePort = svc.spec.ports[0].nodePort;
+  const names = new Set(pods.map((p: { metadata: { name: string } }) => p.metadata.name));
+  await eventually(async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add((await get(`http://${ip}:80/`)).trim());
+    return seen.size === 3 && [...seen].every((h) => names.has(h) || h.length > 0);
+  }, 20_000, "ClusterIP round-robin over 3 pods");
+  const seen = new Set<string>();
+  for (let i = 0; i < 6; i++) seen.add((await get(`http://127.0.0.1:${nodePort}/`)).trim());
+  assert.equal(seen.size, 3, `NodePort answers from each pod: ${[...seen]}`);
+
+  // From inside a pod too (busybox-static's wget crashes in glibc's NSS, so nc speaks HTTP).
+  const inside = await c.kubectl(["exec", name, "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 80`]);
+  assert.match(inside.stdout, /200 OK[\s\S]*\n\S+/, inside.stderr);
+});
+
+test("exec carries stdin and the exit code", async () => {
+  const [p] = await podsRunning("app=web", 3);
+  const echoed = await c.kubectl(["exec", "-i", p.metadata.name, "--", "cat"], { input: "hello through the tunnel\n" });
+  assert.equal(echoed.stdout, "hello through the tunnel\n");
+  const failed = await c.kubectl(["exec", p.metadata.name, "--", "sh", "-c", "exit 3"], { allowFail: true });
+  assert.equal(failed.code, 3);
+  assert.match(failed.stderr, /command terminated with exit code 3/);
+});
+
+test("a container that exits is restarted with back-off; CrashLoopBackOff shows; logs --previous has the last run", async () => {
+  await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "echo run; exit 1"]
+`);
+  const p = await eventually(async () => {
+    const pod = await json(["get", "pod", "crasher"]);
+    const cs = pod.status.containerStatuses?.[0];
+    return cs && cs.restartCount >= 2 && cs.state.waiting?.reason === "CrashLoopBackOff" ? pod : undefined;
+  }, 60_000, "restartCount ≥ 2 and CrashLoopBackOff");
+  assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 1);
+  assert.match((await c.kubectl(["get", "pod", "crasher"])).stdout, /CrashLoopBackOff/);
+  assert.match((await c.kubectl(["logs", "crasher", "--previous"])).stdout, /run/);
+  const ev = await c.kubectl(["get", "events", "--field-selector", "involvedObject.name=crasher,reason=BackOff"]);
+  assert.match(ev.stdout, /Back-off restarting failed container c/);
+  await c.kubectl(["delete", "pod", "crasher", "--wait=false"]);
+});
+
+test("a failing liveness probe restarts the container; a failing readiness probe takes it out of the endpoints", async () => {
+  await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: probed, labels: {app: probed}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "touch /tmp/live /tmp/ready; exec httpd -f -p 8080 -h /tmp"]
+    ports: [{containerPort: 8080}]
+    livenessProbe: {exec: {command: ["cat", "/tmp/live"]}, periodSeconds: 1, failureThreshold: 2}
+    readinessProbe: {exec: {command: ["cat", "/tmp/ready"]}, periodSeconds: 1, failureThreshold: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: probed}
+spec:
+  selector: {app: probed}
+  ports: [{port: 80, targetPort: 8080}]
+`);
+  await podsRunning("app=probed", 1);
+  const addresses = async () => {
+    const ep = await json(["get", "endpoints", "probed"]);
+    return (ep.subsets ?? []).flatMap((s: { addresses?: unknown[] }) => s.addresses ?? []).length;
+  };
+  await eventually(async () => (await addresses()) === 1, 10_000, "ready pod in endpoints");
+  await c.kubectl(["exec", "probed", "--", "rm", "/tmp/ready"]);
+  await eventually(async () => (await addresses()) === 0, 10_000, "unready pod out of endpoints");
+  await c.kubectl(["exec", "probed", "--", "rm", "/tmp/live"]);
+  await eventually(async () => (await json(["get", "pod", "probed"])).status.containerStatuses[0].restartCount >= 1, 30_000, "liveness restart");
+  // The restarted container has its files again: ready and back in the endpoints.
+  await eventually(async () => (await addresses()) === 1, 20_000, "back in endpoints after the restart");
+  const ev = await c.kubectl(["get", "events", "--field-selector", "involvedObject.name=probed,reason=Unhealthy"]);
+  assert.match(ev.stdout, /Liveness probe failed/);
+  assert.match(ev.stdout, /Readiness probe failed/);
+  await c.kubectl(["delete", "pod,svc", "probed", "--wait=false"]);
+});
+
+test("ConfigMap and Secret reach a pod as env and files; emptyDir is shared by two containers", async () => {
+  await c.kubectl(["create", "configmap", "cfg", "--from-literal=color=blue"]);
+  await c.kubectl(["create", "secret", "generic", "sec", "--from-literal=password=s3cr3t"]);
+  await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: config}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - {name: cfg, configMap: {name: cfg}}
+  - {name: sec, secret: {secretName: sec}}
+  - {name: shared, emptyDir: {}}
+  containers:
+  - name: writer
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "echo from-writer > /shared/note; sleep 3600"]
+    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: cfg, key: color}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: sec, key: password}}}
+    envFrom: [{configMapRef: {name: cfg}, prefix: CM_}]
+    volumeMounts:
+    - {name: cfg, mountPath: /etc/cfg}
+    - {name: sec, mountPath: /etc/sec}
+    - {name: shared, mountPath: /shared}
+  - name: reader
+    image: ${TEST_IMAGE}
+    command: ["sleep", "3600"]
+    volumeMounts: [{name: shared, mountPath: /data}]
+`);
+  await eventually(async () => (await json(["get", "pod", "config"])).status.phase === "Running", 60_000, "config pod Running");
+  const env = (await c.kubectl(["exec", "config", "-c", "writer", "--", "env"])).stdout;
+  assert.match(env, /^COLOR=blue$/m);
+  assert.match(env, /^PASSWORD=s3cr3t$/m);
+  assert.match(env, /^CM_color=blue$/m);
+  assert.match(env, /^WEB_SERVICE_HOST=\d+\.\d+\.\d+\.\d+$/m, "service links of the namespace");
+  assert.equal((await c.kubectl(["exec", "config", "-c", "writer", "--", "cat", "/etc/cfg/color"])).stdout, "blue");
+  assert.equal((await c.kubectl(["exec", "config", "-c", "writer", "--", "cat", "/etc/sec/password"])).stdout, "s3cr3t");
+  await eventually(async () => (await c.kubectl(["exec", "config", "-c", "reader", "--", "cat", "/data/note"], { allowFail: true })).stdout.trim() === "from-writer", 10_000, "emptyDir shared");
+  const ro = await c.kubectl(["exec", "config", "-c", "writer", "--", "sh", "-c", "echo x > /etc/cfg/new"], { allowFail: true });
+  assert.notEqual(ro.code, 0, "configMap volumes are read-only");
+  await c.kubectl(["delete", "pod", "config", "--wait=false"]);
+});
+
+test("kubectl top pods and top nodes show numbers from the runtime", async () => {
+  await podsRunning("app=web", 3);
+  await eventually(async () => {
+    const r = await c.kubectl(["top", "pods", "-l", "app=web"], { allowFail: true });
+    return r.code === 0 && (r.stdout.match(/web-\S+\s+\d+m\s+\d+Mi/g) ?? []).length === 3;
+  }, 30_000, "kubectl top pods lists the web pods");
+  const nodes = await eventually(async () => {
+    const r = await c.kubectl(["top", "nodes"], { allowFail: true });
+    return r.code === 0 && /e2e-a\s+\d+m\s+\d+%\s+\d+Mi/.test(r.stdout) ? r.stdout : undefined;
+  }, 30_000, "kubectl top nodes");
+  assert.match(nodes, /e2e-b/);
+});
+
+test("kubectl delete pod stops its containers within the grace period; the ReplicaSet's replacement starts", async () => {
+  const pods = await podsRunning("app=web", 3);
+  const victim = pods[0];
+  const node = victim.spec.nodeName;
+  const t0 = Date.now();
+  await c.kubectl(["delete", "pod", victim.metadata.name]);
+  const took = Date.now() - t0;
+  assert.ok(took < 15_000, `deleted in ${took} ms (grace 3 s)`);
+  const left = (await containersOf(node)).filter((x) => x.Labels["io.kubernetes.pod.uid"] === victim.metadata.uid && x.State === "running");
+  assert.equal(left.length, 0, "no container of the deleted pod still runs");
+  const after = await podsRunning("app=web", 3);
+  assert.ok(!after.some((p: { metadata: { name: string } }) => p.metadata.name === victim.metadata.name));
+});
+
+test("killing an agent leaves its pods running; restarting it adopts them without duplicates", async () => {
+  const before = await podsRunning("app=web", 3);
+  const onA = before.filter((p: { spec: { nodeName: string } }) => p.spec.nodeName === "e2e-a");
+  const running = async () => (await containersOf("e2e-a")).filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const ids = await running();
+  await stopAgent("e2e-a", "SIGKILL");
+  for (const p of onA) assert.ok((await get(`http://${p.status.podIP}:8080/`)).length > 0, "pod still serves with its agent dead");
+  assert.deepEqual(await running(), ids, "containers untouched while the agent is down");
+  startAgent("e2e-a");
+  await eventually(async () => (agents.get("e2e-a")!.log.join("").includes("registered") ? true : undefined), 20_000, "agent back");
+  // Give it a few sync rounds, then the same containers run: nothing created, nothing lost.
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.deepEqual(await running(), ids, "adopted, not duplicated");
+  const now = await podsRunning("app=web", 3);
+  assert.deepEqual(now.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(), before.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort());
+});
+
+test("an agent stopped for good: its node goes NotReady and its pods are recreated on the other node", async () => {
+  await c.kubectl(["scale", "deploy", "web", "--replicas=4"]);
+  const pods = await podsRunning("app=web", 4);
+  const victimNode = pods.some((p: { spec: { nodeName: string } }) => p.spec.nodeName === "e2e-b") ? "e2e-b" : "e2e-a";
+  const survivor = victimNode === "e2e-a" ? "e2e-b" : "e2e-a";
+  await stopAgent(victimNode, "SIGTERM");
+  await eventually(async () => /NotReady/.test((await c.kubectl(["get", "node", victimNode])).stdout), 40_000, `${victimNode} NotReady`);
+  await eventually(async () => {
+    const list = await json(["get", "pods", "-l", "app=web"]);
+    const live = list.items.filter((p: { metadata: { deletionTimestamp?: string }; spec: { nodeName: string }; status: { phase: string } }) => !p.metadata.deletionTimestamp && p.spec.nodeName === survivor && p.status.phase === "Running");
+    return live.length === 4;
+  }, 90_000, `4 web pods Running on ${survivor}`);
+});
