@@ -1,6 +1,6 @@
 /**
  * Command-line options of `npm run bench`:
- *   --only create,watch   run only these sections (hello, etcd, create, watch, kubectl, scheduler)
+ *   --only create,watch   run only these sections (hello, etcd, create, watch, kubectl, scheduler, schedule, agent)
  *   --quick               shorter durations and smaller sizes (a smoke run, not a measurement)
  *   --connections N       load-generator concurrency (default 16)
  *   --duration S          measured seconds per rate benchmark (default 10; 3 with --quick)
@@ -11,7 +11,7 @@
  *   --attempts N          repeat a rate run disturbed by other processes up to N times (default 3)
  *   --quiet-wait S        wait up to S seconds for other processes to go quiet before a run (default 60)
  */
-export const SECTIONS = ["hello", "etcd", "create", "watch", "kubectl", "scheduler", "schedule"] as const;
+export const SECTIONS = ["hello", "etcd", "create", "watch", "kubectl", "scheduler", "schedule", "agent"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

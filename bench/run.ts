@@ -2,7 +2,7 @@
  * `npm run bench`: the control plane's throughput and latency next to the
  * runtime's ceiling (bare workerd) and a naive store's (raw etcd), the watch
  * fan-out, and `kubectl get pods -A` at 10,000 pods. Prints a markdown table.
- * Sections: hello, etcd, create, watch, kubectl, scheduler (`-- --only create,watch`);
+ * Sections: hello, etcd, create, watch, kubectl, scheduler, schedule, agent (`-- --only create,watch`);
  * `-- --quick` for a short smoke run. See bench/README.md.
  */
 import { writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { watchBench } from "./watch.js";
 import { kubectlBench, kubectlBinary } from "./kubectl.js";
 import { benchSchedulerAlgorithm } from "./scheduler-algorithm.js";
 import { benchScheduleEndToEnd } from "./schedule.js";
+import { agentBench } from "./agent.js";
 import { markdownTable, type Row } from "./table.js";
 import { machineLoad, wasInterrupted } from "./cleanup.js";
 import { undisturbed, waitQuiet, withForeignLoad } from "./interference.js";
@@ -73,7 +74,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
     }
   }
 
-  const needCluster = o.only.has("create") || o.only.has("watch") || o.only.has("kubectl") || o.only.has("schedule");
+  const needCluster = o.only.has("create") || o.only.has("watch") || o.only.has("kubectl") || o.only.has("schedule") || o.only.has("agent");
   let cluster: BenchCluster | undefined;
   try {
     if (needCluster) {
@@ -153,6 +154,17 @@ async function main(o: BenchOptions): Promise<Row[]> {
       const { value: s, foreignCores } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
       rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(foreignCores)}`, target: "—", value: s.deploy1000RunningMs });
       rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(foreignCores)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
+    }
+    if (o.only.has("agent") && cluster) {
+      log("node agent with real containers (Podman): pod startup latency and the agent's footprint");
+      await quiet();
+      const pods = o.quick ? 10 : 30;
+      const { value: a, foreignCores } = await withForeignLoad(() => agentBench(cluster!, { pods, perSecond: 5, idleMs: o.quick ? 5_000 : 20_000, log }));
+      const p50 = percentile(a.startLatencies, 0.5);
+      const p99 = percentile(a.startLatencies, 0.99);
+      rows.push({ benchmark: `pod startup, create → Running by watch, ${a.pods} pods at 5/s (real containers) p50 / p99`, result: `${ms(p50)} / ${ms(p99)}${noisy(foreignCores)}`, target: "p99 ≤ 2 s", ok: p99 <= 2000, value: p99 });
+      rows.push({ benchmark: "agent idle: RSS / cpu", result: `${a.idle.rssMiB.toFixed(1)} MiB / ${a.idle.cpuPercent.toFixed(2)} %`, target: "≤ 60 MiB / < 1 %", ok: a.idle.rssMiB <= 60 && a.idle.cpuPercent < 1, value: a.idle.rssMiB });
+      rows.push({ benchmark: `agent with ${a.pods} pods: RSS / cpu`, result: `${a.loaded.rssMiB.toFixed(1)} MiB / ${a.loaded.cpuPercent.toFixed(2)} %`, target: "—", value: a.loaded.rssMiB });
     }
   } finally {
     await cluster?.stop();

@@ -20,3 +20,18 @@ await build({
 });
 const size = statSync("dist/worker.js").size;
 if (!process.env.QUIET) console.log(`built dist/worker.js (${(size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`);
+
+// The node agent as one file for plain `node dist/agent.js` (no tsx in memory):
+// what a host installs, and what the agent's memory benchmark measures.
+await build({
+  entryPoints: ["agent/src/main.ts"],
+  outfile: "dist/agent.js",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // ws's optional native helpers stay optional.
+  external: ["bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: "warning",
+});

@@ -10,7 +10,7 @@ import type { KObject } from "../registry/types.js";
 import type { Lister, ReconcileContext, Resource } from "../controllers/types.js";
 import type { Loop } from "../controllers/runtime/manager.js";
 import type { ChangeType } from "../controllers/runtime/informer.js";
-import { Scheduler, lookupFromLister, scheduleBatch, needsScheduling, podBackoffMs, mayBecomeSchedulable, type FitFailure } from "./index.js";
+import { Scheduler, lookupFromLister, scheduleBatch, needsScheduling, podBackoffMs, mayBecomeSchedulable, DEFAULT_SCHEDULER_NAME, type FitFailure } from "./index.js";
 
 interface Waiting {
   pod: KObject;
@@ -27,6 +27,7 @@ const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
 export class SchedulingQueue implements Loop {
   readonly name = "scheduler";
+  readonly component = DEFAULT_SCHEDULER_NAME;
   readonly resources: Resource[] = ["pods", "nodes", "persistentvolumeclaims", "persistentvolumes", "namespaces"];
   private sched: Scheduler;
   private active = new Map<string, KObject>();

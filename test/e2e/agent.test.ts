@@ -116,6 +116,12 @@ test("nodes register with real capacity, addresses, nodeInfo and a renewed Lease
   assert.equal(lease.spec.holderIdentity, "e2e-a");
   const conds = n.status.conditions.map((x: { type: string }) => x.type).sort();
   assert.deepEqual(conds, ["DiskPressure", "MemoryPressure", "PIDPressure", "Ready"]);
+  // The kubelet-style local endpoint, on the port the node reports.
+  const port = n.status.daemonEndpoints.kubeletEndpoint.Port;
+  assert.equal(await get(`http://127.0.0.1:${port}/healthz`), "ok");
+  assert.equal(JSON.parse(await get(`http://127.0.0.1:${port}/pods`)).kind, "PodList");
+  assert.ok(JSON.parse(await get(`http://127.0.0.1:${port}/spec`)).cpus >= 1);
+  assert.match(await get(`http://127.0.0.1:${port}/metrics`), /kubelet_running_pods \d+/);
 });
 
 const WEB = `
@@ -217,6 +223,9 @@ spec:
   assert.match((await c.kubectl(["logs", "crasher", "--previous"])).stdout, /run/);
   const ev = await c.kubectl(["get", "events", "--field-selector", "involvedObject.name=crasher,reason=BackOff"]);
   assert.match(ev.stdout, /Back-off restarting failed container c/);
+  const described = (await c.kubectl(["describe", "pod", "crasher"])).stdout;
+  assert.match(described, /Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/crasher to e2e-/);
+  assert.match(described, /Started\s+\S+( \(x\d+ over \S+\))?\s+kubelet\s+Started container c/);
   await c.kubectl(["delete", "pod", "crasher", "--wait=false"]);
 });
 
@@ -273,6 +282,15 @@ spec:
   - {name: cfg, configMap: {name: cfg}}
   - {name: sec, secret: {secretName: sec}}
   - {name: shared, emptyDir: {}}
+  initContainers:
+  - name: first
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "echo one >> /shared/order"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  - name: second
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "echo two >> /shared/order"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
   containers:
   - name: writer
     image: ${TEST_IMAGE}
@@ -299,6 +317,9 @@ spec:
   assert.equal((await c.kubectl(["exec", "config", "-c", "writer", "--", "cat", "/etc/cfg/color"])).stdout, "blue");
   assert.equal((await c.kubectl(["exec", "config", "-c", "writer", "--", "cat", "/etc/sec/password"])).stdout, "s3cr3t");
   await eventually(async () => (await c.kubectl(["exec", "config", "-c", "reader", "--", "cat", "/data/note"], { allowFail: true })).stdout.trim() === "from-writer", 10_000, "emptyDir shared");
+  assert.equal((await c.kubectl(["exec", "config", "-c", "reader", "--", "cat", "/data/order"])).stdout, "one\ntwo\n", "init containers ran in order");
+  const pod = await json(["get", "pod", "config"]);
+  assert.deepEqual(pod.status.initContainerStatuses.map((s: { state: { terminated?: { reason: string } } }) => s.state.terminated?.reason), ["Completed", "Completed"]);
   const ro = await c.kubectl(["exec", "config", "-c", "writer", "--", "sh", "-c", "echo x > /etc/cfg/new"], { allowFail: true });
   assert.notEqual(ro.code, 0, "configMap volumes are read-only");
   await c.kubectl(["delete", "pod", "config", "--wait=false"]);

@@ -29,6 +29,8 @@ export interface Change {
 /** A loop that is not a keyed Controller (the scheduler): told of every change, run on demand. */
 export interface Loop {
   name: string;
+  /** The component its Events name as their source (e.g. "default-scheduler"); default the controller manager. */
+  component?: string;
   resources: Resource[];
   onChange(resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined): void;
   /** Do pending work; resolves when this round is done. */
@@ -73,6 +75,14 @@ export class ControllerManager extends DurableObject<Env> {
     this.loopList = loops(env, this.informer);
     for (const l of this.loopList) l.attach?.(() => this.scheduleLoops());
     ctx.blockConcurrencyWhile(() => this.fullSync());
+  }
+
+  private loopCtxs = new Map<string, ReconcileContext>();
+  /** A context whose Events carry the loop's own component name (the scheduler's are from default-scheduler, as kubectl shows). */
+  private loopCtx(component: string): ReconcileContext {
+    let c = this.loopCtxs.get(component);
+    if (!c) this.loopCtxs.set(component, (c = { ...this.ctxs, recorder: new Recorder(this.client, component) }));
+    return c;
   }
 
   // ------------------------------------------------------------ informer feed
@@ -213,7 +223,7 @@ export class ControllerManager extends DurableObject<Env> {
         this.loopAgain = false;
         for (const l of this.loopList) {
           try {
-            await l.run(this.ctxs);
+            await l.run(l.component ? this.loopCtx(l.component) : this.ctxs);
           } catch (e) {
             console.error(`${l.name}:`, e);
           }
