@@ -84,10 +84,14 @@ before(async () => {
   writeFileSync(join(dir, "ca.crt"), c.caCert);
   startAgent("e2e-a");
   startAgent("e2e-b");
-  await eventually(async () => {
-    const nodes = await json(["get", "nodes"]);
-    return nodes.items.filter((n: { status: { conditions: { type: string; status: string }[] } }) => n.status.conditions.find((x) => x.type === "Ready")?.status === "True").length === 2;
-  }, 30_000, "two Ready nodes");
+  try {
+    await eventually(async () => {
+      const nodes = await json(["get", "nodes"]);
+      return nodes.items.filter((n: { status: { conditions: { type: string; status: string }[] } }) => n.status.conditions.find((x) => x.type === "Ready")?.status === "True").length === 2;
+    }, 60_000, "two Ready nodes");
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${[...agents].map(([n, a]) => `--- ${n} (exit ${a.child.exitCode}):\n${a.log.join("")}`).join("\n")}`);
+  }
 });
 
 after(async () => {

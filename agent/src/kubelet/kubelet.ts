@@ -59,9 +59,28 @@ interface Worker {
   deleting?: boolean;
   /** Set when the pod reached a terminal phase: containers stay for logs, nothing restarts. */
   terminal?: "Succeeded" | "Failed";
+  /** Containers this sync round created, to look at before the next step. */
+  created: string[];
 }
 
 const emptyObserved = (): Observed => ({ containers: new Map() });
+const observedContainers = (o: Observed | undefined): ContainerInfo[] => (o ? [...(o.sandbox ? [o.sandbox] : []), ...[...o.containers.values()].flat()] : []);
+
+/** One pod's containers as the kubelet reasons about them: its live sandbox, and each container's instances newest first. */
+function groupObserved(list: ContainerInfo[]): Observed {
+  const o: Observed = { containers: new Map() };
+  for (const c of [...list].sort((a, b) => attemptOf(b) - attemptOf(a) || b.createdAt.localeCompare(a.createdAt))) {
+    if (c.labels[LABELS.role] === "sandbox") {
+      if (!o.sandbox || (o.sandbox.state !== "running" && c.state === "running")) o.sandbox = c;
+    } else {
+      const name = c.labels[LABELS.containerName];
+      const arr = o.containers.get(name) ?? [];
+      arr.push(c);
+      o.containers.set(name, arr);
+    }
+  }
+  return o;
+}
 const key = (ns: string | undefined, name: string | undefined) => `${ns}/${name}`;
 const podPath = (p: Pod) => `/api/v1/namespaces/${p.metadata!.namespace}/pods/${p.metadata!.name}`;
 
@@ -76,6 +95,7 @@ export class Kubelet {
   private synced = false;
   private stopped = false;
   private lastStates = new Map<string, string>();
+  private refreshedAt = new Map<string, number>();
   readonly events: EventRecorder;
   private log: (m: string) => void;
   /** Pod start latency samples (ms from creation to Running observed), for /metrics. */
@@ -130,7 +150,7 @@ export class Kubelet {
       return;
     }
     if (!w) {
-      w = { uid, mem: new Map(), probes: new Map(), busy: false, again: false, startTime: pod.status?.startTime };
+      w = { uid, mem: new Map(), probes: new Map(), busy: false, again: false, startTime: pod.status?.startTime, created: [] };
       this.workers.set(uid, w);
     }
     w.pod = pod;
@@ -160,6 +180,7 @@ export class Kubelet {
     this.relisting = (async () => {
       do {
         this.relistAgain = false;
+        const startedAt = Date.now();
         let list: ContainerInfo[];
         try {
           list = await this.o.runtime.list(this.o.node);
@@ -169,25 +190,25 @@ export class Kubelet {
           return;
         }
         const next = new Map<string, Observed>();
-        for (const c of list.sort((a, b) => attemptOf(b) - attemptOf(a) || b.createdAt.localeCompare(a.createdAt))) {
+        // A pod looked at after this list began knows better (its sync created containers the list may miss).
+        const fresher = new Set([...this.refreshedAt].filter(([, t]) => t >= startedAt).map(([uid]) => uid));
+        list = list.filter((c) => !fresher.has(c.labels[LABELS.podUid]));
+        const byPod = new Map<string, ContainerInfo[]>();
+        for (const c of list) {
           const uid = c.labels[LABELS.podUid];
-          if (!uid) continue;
-          let o = next.get(uid);
-          if (!o) next.set(uid, (o = { containers: new Map() }));
-          if (c.labels[LABELS.role] === "sandbox") {
-            if (!o.sandbox || (o.sandbox.state !== "running" && c.state === "running")) o.sandbox = c;
-          } else {
-            const name = c.labels[LABELS.containerName];
-            const arr = o.containers.get(name) ?? [];
-            arr.push(c);
-            o.containers.set(name, arr);
-          }
+          if (uid) byPod.set(uid, [...(byPod.get(uid) ?? []), c]);
         }
+        for (const [uid, cs] of byPod) next.set(uid, groupObserved(cs));
         const states = new Map<string, string>();
         for (const c of list) states.set(c.id, `${c.state}/${c.exitCode ?? ""}`);
         const changed = new Set<string>();
         for (const c of list) if (this.lastStates.get(c.id) !== states.get(c.id)) changed.add(c.labels[LABELS.podUid]);
         for (const id of this.lastStates.keys()) if (!states.has(id)) for (const [uid, o] of this.observed) if (o.sandbox?.id === id || [...o.containers.values()].some((l) => l.some((c) => c.id === id))) changed.add(uid);
+        for (const uid of fresher) {
+          const o = this.observed.get(uid);
+          if (o) next.set(uid, o);
+          for (const c of observedContainers(o)) states.set(c.id, `${c.state}/${c.exitCode ?? ""}`);
+        }
         this.lastStates = states;
         this.observed = next;
         for (const uid of changed) if (uid && (this.workers.has(uid) || this.synced)) this.enqueue(uid);
@@ -196,13 +217,22 @@ export class Kubelet {
     return this.relisting;
   }
 
+  /** Look again at one pod's containers (those known and those just created), without a full relist. */
+  private async refreshPod(w: Worker): Promise<void> {
+    const ids = new Set([...observedContainers(this.observed.get(w.uid)).map((c) => c.id), ...w.created.splice(0)]);
+    const infos = (await Promise.all([...ids].map((id) => this.o.runtime.inspect(id)))).filter((c): c is ContainerInfo => !!c);
+    this.observed.set(w.uid, groupObserved(infos));
+    this.refreshedAt.set(w.uid, Date.now());
+    for (const c of infos) this.lastStates.set(c.id, `${c.state}/${c.exitCode ?? ""}`);
+  }
+
   enqueue(uid: string): void {
     if (this.stopped) return;
     let w = this.workers.get(uid);
     if (!w) {
       // Containers with no pod we know of: only act once the first API list has told us it is really gone.
       if (!this.synced) return;
-      w = { uid, mem: new Map(), probes: new Map(), busy: false, again: false };
+      w = { uid, mem: new Map(), probes: new Map(), busy: false, again: false, created: [] };
       this.workers.set(uid, w);
     }
     if (w.busy) {
@@ -227,7 +257,7 @@ export class Kubelet {
       for (let i = 0; i < 8; i++) {
         const acted = w.pod && !w.pod.metadata?.deletionTimestamp ? await this.syncRunning(w, w.pod) : await this.syncTerminating(w);
         if (!acted) break;
-        await this.relist();
+        await this.refreshPod(w);
       }
       if (w.pod && !w.pod.metadata?.deletionTimestamp) await this.reportStatus(w, w.pod);
     } catch (e) {
@@ -314,7 +344,7 @@ export class Kubelet {
       configMap: (ns, name) => get<ConfigMap>(`/api/v1/namespaces/${ns}/configmaps/${name}`),
       secret: (ns, name) => get<Secret>(`/api/v1/namespaces/${ns}/secrets/${name}`),
       services: async (ns) => {
-        const own = (await get<{ items: Service[] }>(`/api/v1/namespaces/${ns}/services`))?.items ?? [];
+        const own = await this.servicesOf(ns);
         if (ns === "default") return own;
         const k8s = await get<Service>(`/api/v1/namespaces/default/services/kubernetes`);
         return k8s ? [k8s, ...own] : own;
@@ -335,6 +365,17 @@ export class Kubelet {
         }
       },
     };
+  }
+
+  private serviceCache = new Map<string, { at: number; items: Promise<Service[]> }>();
+  /** A namespace's Services for service-link env vars, cached for a few seconds (many pods start at once). */
+  private servicesOf(ns: string): Promise<Service[]> {
+    const hit = this.serviceCache.get(ns);
+    if (hit && Date.now() - hit.at < 5000) return hit.items;
+    const items = this.o.client.get<{ items: Service[] }>(`/api/v1/namespaces/${ns}/services`).then((l) => l.items ?? []);
+    items.catch(() => this.serviceCache.delete(ns));
+    this.serviceCache.set(ns, { at: Date.now(), items });
+    return items;
   }
 
   private async refreshVolumes(w: Worker, pod: Pod): Promise<void> {
@@ -384,6 +425,7 @@ export class Kubelet {
       }
     }
     const sb = await this.o.runtime.createSandbox(this.sandboxSpec(pod));
+    w.created.push(sb.id);
     w.podIP = sb.ip || (pod.spec?.hostNetwork ? this.o.hostIP : undefined);
   }
 
@@ -481,6 +523,7 @@ export class Kubelet {
       const spec = await this.containerSpec(pod, c, attempt, init, w.volumes!);
       const sandbox: SandboxInfo = { id: o.sandbox!.id, ip: o.sandbox!.ip ?? "", running: true };
       const id = await this.o.runtime.createContainer(sandbox, this.sandboxSpec(pod), spec);
+      w.created.push(id);
       this.events.pod(pod, "Normal", "Created", `Created container ${c.name}`, field);
       await this.o.runtime.start(id);
       this.events.pod(pod, "Normal", "Started", `Started container ${c.name}`, field);
@@ -637,6 +680,7 @@ export class Kubelet {
       cleanupPodDir(this.o.dataDir, w.uid);
       this.workers.delete(w.uid);
       this.observed.delete(w.uid);
+      this.refreshedAt.delete(w.uid);
     }
     return false;
   }
