@@ -69,6 +69,12 @@ const secretData = (s: Secret): Record<string, Buffer> => ({
   ...Object.fromEntries(Object.entries(s.stringData ?? {}).map(([k, v]) => [k, Buffer.from(v)])),
 });
 
+/** A projected source's files: every key, or just the listed items under their paths (missing keys skipped). */
+function pick(all: Record<string, Buffer>, items: KeyToPath[] | undefined): Record<string, Buffer> {
+  if (!items?.length) return all;
+  return Object.fromEntries(items.filter((it) => it.key in all).map((it) => [it.path, all[it.key]]));
+}
+
 /** Prepare (or refresh) every volume of the pod; returns where each one is. Throws ConfigError for what blocks the pod. */
 export async function setupVolumes(pod: Pod, dataDir: string, refs: VolumeRefs, hostIP: string): Promise<VolumeSources> {
   const uid = pod.metadata!.uid!;
@@ -119,15 +125,11 @@ export async function setupVolumes(pod: Pod, dataDir: string, refs: VolumeRefs, 
         if (src.configMap) {
           const cm = await refs.configMap(ns, src.configMap.name ?? "");
           if (!cm && !src.configMap.optional) throw new ConfigError(`configmap "${src.configMap.name}" not found`);
-          const all = cm ? cmData(cm) : {};
-          if (src.configMap.items?.length) for (const it of src.configMap.items) (it.key in all ? (data[it.path] = all[it.key]) : undefined);
-          else Object.assign(data, all);
+          Object.assign(data, pick(cm ? cmData(cm) : {}, src.configMap.items));
         } else if (src.secret) {
           const s = await refs.secret(ns, src.secret.name ?? "");
           if (!s && !src.secret.optional) throw new ConfigError(`secret "${src.secret.name}" not found`);
-          const all = s ? secretData(s) : {};
-          if (src.secret.items?.length) for (const it of src.secret.items) (it.key in all ? (data[it.path] = all[it.key]) : undefined);
-          else Object.assign(data, all);
+          Object.assign(data, pick(s ? secretData(s) : {}, src.secret.items));
         } else if (src.downwardAPI) {
           for (const it of src.downwardAPI.items ?? []) if (it.fieldRef) data[it.path] = Buffer.from(fieldRef(pod, it.fieldRef.fieldPath, hostIP));
         } else if (src.serviceAccountToken) {
