@@ -15,6 +15,7 @@ import { startCluster, eventually, type TestCluster } from "../helpers/cluster.j
 import { startPodman, ensureTestImage, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
 
 let c: TestCluster;
+const BINDINGS = { NODE_MONITOR_GRACE_SECONDS: "25", POD_EVICTION_SECONDS: "2" };
 let podman: PodmanService;
 let dir: string;
 const agents = new Map<string, { child: ChildProcess; log: string[] }>();
@@ -80,7 +81,7 @@ before(async () => {
   podman = await startPodman();
   ensureTestImage();
   dir = mkdtempSync(join(tmpdir(), "edgeplane-agent-e2e-"));
-  c = await startCluster({ bindings: { NODE_MONITOR_GRACE_SECONDS: "25", POD_EVICTION_SECONDS: "2" } });
+  c = await startCluster({ home: join(dir, "control-plane"), bindings: BINDINGS });
   writeFileSync(join(dir, "ca.crt"), c.caCert);
   startAgent("e2e-a");
   startAgent("e2e-b");
@@ -102,7 +103,7 @@ after(async () => {
       await new Promise((r) => http.request({ socketPath: podman.socket, method: "DELETE", path: `/containers/${ct.Id}?force=true&v=true` }, (res) => res.resume().on("end", r)).on("error", r).end());
     }
   }
-  await c?.stop();
+  await c?.dispose();
   await podman?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -170,13 +171,16 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   assert.match((await c.kubectl(["logs", name])).stdout, new RegExp(`serving ${hostname}`));
 
   // logs -f: a request served after following starts shows up in the stream.
-  const follow = spawn(process.env.KUBECTL ?? "kubectl", ["logs", "-f", name], { env: { ...process.env, KUBECONFIG: c.kubeconfig } });
-  let followed = "";
-  follow.stdout.on("data", (d) => (followed += d));
-  await eventually(() => followed.includes("serving"), 10_000, "logs -f shows the first line");
-  await get(`http://${pods[0].status.podIP}:8080/`);
-  await eventually(() => /response:200/.test(followed), 10_000, "logs -f shows a new request");
-  follow.kill();
+  const follow = c.kubectlStream(["logs", "-f", name]);
+  try {
+    await eventually(() => follow.output().includes("serving"), 20_000, "logs -f shows the first line");
+    await get(`http://${pods[0].status.podIP}:8080/`);
+    await eventually(() => /response:200/.test(follow.output()), 20_000, "logs -f shows a new request");
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; kubectl said: ${follow.output()}`);
+  } finally {
+    follow.stop();
+  }
 
   const svc = await json(["get", "svc", "web"]);
   const ip = svc.spec.clusterIP;
@@ -371,6 +375,27 @@ test("killing an agent leaves its pods running; restarting it adopts them withou
   assert.deepEqual(await running(), ids, "adopted, not duplicated");
   const now = await podsRunning("app=web", 3);
   assert.deepEqual(now.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(), before.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort());
+});
+
+test("a control-plane outage: pods keep running; when the API returns the agents reconcile", async () => {
+  const before = await podsRunning("app=web", 3);
+  const ids = async () => [...(await containersOf("e2e-a")), ...(await containersOf("e2e-b"))].filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const running = await ids();
+  const port = Number(new URL(c.url).port);
+  await c.stop();
+  await new Promise((r) => setTimeout(r, 3000));
+  for (const p of before) assert.ok((await get(`http://${p.status.podIP}:8080/`)).length > 0, "pods serve while the API is away");
+  assert.deepEqual(await ids(), running, "nothing stopped or started during the outage");
+  c = await startCluster({ home: join(dir, "control-plane"), port, bindings: BINDINGS });
+  // The agents' watches resume: a pod deleted now is stopped, its replacement started.
+  const victim = before[0];
+  await c.kubectl(["delete", "pod", victim.metadata.name, "--wait=false"]);
+  await eventually(async () => {
+    const list = await json(["get", "pods", "-l", "app=web"]);
+    return list.items.length === 3 && !list.items.some((p: { metadata: { uid: string } }) => p.metadata.uid === victim.metadata.uid) ? true : undefined;
+  }, 60_000, "the deleted pod gone and replaced after the outage");
+  await podsRunning("app=web", 3);
+  await eventually(async () => !(await ids()).some((id) => (victim.status.containerStatuses[0].containerID as string).endsWith(id)), 20_000, "the deleted pod's container stopped");
 });
 
 test("an agent stopped for good: its node goes NotReady and its pods are recreated on the other node", async () => {

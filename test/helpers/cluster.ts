@@ -32,9 +32,9 @@ export function kubectlBinary(): string {
   throw new Error("kubectl not found: install it or set KUBECTL");
 }
 
-export async function startCluster(opts: { home?: string; bindings?: Record<string, string> } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { home?: string; port?: number; bindings?: Record<string, string> } = {}): Promise<TestCluster> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), "edgeplane-test-"));
-  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000, bindings: opts.bindings });
+  const cp = await startLocal({ home, port: opts.port ?? 0, cronIntervalMs: 3_600_000, bindings: opts.bindings });
   const bin = kubectlBinary();
   const baseEnv = { ...process.env, KUBECONFIG: cp.kubeconfig, HOME: home };
   const kubectl: TestCluster["kubectl"] = (args, o = {}) =>
