@@ -209,6 +209,25 @@ test("exec carries stdin and the exit code", async () => {
   assert.match(failed.stderr, /command terminated with exit code 3/);
 });
 
+test("kubectl attach reaches a container's own stdin and stdout", async () => {
+  await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: attached}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "while read line; do echo got:$line; done"]
+    stdin: true
+`);
+  await eventually(async () => (await json(["get", "pod", "attached"])).status.phase === "Running", 60_000, "attached Running");
+  const r = await c.kubectl(["attach", "-i", "attached"], { input: "ping\n", allowFail: true });
+  assert.match(r.stdout + r.stderr, /got:ping/);
+  await c.kubectl(["delete", "pod", "attached", "--wait=false"]);
+});
+
 test("a container that exits is restarted with back-off; CrashLoopBackOff shows; logs --previous has the last run", async () => {
   await apply(`
 apiVersion: v1
