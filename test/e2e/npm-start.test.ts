@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { kubectlBinary } from "../helpers/cluster.js";
+import { kubectlBinary, eventually } from "../helpers/cluster.js";
+import { startPodman, ensureTestImage, TEST_IMAGE } from "../helpers/podman.js";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -22,8 +23,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function start(home: string, port: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/up.ts", "--no-agent"], { env: { ...process.env, EDGEPLANE_HOME: home, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+async function start(home: string, port: number, opts: { agent?: boolean; env?: Record<string, string> } = {}) {
+  const args = ["--import", "tsx", "src/cli/up.ts", ...(opts.agent ? [] : ["--no-agent"])];
+  const child = spawn(process.execPath, args, { env: { ...process.env, EDGEPLANE_HOME: home, PORT: String(port), ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -57,6 +59,29 @@ test("npm start serves kubectl, stops on SIGTERM, and keeps its state", async ()
     second.child.kill("SIGINT");
     assert.equal(await second.stopped, 0, "a clean exit on Ctrl-C");
   } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("npm start joins this machine as a node when a container runtime is found, and its pods run", async () => {
+  const podman = await startPodman();
+  ensureTestImage();
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
+  const port = await freePort();
+  const kubectl = (args: string[]) => spawnSync(kubectlBinary(), args, { encoding: "utf8", env: { ...process.env, KUBECONFIG: join(home, "kubeconfig"), HOME: home } });
+  const up = await start(home, port, { agent: true, env: { DOCKER_HOST: `unix://${podman.socket}`, EDGEPLANE_NODE_NAME: "npm-start-node" } });
+  try {
+    assert.match(up.output(), /local agent: node npm-start-node joined/);
+    const run = kubectl(["run", "hello", `--image=${TEST_IMAGE}`, "--restart=Never", "--", "sh", "-c", "echo hello from a container"]);
+    assert.equal(run.status, 0, run.stderr);
+    await eventually(() => kubectl(["get", "pod", "hello", "-o", "jsonpath={.status.phase}"]).stdout === "Succeeded", 60_000, "the pod ran to completion");
+    assert.equal(kubectl(["logs", "hello"]).stdout, "hello from a container\n");
+    assert.equal(kubectl(["get", "pod", "hello", "-o", "jsonpath={.spec.nodeName}"]).stdout, "npm-start-node");
+    kubectl(["delete", "pod", "hello"]);
+  } finally {
+    up.child.kill("SIGTERM");
+    assert.equal(await up.stopped, 0, "a clean exit on SIGTERM");
+    await podman.stop();
     rmSync(home, { recursive: true, force: true });
   }
 });
