@@ -17,6 +17,7 @@ import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
+import { metricsText, recordRequest } from "./metrics.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -58,6 +59,14 @@ export function createApp() {
     return statusResponse(errors.internal(err instanceof Error ? err.message : String(err)));
   });
   app.notFound((c) => statusResponse(errors.notFoundPath(new URL(c.req.url).pathname)));
+
+  // Every request is counted and timed (apiserver_request_total, apiserver_request_duration_seconds).
+  app.use("*", async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    const url = new URL(c.req.url);
+    recordRequest(requestInfo(c.req.method, url.pathname, url.searchParams), c.req.method, c.res.status, (performance.now() - t0) / 1000);
+  });
 
   // Health and version are open to anonymous callers, as in Kubernetes.
   for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
@@ -117,6 +126,9 @@ export function createApp() {
       headers: { "content-type": "application/json", etag: `"${doc.hash}"`, "cache-control": immutable ? "public, immutable" : "no-cache, private" },
     });
   });
+
+  // Prometheus metrics: a non-resource URL, authorized like everything else.
+  app.get("/metrics", async (c) => new Response(await metricsText(c.env), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-cache, private" } }));
 
   // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
   app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
