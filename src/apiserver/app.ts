@@ -18,6 +18,7 @@ import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
 import { metricsText, recordRequest } from "./metrics.js";
+import { restoreBatch } from "./restore.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -129,6 +130,9 @@ export function createApp() {
 
   // Prometheus metrics: a non-resource URL, authorized like everything else.
   app.get("/metrics", async (c) => new Response(await metricsText(c.env), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-cache, private" } }));
+
+  // `edgeplane restore`: objects written back as they were (a non-resource path: cluster admins only).
+  app.post("/edgeplane/v1/restore", (c) => restoreBatch(c.env, c.req.raw));
 
   // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
   app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
