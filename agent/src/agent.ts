@@ -16,6 +16,8 @@ import { StatsPublisher } from "./kubelet/stats.js";
 import { TunnelClient } from "./tunnel/client.js";
 import { ServiceProxy } from "./proxy/index.js";
 import { serveLocal } from "./server.js";
+import { instrumented, type OpStats } from "./runtime/instrumented.js";
+import { probeResults } from "./kubelet/prober.js";
 
 export interface AgentOptions {
   server: string;
@@ -40,6 +42,7 @@ export interface AgentOptions {
 export class NodeAgent {
   readonly client: KubeClient;
   readonly runtime: DockerRuntime;
+  private runtimeOps: Map<string, OpStats>;
   kubelet?: Kubelet;
   private tunnel?: TunnelClient;
   private proxy?: ServiceProxy;
@@ -55,7 +58,9 @@ export class NodeAgent {
 
   constructor(readonly o: AgentOptions) {
     this.client = new KubeClient({ server: o.server, token: o.token, ca: o.ca }, 16);
-    this.runtime = new DockerRuntime(o.runtime);
+    const r = instrumented(new DockerRuntime(o.runtime));
+    this.runtime = r.runtime;
+    this.runtimeOps = r.stats;
     this.log = o.log ?? ((m) => console.error(`${new Date().toISOString()} ${m}`));
   }
 
@@ -150,6 +155,17 @@ export class NodeAgent {
     lines.push(`kubelet_pod_start_duration_seconds_count ${lat.length}`);
     lines.push("# HELP kubelet_runtime_operations_errors_total Runtime operation errors", "# TYPE kubelet_runtime_operations_errors_total counter", `kubelet_runtime_operations_errors_total ${k?.runtimeErrors ?? 0}`);
     lines.push("# HELP kubelet_node_lease_ok Whether the last Lease renewal succeeded", "# TYPE kubelet_node_lease_ok gauge", `kubelet_node_lease_ok ${this.leaseOk ? 1 : 0}`);
+    lines.push("# HELP kubelet_runtime_operations_total Cumulative number of runtime operations by operation type", "# TYPE kubelet_runtime_operations_total counter");
+    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_total{operation_type="${op}"} ${s.count}`);
+    lines.push("# HELP kubelet_runtime_operations_errors_by_type_total Cumulative number of runtime operation errors by operation type", "# TYPE kubelet_runtime_operations_errors_by_type_total counter");
+    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_errors_by_type_total{operation_type="${op}"} ${s.errors}`);
+    lines.push("# HELP kubelet_runtime_operations_duration_seconds_total Time spent in runtime operations by operation type", "# TYPE kubelet_runtime_operations_duration_seconds_total counter");
+    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_duration_seconds_total{operation_type="${op}"} ${s.seconds.toFixed(6)}`);
+    lines.push("# HELP prober_probe_total Cumulative number of liveness, readiness or startup probe results", "# TYPE prober_probe_total counter");
+    for (const [k, n] of probeResults) {
+      const [type, result] = k.split("|");
+      lines.push(`prober_probe_total{probe_type="${type}",result="${result}"} ${n}`);
+    }
     const pm = this.proxy?.metrics() ?? [];
     if (pm.length) {
       lines.push("# HELP kubeproxy_connections_total Connections proxied per Service port", "# TYPE kubeproxy_connections_total counter");

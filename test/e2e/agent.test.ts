@@ -126,7 +126,9 @@ test("nodes register with real capacity, addresses, nodeInfo and a renewed Lease
   assert.equal(await get(`http://127.0.0.1:${port}/healthz`), "ok");
   assert.equal(JSON.parse(await get(`http://127.0.0.1:${port}/pods`)).kind, "PodList");
   assert.ok(JSON.parse(await get(`http://127.0.0.1:${port}/spec`)).cpus >= 1);
-  assert.match(await get(`http://127.0.0.1:${port}/metrics`), /kubelet_running_pods \d+/);
+  const m = await get(`http://127.0.0.1:${port}/metrics`);
+  assert.match(m, /kubelet_running_pods \d+/);
+  assert.match(m, /kubelet_runtime_operations_total\{operation_type="list"\} [1-9]/);
 });
 
 const WEB = `
@@ -293,6 +295,11 @@ spec:
   const ev = await c.kubectl(["get", "events", "--field-selector", "involvedObject.name=probed,reason=Unhealthy"]);
   assert.match(ev.stdout, /Liveness probe failed/);
   assert.match(ev.stdout, /Readiness probe failed/);
+  // The node's agent counts probe results on its /metrics.
+  const node = await json(["get", "node", (await json(["get", "pod", "probed"])).spec.nodeName]);
+  const m = await get(`http://127.0.0.1:${node.status.daemonEndpoints.kubeletEndpoint.Port}/metrics`);
+  assert.match(m, /prober_probe_total\{probe_type="Liveness",result="failed"\} [1-9]/);
+  assert.match(m, /prober_probe_total\{probe_type="Readiness",result="successful"\} [1-9]/);
   await c.kubectl(["delete", "pod,svc", "probed", "--wait=false"]);
 });
 

@@ -24,6 +24,13 @@ export interface ProbeResult {
   skip?: boolean;
 }
 
+/** prober_probe_total for the agent's /metrics: "Liveness|successful" → count. */
+export const probeResults = new Map<string, number>();
+const countProbe = (kind: ProbeKind, result: "successful" | "failed") => {
+  const k = `${kind[0].toUpperCase()}${kind.slice(1)}|${result}`;
+  probeResults.set(k, (probeResults.get(k) ?? 0) + 1);
+};
+
 /** Thrown by a target that cannot probe right now (container not running yet). */
 export class ProbeSkip extends Error {}
 
@@ -110,6 +117,7 @@ export class ProbeWorker {
     if (r.skip) {
       // not running (yet): try again next period without counting
     } else if (r.ok) {
+      countProbe(this.kind, "successful");
       this.successes++;
       this.failures = 0;
       if (this.state !== true && this.successes >= (this.probe.successThreshold ?? 1)) {
@@ -117,6 +125,7 @@ export class ProbeWorker {
         this.onChange(true, "");
       }
     } else {
+      countProbe(this.kind, "failed");
       this.failures++;
       this.successes = 0;
       this.onFailure(r.message);
