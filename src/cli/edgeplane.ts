@@ -5,6 +5,7 @@
  *   edgeplane status                     health of store, scheduler, controllers; nodes; versions
  *   edgeplane kubeconfig [--merge] [--context NAME]   print the local kubeconfig, or merge it into ~/.kube/config
  *   edgeplane backup FILE | restore FILE  all objects of all namespaces to / from one file
+ *   edgeplane deploy [--dry-run]         deploy to Cloudflare with wrangler (secrets, deploy, kubeconfig)
  * Commands that talk to a cluster use --kubeconfig FILE, else $KUBECONFIG, else $EDGEPLANE_HOME/kubeconfig (.edgeplane/).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -84,7 +85,7 @@ export async function mergeKubeconfig(from: string, into: string, name: string):
 
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: { kubeconfig: { type: "string" }, merge: { type: "boolean" }, context: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: { kubeconfig: { type: "string" }, merge: { type: "boolean" }, context: { type: "string" }, "dry-run": { type: "boolean" } } });
   const kc = values.kubeconfig as string | undefined;
   switch (cmd) {
     case "status":
@@ -118,8 +119,17 @@ export async function main(argv: string[]): Promise<void> {
       console.log(`${ok("✓")} ${n} objects restored (uids and resourceVersions as they were)`);
       return;
     }
+    case "deploy": {
+      const { deploy } = await import("./deploy.js");
+      try {
+        await deploy({ home: process.env.EDGEPLANE_HOME ?? ".edgeplane", dryRun: !!values["dry-run"], log: (m) => console.log(`${ok("✓")} ${m}`) });
+      } catch (e) {
+        fail((e as Error).message);
+      }
+      return;
+    }
     default:
-      console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 8).map((l) => l.replace(/^ \* ?/, "")).join("\n"));
+      console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 9).map((l) => l.replace(/^ \* ?/, "")).join("\n"));
       if (cmd && cmd !== "help" && cmd !== "--help") process.exit(2);
   }
 }

@@ -30,3 +30,19 @@ test("npx wrangler deploy --dry-run builds the Worker", () => {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("edgeplane deploy --dry-run builds, keeps its secrets, and says what it would do", () => {
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-deploy-home-"));
+  try {
+    const run = () => spawnSync(process.execPath, ["bin/edgeplane.js", "deploy", "--dry-run"], { encoding: "utf8", env: { ...process.env, EDGEPLANE_HOME: home, WRANGLER_SEND_METRICS: "false", CI: "true" }, timeout: 180_000 });
+    const r = run();
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /✓ built the Worker into .*deploy\/dist/);
+    assert.match(r.stdout, /would upload secrets: ADMIN_TOKEN/);
+    const first = JSON.parse(readFileSync(join(home, "deploy", "secrets.json"), "utf8"));
+    assert.equal(run().status, 0);
+    assert.deepEqual(JSON.parse(readFileSync(join(home, "deploy", "secrets.json"), "utf8")), first, "secrets are made once and kept");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
