@@ -1,7 +1,7 @@
 /**
  * The node agent with real containers: pod startup latency (create → Running
  * seen by a watch, 30 pods created at 5 per second, image present) and the
- * agent's own footprint (RSS and cpu of `node dist/agent.js`, idle and with
+ * agent's own footprint (RSS and cpu of `node dist/agent.mjs`, idle and with
  * the 30 pods running). Uses its own Podman API service and the locally
  * built busybox image, as the e2e tests do.
  */
@@ -44,7 +44,7 @@ export async function agentBench(c: BenchCluster, o: { pods: number; perSecond: 
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-agent-"));
   writeFileSync(join(dir, "ca.crt"), c.cp.caCert);
   const node = "bench-agent";
-  const child = spawn(process.execPath, ["dist/agent.js", "--server", c.origin, "--token", c.cp.token, "--ca", join(dir, "ca.crt"), "--name", node, "--runtime", podman.socket, "--data-dir", join(dir, "data"), "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["dist/agent.mjs", "--server", c.origin, "--token", c.cp.token, "--ca", join(dir, "ca.crt"), "--name", node, "--runtime", podman.socket, "--data-dir", join(dir, "data"), "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const client = new KubeClient({ server: c.origin, token: c.cp.token, ca: c.cp.caCert });

@@ -21,11 +21,11 @@ await build({
 const size = statSync("dist/worker.js").size;
 if (!process.env.QUIET) console.log(`built dist/worker.js (${(size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`);
 
-// The node agent as one file for plain `node dist/agent.js` (no tsx in memory):
+// The node agent as one file for plain `node dist/agent.mjs` (no tsx in memory):
 // what a host installs, and what the agent's memory benchmark measures.
 await build({
   entryPoints: ["agent/src/main.ts"],
-  outfile: "dist/agent.js",
+  outfile: "dist/agent.mjs",
   bundle: true,
   format: "esm",
   platform: "node",
