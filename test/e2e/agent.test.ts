@@ -15,6 +15,10 @@ import { startCluster, eventually, type TestCluster } from "../helpers/cluster.j
 import { startPodman, ensureTestImage, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
 
 let c: TestCluster;
+/** Node names unique to this run: agents of another run on this host (sharing Podman's store) never adopt our containers. */
+const RUN = Math.random().toString(36).slice(2, 7);
+const A = `e2e-a-${RUN}`;
+const B = `e2e-b-${RUN}`;
 const BINDINGS = { NODE_MONITOR_GRACE_SECONDS: "25", POD_EVICTION_SECONDS: "2" };
 let podman: PodmanService;
 let dir: string;
@@ -83,8 +87,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "edgeplane-agent-e2e-"));
   c = await startCluster({ home: join(dir, "control-plane"), bindings: BINDINGS });
   writeFileSync(join(dir, "ca.crt"), c.caCert);
-  startAgent("e2e-a");
-  startAgent("e2e-b");
+  startAgent(A);
+  startAgent(B);
   try {
     await eventually(async () => {
       const nodes = await json(["get", "nodes"]);
@@ -109,16 +113,16 @@ after(async () => {
 });
 
 test("nodes register with real capacity, addresses, nodeInfo and a renewed Lease", async () => {
-  const n = await json(["get", "node", "e2e-a"]);
+  const n = await json(["get", "node", A]);
   assert.ok(Number(n.status.capacity.cpu) >= 1);
   assert.match(n.status.capacity.memory, /^\d+Ki$/);
   assert.equal(n.status.capacity.pods, "110");
-  assert.equal(n.metadata.labels["kubernetes.io/hostname"], "e2e-a");
+  assert.equal(n.metadata.labels["kubernetes.io/hostname"], A);
   assert.equal(n.metadata.labels["kubernetes.io/os"], "linux");
   assert.match(n.status.nodeInfo.containerRuntimeVersion, /^podman:\/\/|^docker:\/\//);
   assert.ok(n.status.addresses.some((a: { type: string }) => a.type === "InternalIP"));
-  const lease = await json(["get", "lease", "-n", "kube-node-lease", "e2e-a"]);
-  assert.equal(lease.spec.holderIdentity, "e2e-a");
+  const lease = await json(["get", "lease", "-n", "kube-node-lease", A]);
+  assert.equal(lease.spec.holderIdentity, A);
   const conds = n.status.conditions.map((x: { type: string }) => x.type).sort();
   assert.deepEqual(conds, ["DiskPressure", "MemoryPressure", "PIDPressure", "Ready"]);
   // The kubelet-style local endpoint, on the port the node reports.
@@ -367,9 +371,9 @@ test("kubectl top pods and top nodes show numbers from the runtime", async () =>
   }, 30_000, "kubectl top pods lists the web pods");
   const nodes = await eventually(async () => {
     const r = await c.kubectl(["top", "nodes"], { allowFail: true });
-    return r.code === 0 && /e2e-a\s+\d+m\s+\d+%\s+\d+Mi/.test(r.stdout) ? r.stdout : undefined;
+    return r.code === 0 && new RegExp(`${A}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi`).test(r.stdout) ? r.stdout : undefined;
   }, 30_000, "kubectl top nodes");
-  assert.match(nodes, /e2e-b/);
+  assert.match(nodes, new RegExp(B));
 });
 
 test("kubectl delete pod stops its containers within the grace period; the ReplicaSet's replacement starts", async () => {
@@ -388,14 +392,14 @@ test("kubectl delete pod stops its containers within the grace period; the Repli
 
 test("killing an agent leaves its pods running; restarting it adopts them without duplicates", async () => {
   const before = await podsRunning("app=web", 3);
-  const onA = before.filter((p: { spec: { nodeName: string } }) => p.spec.nodeName === "e2e-a");
-  const running = async () => (await containersOf("e2e-a")).filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const onA = before.filter((p: { spec: { nodeName: string } }) => p.spec.nodeName === A);
+  const running = async () => (await containersOf(A)).filter((x) => x.State === "running").map((x) => x.Id).sort();
   const ids = await running();
-  await stopAgent("e2e-a", "SIGKILL");
+  await stopAgent(A, "SIGKILL");
   for (const p of onA) assert.ok((await get(`http://${p.status.podIP}:8080/`)).length > 0, "pod still serves with its agent dead");
   assert.deepEqual(await running(), ids, "containers untouched while the agent is down");
-  startAgent("e2e-a");
-  await eventually(async () => (agents.get("e2e-a")!.log.join("").includes("registered") ? true : undefined), 20_000, "agent back");
+  startAgent(A);
+  await eventually(async () => (agents.get(A)!.log.join("").includes("registered") ? true : undefined), 20_000, "agent back");
   // Give it a few sync rounds, then the same containers run: nothing created, nothing lost.
   await new Promise((r) => setTimeout(r, 4000));
   assert.deepEqual(await running(), ids, "adopted, not duplicated");
@@ -405,7 +409,7 @@ test("killing an agent leaves its pods running; restarting it adopts them withou
 
 test("a control-plane outage: pods keep running; when the API returns the agents reconcile", async () => {
   const before = await podsRunning("app=web", 3);
-  const ids = async () => [...(await containersOf("e2e-a")), ...(await containersOf("e2e-b"))].filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const ids = async () => [...(await containersOf(A)), ...(await containersOf(B))].filter((x) => x.State === "running").map((x) => x.Id).sort();
   const running = await ids();
   const port = Number(new URL(c.url).port);
   await c.stop();
@@ -427,8 +431,8 @@ test("a control-plane outage: pods keep running; when the API returns the agents
 test("an agent stopped for good: its node goes NotReady and its pods are recreated on the other node", async () => {
   await c.kubectl(["scale", "deploy", "web", "--replicas=4"]);
   const pods = await podsRunning("app=web", 4);
-  const victimNode = pods.some((p: { spec: { nodeName: string } }) => p.spec.nodeName === "e2e-b") ? "e2e-b" : "e2e-a";
-  const survivor = victimNode === "e2e-a" ? "e2e-b" : "e2e-a";
+  const victimNode = pods.some((p: { spec: { nodeName: string } }) => p.spec.nodeName === B) ? B : A;
+  const survivor = victimNode === A ? B : A;
   await stopAgent(victimNode, "SIGTERM");
   await eventually(async () => /NotReady/.test((await c.kubectl(["get", "node", victimNode])).stdout), 40_000, `${victimNode} NotReady`);
   await eventually(async () => {
