@@ -67,7 +67,11 @@ async function containersOf(node: string): Promise<{ Id: string; State: string; 
       .get({ socketPath: podman.socket, path: `/containers/json?all=true&filters=${filters}` }, (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
-        res.on("end", () => resolve(JSON.parse(body)));
+        res.on("end", () => {
+          const list = JSON.parse(body);
+          // An engine error is an object, not a list: nothing of ours to report.
+          resolve(Array.isArray(list) ? list : []);
+        });
       })
       .on("error", reject);
   });
