@@ -17,7 +17,8 @@ export interface Decision {
 /** An allow, or null for no opinion (the next authorizer decides). */
 export type Authorizer = (user: RequestUser, info: RequestInfo, env: Env) => Promise<true | null> | true | null;
 
-export const authorizers: Authorizer[] = [nodeAuthorizer, rbacAuthorize];
+// Wrapped, not referenced: this module sits in an import cycle (store ↔ controller manager) and must not read imports at load time.
+export const authorizers: Authorizer[] = [(u, i, e) => nodeAuthorizer(u, i, e), (u, i, e) => rbacAuthorize(u, i, e)];
 
 export async function authorize(user: RequestUser, info: RequestInfo, env: Env): Promise<Decision> {
   for (const a of authorizers) {

@@ -37,7 +37,7 @@ async function confirmHeld(user: RequestUser, ns: string, rules: PolicyRule[], i
   const missing = uncovered(await rulesOf(user, ns, env), rules);
   if (!missing.length) return;
   const groups = `[${user.groups.map((g) => JSON.stringify(g)).join(" ")}]`;
-  throw forbidden(info, name, `user ${JSON.stringify(user.username)} (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${missing.map(compactString).join("\n")}`);
+  throw forbidden(info, name, `user ${JSON.stringify(user.username)} (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${missing.map(compactString).sort().join("\n")}`);
 }
 
 async function roleRules(env: Env, ref: RoleRef, ns: string): Promise<PolicyRule[]> {

@@ -797,13 +797,14 @@ export class ObjectStore extends DurableObject<Env> {
     this.bindNamespace("");
     const kind = this.kindOf("namespaces");
     const ctx = context({ username: "system:apiserver", groups: ["system:masters"] });
+    // Policy first: the controller manager (woken by the namespaces below) authorizes its writes with it.
+    this.bootstrapRbac(ctx);
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       if (!this.load("namespaces", name)) {
         this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
       }
       await namespaceStore(this.env, name).activate(name);
     }
-    this.bootstrapRbac(ctx);
   }
 
   /** The default ClusterRoles and bindings (src/authz/bootstrap-policy.ts): created once, re-applied while autoupdate=true. */
