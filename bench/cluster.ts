@@ -31,9 +31,15 @@ export function buildWorker(): void {
 export async function startBenchCluster(): Promise<BenchCluster> {
   const home = mkdtempSync(join(tmpdir(), "edgeplane-bench-"));
   const forgetHome = onCleanup(() => rmSync(home, { recursive: true, force: true }));
-  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000 });
+  // BENCH_RBAC=1: requests come from a user outside system:masters, bound to cluster-admin, so every one is an RBAC decision.
+  const rbac = process.env.BENCH_RBAC === "1";
+  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000, bindings: rbac ? { STATIC_TOKENS: "bench-user-token,bench,bench," } : undefined });
   const origin = cp.url;
-  const auth = { authorization: `Bearer ${cp.token}` };
+  const auth = { authorization: `Bearer ${rbac ? "bench-user-token" : cp.token}` };
+  if (rbac) {
+    const r = await fetchWithCa(cp, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "bench" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "User", name: "bench", apiGroup: "rbac.authorization.k8s.io" }] });
+    if (r >= 300) throw new Error(`binding the bench user: ${r}`);
+  }
   const pool = new Pool(origin, { connections: 64, connect: { ca: cp.caCert } });
   const call: BenchCluster["call"] = async (method, path, body, allow = []) => {
     const res = await pool.request({
@@ -88,3 +94,11 @@ export async function throwawayTls(): Promise<{ key: string; cert: string; ca: s
   return { key: pki.key, cert: pki.cert, ca: pki.caCert, cleanup: () => (forget(), rmSync(dir, { recursive: true, force: true })) };
 }
 
+
+async function fetchWithCa(cp: { url: string; token: string; caCert: string }, path: string, body: unknown): Promise<number> {
+  const pool = new Pool(cp.url, { connect: { ca: cp.caCert } });
+  const res = await pool.request({ method: "POST", path, headers: { authorization: `Bearer ${cp.token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  await res.body.text();
+  await pool.close();
+  return res.statusCode;
+}

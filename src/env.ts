@@ -10,6 +10,8 @@ export interface Env {
   TUNNEL: DurableObjectNamespace<NodeTunnel>;
   /** The cluster admin's bearer token (a Worker secret in production). */
   ADMIN_TOKEN?: string;
+  /** Static bearer tokens, "token,username,uid,group1|group2" per line (as --token-auth-file). */
+  STATIC_TOKENS?: string;
   /** Watch history kept per store, in seconds (default 900) and events (default 2000 at least). */
   EVENT_RETENTION_SECONDS?: string;
   EVENT_KEEP_MIN?: string;

@@ -85,9 +85,10 @@ export function createApp() {
   app.use("*", async (c, next) => {
     const url = new URL(c.req.url);
     const info = requestInfo(c.req.method, url.pathname, url.searchParams);
-    const d = await authorize(c.get("user"), info);
-    if (!d.allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), info) + (d.reason ? `: ${d.reason}` : ""));
+    // The default RBAC policy lives in the store: bootstrap before the first decision.
     await ensureBootstrapped(c.env);
+    const d = await authorize(c.get("user"), info, c.env);
+    if (!d.allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), info) + (d.reason ? `: ${d.reason}` : ""));
     await next();
   });
 

@@ -21,7 +21,26 @@ export function timingSafeEqual(a: string, b: string): boolean {
 const adminToken: Authenticator = (token, env) =>
   env.ADMIN_TOKEN && timingSafeEqual(token, env.ADMIN_TOKEN) ? { username: "admin", uid: "admin", groups: ["system:masters", "system:authenticated"] } : null;
 
-export const authenticators: Authenticator[] = [adminToken];
+/**
+ * STATIC_TOKENS: "token,username,uid,group1|group2" lines, as kube-apiserver's
+ * --token-auth-file; parsed once per distinct value. For tests and small setups.
+ */
+let staticParsed: { src: string; users: Map<string, RequestUser> } | undefined;
+const staticTokens: Authenticator = (token, env) => {
+  if (!env.STATIC_TOKENS) return null;
+  if (staticParsed?.src !== env.STATIC_TOKENS) {
+    const users = new Map<string, RequestUser>();
+    for (const line of env.STATIC_TOKENS.split("\n")) {
+      const [tok, username, uid, groups] = line.trim().split(",");
+      if (tok && username) users.set(tok, { username, uid: uid || username, groups: [...(groups ? groups.split("|").filter(Boolean) : []), "system:authenticated"] });
+    }
+    staticParsed = { src: env.STATIC_TOKENS, users };
+  }
+  for (const [tok, user] of staticParsed.users) if (timingSafeEqual(token, tok)) return user;
+  return null;
+};
+
+export const authenticators: Authenticator[] = [adminToken, staticTokens];
 
 /** The user behind a request, or null (anonymous). */
 export async function authenticate(req: Request, env: Env): Promise<RequestUser | null> {

@@ -1,28 +1,30 @@
 /**
  * Authorization, the second stage: may this user do this verb on this
- * resource? For now every authenticated user may do everything (the
- * AlwaysAllow mode); RBAC and the node authorizer replace `authorizers`.
+ * resource? The chain is Kubernetes' Node,RBAC: the node authorizer speaks
+ * for kubelets about their own objects, RBAC (src/authz/) for everyone;
+ * when neither allows, the request is denied.
  */
+import type { Env } from "../env.js";
 import type { RequestUser } from "../store/protocol.js";
 import type { RequestInfo } from "./request-info.js";
+import { nodeAuthorizer, rbacAuthorize } from "../authz/worker.js";
 
 export interface Decision {
   allowed: boolean;
   reason?: string;
 }
 
-export type Authorizer = (user: RequestUser, info: RequestInfo) => Promise<Decision | null> | Decision | null;
+/** An allow, or null for no opinion (the next authorizer decides). */
+export type Authorizer = (user: RequestUser, info: RequestInfo, env: Env) => Promise<true | null> | true | null;
 
-const alwaysAllow: Authorizer = () => ({ allowed: true });
+// Wrapped, not referenced: this module sits in an import cycle (store ↔ controller manager) and must not read imports at load time.
+export const authorizers: Authorizer[] = [(u, i, e) => nodeAuthorizer(u, i, e), (u, i, e) => rbacAuthorize(u, i, e)];
 
-export const authorizers: Authorizer[] = [alwaysAllow];
-
-export async function authorize(user: RequestUser, info: RequestInfo): Promise<Decision> {
+export async function authorize(user: RequestUser, info: RequestInfo, env: Env): Promise<Decision> {
   for (const a of authorizers) {
-    const d = await a(user, info);
-    if (d) return d;
+    if (await a(user, info, env)) return { allowed: true };
   }
-  return { allowed: false, reason: "no authorizer allowed the request" };
+  return { allowed: false };
 }
 
 /** Kubernetes' Forbidden message for a denied request. */

@@ -20,6 +20,8 @@ export interface ResourceRequest {
   kind?: KindDef;
   /** A list/watch of a namespaced kind across all namespaces. */
   allNamespaces: boolean;
+  /** A list/watch's fieldSelector (the node authorizer lets a kubelet list only its own pods). */
+  fieldSelector?: string;
 }
 
 export interface NonResourceRequest {
@@ -72,5 +74,6 @@ export function requestInfo(method: string, path: string, query: URLSearchParams
   const allNamespaces = !!kind?.namespaced && namespace === "" && !name;
   // As in Kubernetes, a Namespace object's own "namespace" (for authorization) is its name.
   if (kind && !kind.namespaced) namespace = group === "" && resource === "namespaces" ? name : "";
-  return { isResourceRequest: true, verb, group, version, namespace, resource, name, subresource, kind, allNamespaces };
+  const fieldSelector = verb === "list" || verb === "watch" ? (query.get("fieldSelector") ?? undefined) : undefined;
+  return { isResourceRequest: true, verb, group, version, namespace, resource, name, subresource, kind, allNamespaces, fieldSelector };
 }

@@ -7,15 +7,19 @@
 import type { Env } from "../env.js";
 import { errors, ApiError } from "../apimachinery/status.js";
 import { MAX_BODY_BYTES, toYaml } from "../apimachinery/codec.js";
-import { apiVersionOf, type KindDef } from "../registry/types.js";
+import { apiVersionOf, type KindDef, type KObject } from "../registry/types.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
 import { parseFieldValidation } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
 import { listAcross, watchAcross } from "../store/across.js";
-import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions } from "../store/protocol.js";
+import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions, WriteRequest } from "../store/protocol.js";
 import type { ResourceRequest } from "./request-info.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
+import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
+import { rbacChanged } from "../authz/worker.js";
+import { REVIEW_KINDS, review } from "../authz/reviews.js";
+import { decodeObject } from "../apimachinery/codec.js";
 
 export interface Negotiated {
   table?: TableOptions;
@@ -129,6 +133,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
     if (!known) throw errors.notFoundPath(url.pathname);
     if (s.proxied?.includes(sub.split("/")[0])) return proxySubresource(env, req, url, info, kind, sub);
   }
+  if (kind.virtual && REVIEW_KINDS.includes(kind.kind)) return reviewKind(c, kind, n);
   if (kind.virtual) return virtualKind(c, kind, n);
   if (kind.namespaced && !info.namespace && !info.allNamespaces) throw errors.notFoundPath(url.pathname);
   const stub = storeFor(env, kind, info.namespace);
@@ -150,30 +155,35 @@ export async function handleResource(c: RestContext): Promise<Response> {
       const body = await readBody(req);
       const options = writeOptions(q, req);
       const contentType = req.headers.get("content-type") ?? "application/json";
-      let r: Result;
+      let w: WriteRequest;
       if (info.verb === "patch") {
-        r = await stub.write({ verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: patchType(contentType), options });
+        w = { verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: patchType(contentType), options };
       } else if (info.verb === "update") {
         if (sub === "finalize") {
-          r = await stub.write({ verb: "update", resource, namespace: "", name: info.name, subresource: "status", user: c.user, body, contentType, options });
+          w = { verb: "update", resource, namespace: "", name: info.name, subresource: "status", user: c.user, body, contentType, options };
         } else {
-          r = await stub.write({ verb: "update", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, contentType, options });
+          w = { verb: "update", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, contentType, options };
         }
       } else {
         requireJsonOrYaml(contentType);
-        r = await stub.write({ verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options });
+        w = { verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options };
       }
+      if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
+      const r = await stub.write(w);
+      if (r.code < 400) rbacChanged(resource, info.namespace);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
     case "delete": {
       const options = await deleteOptions(req, q);
       const r = await stub.write({ verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options });
+      if (r.code < 400) rbacChanged(resource, info.namespace);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
     case "deletecollection": {
       if (info.allNamespaces) throw errors.methodNotAllowed("deletecollection across all namespaces is not supported; name a namespace");
       const options = await deleteOptions(req, q);
       const r = await stub.write({ verb: "deletecollection", resource, namespace: info.namespace, user: c.user, list: { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined }, options });
+      if (r.code < 400) rbacChanged(resource, info.namespace);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
   }
@@ -365,4 +375,12 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
   if (c.info.verb !== "list") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}`);
   const items = all.map((o) => (n.table ? tableRow(kind, o, JSON.stringify(o), Date.now(), n.table) : JSON.stringify(o)));
   return respond(200, listDocument(kind, items, 0, n).replace('"resourceVersion":"0"', '"resourceVersion":""'), n);
+}
+
+/** The authorization reviews: create-only, answered by the authorizer (src/authz/reviews.ts). */
+async function reviewKind(c: RestContext, kind: KindDef, n: Negotiated): Promise<Response> {
+  if (c.info.verb !== "create") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}`);
+  const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? "application/json");
+  const out = await review(kind.kind, body as KObject, c.user, c.env);
+  return respond(201, JSON.stringify(out), n);
 }

@@ -19,6 +19,8 @@ import { statefulSetController } from "./statefulset/index.js";
 import { daemonSetController } from "./daemonset/index.js";
 import { jobController } from "./job/index.js";
 import { cronJobController } from "./cronjob/index.js";
+import { clusterRoleAggregationController } from "./clusterrole-aggregation/index.js";
+import { RBAC_RESOURCES } from "../authz/policy.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -52,6 +54,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,
     hpaController({ metrics: podMetricsFrom(lister) }),
+    clusterRoleAggregationController,
   ];
 }
 
@@ -64,7 +67,8 @@ const emptyLister: Lister = { get: () => undefined, list: () => [], ownedBy: () 
 
 /** Resources the stores push to the controller manager. */
 export function watchedResources(): Resource[] {
-  const set = new Set<Resource>(["namespaces", POD_METRICS]);
+  // RBAC objects feed the manager's own authorizer (its clients are authorized like any user).
+  const set = new Set<Resource>(["namespaces", POD_METRICS, ...RBAC_RESOURCES]);
   for (const c of controllers()) {
     set.add(c.primary);
     for (const w of c.watches ?? []) set.add(w.resource);

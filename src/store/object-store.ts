@@ -31,6 +31,8 @@ import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
+import { defaultClusterRoleBindings, defaultClusterRoles, reconcileDefault } from "../authz/bootstrap-policy.js";
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES } from "../authz/policy.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
 let pushed: Set<string> | undefined;
@@ -795,11 +797,32 @@ export class ObjectStore extends DurableObject<Env> {
     this.bindNamespace("");
     const kind = this.kindOf("namespaces");
     const ctx = context({ username: "system:apiserver", groups: ["system:masters"] });
+    // Policy first: the controller manager (woken by the namespaces below) authorizes its writes with it.
+    this.bootstrapRbac(ctx);
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       if (!this.load("namespaces", name)) {
         this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
       }
       await namespaceStore(this.env, name).activate(name);
+    }
+  }
+
+  /** The default ClusterRoles and bindings (src/authz/bootstrap-policy.ts): created once, re-applied while autoupdate=true. */
+  private bootstrapRbac(ctx: StrategyContext): void {
+    const opts: WriteOptions = { fieldValidation: "Strict", fieldManager: "kube-apiserver" };
+    for (const wanted of [...defaultClusterRoles(), ...defaultClusterRoleBindings()]) {
+      const kind = this.kindOf(wanted.kind === "ClusterRole" ? CLUSTER_ROLES : CLUSTER_ROLE_BINDINGS);
+      const name = wanted.metadata.name ?? "";
+      const cur = this.load(resourceKeyOf(kind), name);
+      try {
+        if (!cur) this.create(kind, JSON.stringify(wanted), "application/json", ctx, opts);
+        else {
+          const next = reconcileDefault(cur.obj, wanted);
+          if (next) this.update(kind, name, JSON.stringify(next), "application/json", ctx, opts);
+        }
+      } catch (e) {
+        console.error(`bootstrap ${kind.plural}/${name}:`, e);
+      }
     }
   }
 

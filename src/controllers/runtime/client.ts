@@ -7,7 +7,9 @@
 import type { Env } from "../../env.js";
 import { registry } from "../../registry/index.js";
 import type { KObject } from "../../registry/types.js";
-import { ApiError, type Status } from "../../apimachinery/status.js";
+import { ApiError, errors, type Status } from "../../apimachinery/status.js";
+import type { RequestInfo } from "../../apiserver/request-info.js";
+import { forbiddenMessage } from "../../apiserver/authz.js";
 import { clusterStore, namespaceStore, type ObjectStore } from "../../store/object-store.js";
 import type { RequestUser, Result, WriteRequest } from "../../store/protocol.js";
 import type { ClusterClient, DeleteOpts, Resource } from "../types.js";
@@ -22,12 +24,33 @@ export class StoreClient implements ClusterClient {
   rpcs = 0;
   writes = 0;
 
+  /** Denials already logged (once each). */
+  private denied = new Set<string>();
+
   constructor(
     private env: Env,
     private informer: Informer,
     private user: RequestUser,
     private fieldManager: string,
+    /** Authorizes each write as this client's user (RBAC from the manager's informer); none: allow all. */
+    private authorize?: (user: RequestUser, a: RequestInfo) => boolean,
   ) {}
+
+  /** The write as the apiserver's RequestInfo would describe it, denied with Kubernetes' Forbidden when RBAC says no. */
+  private forbidden(req: WriteRequest): Result | undefined {
+    if (!this.authorize) return undefined;
+    const kind = registry.byKey(req.resource);
+    if (!kind) return undefined;
+    const name = req.verb === "create" && !req.subresource ? "" : req.verb === "deletecollection" ? "" : (req.name ?? "");
+    const a: RequestInfo = { isResourceRequest: true, verb: req.verb, group: kind.group, version: kind.version, namespace: req.namespace, resource: kind.plural, name, subresource: req.subresource ?? "", kind, allNamespaces: false };
+    if (this.authorize(this.user, a)) return undefined;
+    const e = errors.forbidden(forbiddenMessage(this.user, a), { group: kind.group, resource: kind.plural }, name);
+    if (!this.denied.has(e.message) && this.denied.size < 1000) {
+      this.denied.add(e.message);
+      console.warn(`controller write denied: ${e.message}`);
+    }
+    return { code: 403, body: JSON.stringify(e.toStatus()) };
+  }
 
   private stubFor(resource: Resource, namespace: string): { id: string; stub: DurableObjectStub<ObjectStore> } {
     const kind = registry.byKey(resource);
@@ -36,6 +59,8 @@ export class StoreClient implements ClusterClient {
   }
 
   private send(req: WriteRequest): Promise<Result> {
+    const denied = this.forbidden(req);
+    if (denied) return Promise.resolve(denied);
     return new Promise((resolve, reject) => {
       const id = registry.byKey(req.resource)?.namespaced ? `ns:${req.namespace}` : "cluster";
       let list = this.pending.get(id);

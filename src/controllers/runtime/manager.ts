@@ -12,10 +12,12 @@ import type { KObject } from "../../registry/types.js";
 import { registry } from "../../registry/index.js";
 import { ApiError } from "../../apimachinery/status.js";
 import { clusterStore, namespaceStore } from "../../store/object-store.js";
-import type { ListResult, Result } from "../../store/protocol.js";
+import type { ListResult, RequestUser, Result } from "../../store/protocol.js";
 import { Informer, type ChangeType } from "./informer.js";
 import { WorkQueue } from "./queue.js";
 import { StoreClient } from "./client.js";
+import { ListerAuthorizer } from "../../authz/lister-authorizer.js";
+import type { RequestInfo } from "../../apiserver/request-info.js";
 import { Recorder } from "./recorder.js";
 import { controllers, loops, watchedResources } from "../index.js";
 import type { Controller, ObjectKey, ReconcileContext, Resource } from "../types.js";
@@ -42,6 +44,7 @@ export interface Loop {
 
 const MAX_IN_FLIGHT = 64;
 const CONTROLLER_USER = { username: "system:kube-controller-manager", groups: ["system:authenticated"] };
+const SCHEDULER_USER = { username: "system:kube-scheduler", groups: ["system:authenticated"] };
 
 interface ControllerState {
   c: Controller;
@@ -54,6 +57,8 @@ interface ControllerState {
 export class ControllerManager extends DurableObject<Env> {
   private informer: Informer;
   private client: StoreClient;
+  private schedulerClient: StoreClient;
+  private authz: ListerAuthorizer;
   private ctxs: ReconcileContext;
   private states: ControllerState[];
   private loopList: Loop[];
@@ -68,7 +73,10 @@ export class ControllerManager extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.informer = new Informer((r, t, o, old) => this.route(r, t, o, old));
-    this.client = new StoreClient(env, this.informer, CONTROLLER_USER, "kube-controller-manager");
+    this.authz = new ListerAuthorizer(this.informer);
+    const allows = (u: RequestUser, a: RequestInfo) => this.authz.allows(u, a);
+    this.client = new StoreClient(env, this.informer, CONTROLLER_USER, "kube-controller-manager", allows);
+    this.schedulerClient = new StoreClient(env, this.informer, SCHEDULER_USER, "default-scheduler", allows);
     const recorder = new Recorder(this.client, "controller-manager");
     this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
     this.states = controllers(env, this.informer).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
@@ -81,7 +89,11 @@ export class ControllerManager extends DurableObject<Env> {
   /** A context whose Events carry the loop's own component name (the scheduler's are from default-scheduler, as kubectl shows). */
   private loopCtx(component: string): ReconcileContext {
     let c = this.loopCtxs.get(component);
-    if (!c) this.loopCtxs.set(component, (c = { ...this.ctxs, recorder: new Recorder(this.client, component) }));
+    if (!c) {
+      // The scheduler acts as system:kube-scheduler, everything else as the controller manager.
+      const client = component === "default-scheduler" ? this.schedulerClient : this.client;
+      this.loopCtxs.set(component, (c = { ...this.ctxs, client, recorder: new Recorder(client, component) }));
+    }
     return c;
   }
 
@@ -146,6 +158,7 @@ export class ControllerManager extends DurableObject<Env> {
   // ------------------------------------------------------------ routing
 
   private route(resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined): void {
+    this.authz.changed(resource);
     for (const s of this.states) {
       if (s.c.primary === resource) s.queue.add(keyString(obj));
       for (const w of s.c.watches ?? []) {

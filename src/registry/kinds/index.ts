@@ -27,6 +27,13 @@ import { endpointSlice } from "./discovery/endpointslice.js";
 import { horizontalPodAutoscaler } from "./autoscaling/horizontalpodautoscaler.js";
 import { podMetrics } from "./metrics/podmetrics.js";
 import { nodeMetrics } from "./metrics/nodemetrics.js";
+import { role } from "./rbac/role.js";
+import { clusterRole } from "./rbac/clusterrole.js";
+import { roleBinding } from "./rbac/rolebinding.js";
+import { clusterRoleBinding } from "./rbac/clusterrolebinding.js";
+import { selfSubjectAccessReview } from "./authorization/selfsubjectaccessreview.js";
+import { selfSubjectRulesReview } from "./authorization/selfsubjectrulesreview.js";
+import { subjectAccessReview } from "./authorization/subjectaccessreview.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -52,4 +59,11 @@ export const kinds: KindDef[] = [
   horizontalPodAutoscaler,
   podMetrics,
   nodeMetrics,
+  role,
+  clusterRole,
+  roleBinding,
+  clusterRoleBinding,
+  selfSubjectAccessReview,
+  selfSubjectRulesReview,
+  subjectAccessReview,
 ];
