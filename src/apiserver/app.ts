@@ -17,6 +17,7 @@ import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
+import { mountDashboard } from "../dashboard/serve.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -62,6 +63,8 @@ export function createApp() {
   // Health and version are open to anonymous callers, as in Kubernetes.
   for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
   app.get("/version", () => json(versionInfo));
+  // The dashboard's static shell is public too; its API calls carry the user's token.
+  mountDashboard(app);
 
   // Stage 1: authentication.
   app.use("*", async (c, next) => {
