@@ -20,13 +20,29 @@ export const token = {
   clear: (): void => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+/**
+ * fetch, retried when the request never got a response (a network error, e.g.
+ * Chromium's ERR_NETWORK_CHANGED when interfaces come and go). Every write the
+ * page makes is idempotent (merge patches, apply, delete), so a retry is safe.
+ */
+async function fetchRetrying(path: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(path, init);
+    } catch (e) {
+      if (init.signal?.aborted || attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 150 * 2 ** attempt));
+    }
+  }
+}
+
 /** fetch with the token; a 401 signs the page out. Does not throw on other HTTP errors. */
 export async function raw(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const t = token.get();
   if (t) headers.set("authorization", `Bearer ${t}`);
   if (!headers.has("accept")) headers.set("accept", "application/json");
-  const res = await fetch(path, { ...init, headers, cache: "no-store" });
+  const res = await fetchRetrying(path, { ...init, headers, cache: "no-store" });
   if (res.status === 401) onUnauthorized();
   return res;
 }

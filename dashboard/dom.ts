@@ -33,7 +33,10 @@ export function bar(fraction: number | undefined, label: string): HTMLElement {
   if (fraction === undefined) return h("span", { class: "muted" }, label);
   const pct = Math.max(0, Math.min(100, fraction * 100));
   const level = pct >= 90 ? "hot" : pct >= 70 ? "warm" : "ok";
-  return h("div", { class: "bar", title: label }, h("div", { class: `fill ${level}`, style: `width:${pct.toFixed(1)}%` }), h("span", null, label));
+  const fill = h("div", { class: `fill ${level}` });
+  // Through CSSOM, not a style attribute: the page's CSP allows no inline style attributes.
+  fill.style.width = `${pct.toFixed(1)}%`;
+  return h("div", { class: "bar", title: label }, fill, h("span", null, label));
 }
 
 /** "3m", "2h", "5d": ages as kubectl prints them. */

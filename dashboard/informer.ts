@@ -47,6 +47,8 @@ export class Informer<T extends KObj = KObj> {
   readonly stats = { lists: 0, watches: 0, relists: 0 };
   private listeners = new Set<() => void>();
   private abort: AbortController | undefined;
+  /** Whether the current watch request got its 200 (a later drop is then no reason to back off). */
+  private connected = false;
   private readonly o: Required<InformerOptions>;
 
   constructor(
@@ -90,6 +92,7 @@ export class Informer<T extends KObj = KObj> {
   private async run(signal: AbortSignal): Promise<void> {
     let backoff = this.o.minBackoffMs;
     while (!signal.aborted) {
+      this.connected = false;
       try {
         if (!this.resourceVersion) await this.relist(signal);
         // A watch the server ended after delivering something is resumed at once;
@@ -103,6 +106,9 @@ export class Informer<T extends KObj = KObj> {
         backoff = Math.min(backoff * 2, this.o.maxBackoffMs);
       } catch (e) {
         if (signal.aborted) return;
+        // A watch the server accepted and the network then cut is resumed after the
+        // shortest wait: the connection worked, so the server is there.
+        if (this.connected) backoff = this.o.minBackoffMs;
         this.error = e instanceof ApiError ? e : new ApiError(0, "NetworkError", e instanceof Error ? e.message : String(e));
         this.notify();
         // 401/403 will not fix themselves quickly: retry slowly.
@@ -137,6 +143,7 @@ export class Informer<T extends KObj = KObj> {
 
   /** One watch request until the server ends it; true if any event arrived. */
   private async watch(signal: AbortSignal): Promise<boolean> {
+    this.connected = false;
     const sep = this.path.includes("?") ? "&" : "?";
     this.stats.watches++;
     const res = await this.fetcher(`${this.path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.resourceVersion)}`, { signal });
@@ -146,6 +153,7 @@ export class Informer<T extends KObj = KObj> {
       throw err;
     }
     if (!res.body) throw new ApiError(0, "NetworkError", "watch response has no body");
+    this.connected = true;
     if (this.error) {
       this.error = undefined;
       this.notify();

@@ -115,9 +115,14 @@ function shell(): void {
   /** A small modal built on <dialog>; resolves with the button pressed ("ok"/"cancel"). */
   const modal = (body: Node[], okLabel: string): Promise<boolean> =>
     new Promise((resolve) => {
-      const ok = h("button", { type: "submit", id: "dlg-ok", value: "ok" }, okLabel);
+      // Closed by hand rather than by <form method="dialog">, which the page's CSP (form-action 'none') blocks.
+      const ok = h("button", { type: "submit", id: "dlg-ok" }, okLabel);
       const cancel = h("button", { type: "button", id: "dlg-cancel", onclick: () => dlg.close("cancel") }, "Cancel");
-      const form = h("form", { method: "dialog" }, body, h("div", { class: "toolbar" }, ok, cancel));
+      const form = h("form", null, body, h("div", { class: "toolbar" }, ok, cancel));
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        dlg.close("ok");
+      });
       dlg.replaceChildren(form);
       dlg.returnValue = "";
       dlg.addEventListener("close", () => resolve(dlg.returnValue === "ok"), { once: true });
