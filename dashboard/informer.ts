@@ -189,7 +189,11 @@ export class Informer<T extends KObj = KObj> {
  * The informers of the page, one per collection path, reference-counted:
  * a view acquires what it shows and releases it when it goes away; an
  * unused informer keeps running for a grace period so flipping between
- * views does not relist.
+ * views does not relist — unless that would exceed `maxStreams`. Over
+ * HTTP/1.1 (the local control plane) a browser opens at most 6
+ * connections per host, and each watch holds one: with 6 watches open,
+ * the next request (a scale, an apply) would wait forever. So idle
+ * informers are stopped first, keeping one connection free for requests.
  */
 export class Informers {
   private map = new Map<string, { inf: Informer; refs: number; timer?: ReturnType<typeof setTimeout> }>();
@@ -197,7 +201,23 @@ export class Informers {
     private readonly fetcher: Fetcher,
     private readonly graceMs = 60_000,
     private readonly opts: InformerOptions = {},
+    private readonly maxStreams = 5,
   ) {}
+
+  /** How many informers hold a watch open (in use or idle in their grace period). */
+  get streams(): number {
+    return this.map.size;
+  }
+
+  private evictIdle(): void {
+    for (const [path, e] of this.map) {
+      if (this.map.size <= this.maxStreams) return;
+      if (e.refs > 0) continue;
+      if (e.timer) clearTimeout(e.timer);
+      e.inf.stop();
+      this.map.delete(path);
+    }
+  }
 
   acquire<T extends KObj = KObj>(path: string): Informer<T> {
     let e = this.map.get(path);
@@ -208,6 +228,7 @@ export class Informers {
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
     e.refs++;
+    this.evictIdle();
     e.inf.start();
     return e.inf as unknown as Informer<T>;
   }

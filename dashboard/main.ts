@@ -138,6 +138,7 @@ function shell(): void {
   const ctxBase: Omit<ViewCtx, "inf" | "params"> = {
     namespace: () => ns,
     async act(what, fn) {
+      notice.hidden = true;
       try {
         const r = await fn();
         say(typeof r === "string" ? r : what, "good");
