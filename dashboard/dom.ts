@@ -29,10 +29,11 @@ function append(el: Node, children: Child[]): void {
 }
 
 /** A usage bar: fraction 0..1 (or undefined: no data), with its label. */
-export function bar(fraction: number | undefined, label: string): HTMLElement {
+export function bar(fraction: number | undefined, label: string, kind: "usage" | "progress" = "usage"): HTMLElement {
   if (fraction === undefined) return h("span", { class: "muted" }, label);
   const pct = Math.max(0, Math.min(100, fraction * 100));
-  const level = pct >= 90 ? "hot" : pct >= 70 ? "warm" : "ok";
+  // A full usage bar is a warning; a full progress bar is done.
+  const level = kind === "progress" ? (pct >= 100 ? "done" : "ok") : pct >= 90 ? "hot" : pct >= 70 ? "warm" : "ok";
   const fill = h("div", { class: `fill ${level}` });
   // Through CSSOM, not a style attribute: the page's CSP allows no inline style attributes.
   fill.style.width = `${pct.toFixed(1)}%`;

@@ -80,7 +80,7 @@ function workloadTable(ctx: ViewCtx, title: string, kind: KindRef): HTMLElement 
       h("td", null, o.metadata.namespace ?? ""),
       h("td", null, yamlLink(objectPath(kind, o.metadata.name, o.metadata.namespace), o.metadata.name)),
       h("td", { class: "num ready" }, `${p.ready}/${p.desired}`),
-      h("td", { class: "barcell" }, bar(p.desired ? p.updated / p.desired : 1, `${p.updated}/${p.desired} updated`)),
+      h("td", { class: "barcell" }, bar(p.desired ? p.updated / p.desired : 1, `${p.updated}/${p.desired} updated`, "progress")),
       h("td", { class: p.state === "Available" || p.state === "Complete" ? "good" : p.state.startsWith("Stalled") || p.state === "Failed" ? "bad" : "warn" }, p.state),
       h("td", null, age(o.metadata.creationTimestamp)),
       actions(ctx, kind, o),
