@@ -6,15 +6,15 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
-import { CHROMIUM, launchBrowser, type Browser } from "../helpers/browser.js";
+import { browserUnavailable, launchBrowser, type Browser } from "../helpers/browser.js";
 import { FakeNodes } from "../../src/cli/fake-nodes.js";
 
 const SHOTS = resolve("test-results/dashboard");
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = await browserUnavailable();
 
 let c: TestCluster;
 let nodes: FakeNodes;

@@ -8,14 +8,25 @@
  * through a Unix socket (filesystem sockets cross network namespaces): the
  * host's interface churn is then invisible to it.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** Why the browser tests cannot run here (no Chromium, no playwright-core), or false. */
+export async function browserUnavailable(): Promise<string | false> {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  try {
+    await import("playwright-core");
+    return false;
+  } catch {
+    return "playwright-core is not installed (npm install)";
+  }
+}
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -63,6 +74,7 @@ export async function launchBrowser(port: number): Promise<Browser> {
     );
     chmodSync(executablePath, 0o755);
   }
+  const { chromium } = await import("playwright-core");
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, ignoreHTTPSErrors: true, args: ARGS });
   return {
     context,
