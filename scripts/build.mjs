@@ -2,8 +2,12 @@
 // wrangler would, so `npm start` and the tests can hand it to Miniflare.
 import { build } from "esbuild";
 import { statSync } from "node:fs";
+import { buildDashboard } from "../dashboard/build.mjs";
 
 const started = Date.now();
+// The dashboard page first: the Worker embeds dist/dashboard.html.
+const dash = await buildDashboard();
+if (!process.env.QUIET) console.log(`built dist/dashboard.html (${(dash.bytes / 1024).toFixed(1)} KiB, ${(dash.gzip / 1024).toFixed(1)} KiB gzipped)`);
 await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/worker.js",
@@ -14,7 +18,7 @@ await build({
   conditions: ["workerd", "worker", "browser"],
   mainFields: ["module", "main"],
   external: ["cloudflare:*"],
-  loader: { ".sql": "text" },
+  loader: { ".sql": "text", ".html": "text" },
   sourcemap: "linked",
   logLevel: "warning",
 });

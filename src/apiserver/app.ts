@@ -19,6 +19,7 @@ import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
 import { metricsText, recordRequest } from "./metrics.js";
 import { restoreBatch } from "./restore.js";
+import { mountDashboard } from "../dashboard/serve.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -72,6 +73,8 @@ export function createApp() {
   // Health and version are open to anonymous callers, as in Kubernetes.
   for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
   app.get("/version", () => json(versionInfo));
+  // The dashboard's static shell is public too; its API calls carry the user's token.
+  mountDashboard(app);
 
   // Stage 1: authentication.
   app.use("*", async (c, next) => {

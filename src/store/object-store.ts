@@ -311,7 +311,12 @@ export class ObjectStore extends DurableObject<Env> {
       }
     }
     if (this.lifecycle === "Absent") throw errors.notFound({ group: "", resource: "namespaces" }, this.namespace ?? "");
-    if (this.lifecycle === "Terminating" && verb === "create") {
+    if (verb === "create") this.refuseCreateIfTerminating(kind);
+  }
+
+  /** NamespaceLifecycle refuses every create in a terminating namespace, including a server-side apply that creates. */
+  private refuseCreateIfTerminating(kind: KindDef): void {
+    if (kind.namespaced && this.namespace && this.lifecycle === "Terminating") {
       throw errors.forbidden(`${kind.plural} is forbidden: unable to create new content in namespace ${this.namespace} because it is being terminated`, { group: kind.group, resource: kind.plural });
     }
   }
@@ -398,6 +403,7 @@ export class ObjectStore extends DurableObject<Env> {
       const warnings = validateSchema(kind, applied, options.fieldValidation);
       if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       if (!cur) {
+        this.refuseCreateIfTerminating(kind);
         const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
         const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "" });
         if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2] };
