@@ -32,7 +32,8 @@ before(async () => {
   if (skip) return;
   mkdirSync(SHOTS, { recursive: true });
   console.log(`# dashboard screenshots: ${SHOTS}`);
-  c = await startCluster();
+  // A view-only user (RBAC's `view` role is bound to it below).
+  c = await startCluster({ bindings: { STATIC_TOKENS: "viewer-token,viewer,viewer-uid," } });
   nodes = new FakeNodes({ kubeconfig: c.kubeconfig, count: 3, prefix: "node", leaseIntervalMs: 1000 });
   await nodes.start();
   browser = await launchBrowser(Number(new URL(c.url).port));
@@ -182,6 +183,33 @@ test("services with endpoints, and the events stream", { skip }, async () => {
   await page.click("#nav-events");
   await page.waitForSelector("#events tbody tr:has-text('ScalingReplicaSet')");
   await shot("10-events");
+});
+
+test("a view-only token sees the cluster but its scale is refused with Kubernetes' Forbidden message; kubectl shows nothing changed", { skip }, async () => {
+  await c.kubectl(["create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer"]);
+  const before = (await kubectlJson(["get", "deploy", "web"])).spec.replicas;
+  await page.click("#signout");
+  await page.waitForSelector("#signin");
+  await page.fill("#token", "viewer-token");
+  await page.click("#signin button[type=submit]");
+  // `view` does not cover Nodes (cluster-scoped), as in Kubernetes: go straight to the workloads it may see.
+  await page.waitForSelector("#signin", { state: "detached" });
+  await page.click("#nav-workloads");
+  await page.waitForSelector("#deployments tr[data-name=web]");
+  await page.click("#deployments tr[data-name=web] button[data-action=scale]");
+  await page.fill("#dlg-number", String(before + 2));
+  await page.click("#dlg-ok");
+  const notice = page.locator("#notice.error");
+  await notice.waitFor();
+  assert.match((await notice.textContent()) ?? "", /forbidden: User "viewer" cannot (patch|update)/);
+  await shot("08-view-user-forbidden");
+  assert.equal((await kubectlJson(["get", "deploy", "web"])).spec.replicas, before, "nothing changed");
+  // Back to the admin for what follows.
+  await page.click("#signout");
+  await page.waitForSelector("#signin");
+  await page.fill("#token", c.token);
+  await page.click("#signin button[type=submit]");
+  await page.waitForSelector("#signin", { state: "detached" });
 });
 
 test("delete from the page; kubectl no longer finds it; sign out returns to the sign-in form", { skip }, async () => {
