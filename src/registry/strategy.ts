@@ -15,6 +15,8 @@ export interface PrepareOptions {
   ctx: StrategyContext;
   /** The namespace from the URL ("" for cluster-scoped kinds). */
   namespace: string;
+  /** Mutating admission: runs on the defaulted object, before validation. */
+  admit?: (obj: KObject) => void;
 }
 
 /**
@@ -76,6 +78,7 @@ export function prepareCreate(kind: KindDef, body: Record<string, unknown>, opts
   kind.strategy?.defaults?.(obj);
   if (!meta.name) meta.name = generateName(meta.generateName ?? "");
   kind.strategy?.prepareForCreate?.(obj, opts.ctx);
+  opts.admit?.(obj);
   validateAll(kind, obj);
   return { obj, warnings };
 }
@@ -139,6 +142,7 @@ export function prepareUpdate(
       throw invalidError(kind.kind, kind.group, m.name ?? "", [fieldErrors.forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
     }
   }
+  opts.admit?.(obj);
   validateAll(kind, obj, old);
   return { obj, warnings };
 }

@@ -31,6 +31,8 @@ import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
+import { mutate as admitMutate, validate as admitValidate } from "../admission/chain.js";
+import type { AdmissionContext, Attributes, Operation } from "../admission/types.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
 let pushed: Set<string> | undefined;
@@ -42,6 +44,8 @@ const DEFAULT_RETENTION_SECONDS = 15 * 60;
 const DEFAULT_KEEP_MIN = 2000;
 /** Events (the kind) live this long after their last update. */
 const DEFAULT_EVENT_TTL_SECONDS = 3600;
+/** Resources admission reads on every create, cached in memory until they change. */
+const ADMISSION_CACHED = new Set(["limitranges", "resourcequotas"]);
 /** Compaction runs after this many writes. */
 const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
@@ -64,6 +68,10 @@ export class ObjectStore extends DurableObject<Env> {
   private q!: ReturnType<typeof prepareStatements>;
   /** Changes waiting to be pushed to the controller manager (sent in one call per tick). */
   private outbox: Change[] = [];
+  /** The Namespace's labels as last seen (PodSecurity reads them); undefined until known. */
+  private nsLabels?: Record<string, string>;
+  /** LimitRanges and ResourceQuotas of this namespace, parsed, until one changes. */
+  private admissionCache = new Map<string, KObject[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +85,8 @@ export class ObjectStore extends DurableObject<Env> {
       this.compactedRv = Number(this.getMeta("compactedRv") ?? 0);
       this.namespace = this.getMeta("namespace") ?? undefined;
       this.lifecycle = (this.getMeta("lifecycle") as Lifecycle | null) ?? "Absent";
+      const labels = this.getMeta("nsLabels");
+      this.nsLabels = labels ? (JSON.parse(labels) as Record<string, string>) : undefined;
     });
   }
 
@@ -275,8 +285,8 @@ export class ObjectStore extends DurableObject<Env> {
         throw errors.methodNotAllowed(`${req.verb} is not supported on resources of kind "${kind.plural}"`);
       }
       const ctx = context(req.user);
-      if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.ensureActive(req.verb, kind);
-      return this.ctx.storage.transactionSync(() => {
+      if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
+      const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
           case "create":
             return req.subresource ? this.action(kind, req.name ?? "", req.subresource, req.body, req.contentType, ctx, req.options) : this.create(kind, req.body, req.contentType, ctx, req.options);
@@ -290,38 +300,109 @@ export class ObjectStore extends DurableObject<Env> {
             return this.removeCollection(kind, req.list.labelSelector, req.list.fieldSelector, req.options, ctx);
         }
       });
+      if (kind.kind === "Namespace" && r.code < 300 && (req.verb === "create" || req.verb === "update" || req.verb === "patch") && !req.options.dryRun) {
+        await this.tellNamespace(r.body);
+      }
+      return r;
     } catch (e) {
+      // A rolled-back transaction may have filled the cache from rows that never were.
+      this.admissionCache.clear();
       return failure(e);
     } finally {
       this.maybeCompact();
     }
   }
 
-  /** NamespaceLifecycle: no creates in a missing or terminating namespace. */
-  private async ensureActive(verb: string, kind: KindDef): Promise<void> {
+  /**
+   * What admission needs to know of the namespace, asked of the cluster store
+   * when this store was never told (self-healing after a lost activation);
+   * NamespaceLifecycle (src/admission/) then decides on it.
+   */
+  private async learnNamespace(kind: KindDef): Promise<void> {
     if (!kind.namespaced || this.namespace === "") return;
-    if (this.lifecycle === "Absent") {
-      // A store that was never told about its namespace asks once (self-healing after a lost activation).
-      const r = await clusterStore(this.env).get("namespaces", "", this.namespace ?? "");
-      if (r.code === 200) {
-        const ns = JSON.parse(r.body) as KObject;
-        this.setLifecycle(ns.metadata.deletionTimestamp ? "Terminating" : "Active");
-      }
-    }
-    if (this.lifecycle === "Absent") throw errors.notFound({ group: "", resource: "namespaces" }, this.namespace ?? "");
-    if (this.lifecycle === "Terminating" && verb === "create") {
-      throw errors.forbidden(`${kind.plural} is forbidden: unable to create new content in namespace ${this.namespace} because it is being terminated`, { group: kind.group, resource: kind.plural });
-    }
+    if (this.lifecycle !== "Absent" && this.nsLabels !== undefined) return;
+    const r = await clusterStore(this.env).get("namespaces", "", this.namespace ?? "");
+    if (r.code !== 200) return;
+    const ns = JSON.parse(r.body) as KObject;
+    if (this.lifecycle === "Absent") this.setLifecycle(ns.metadata.deletionTimestamp ? "Terminating" : "Active");
+    this.setNsLabels(ns.metadata.labels ?? {});
+  }
+
+  private setNsLabels(labels: Record<string, string>): void {
+    this.nsLabels = labels;
+    this.setMeta("nsLabels", JSON.stringify(labels));
+  }
+
+  /** In the cluster store: a Namespace was written; its store learns the labels before the client hears back. */
+  private async tellNamespace(body: string): Promise<void> {
+    const ns = JSON.parse(body) as KObject;
+    const name = ns.metadata.name ?? "";
+    if (name) await namespaceStore(this.env, name).observeNamespace(name, ns.metadata.labels ?? {});
+  }
+
+  /** Called by the cluster store whenever the Namespace object is written. */
+  async observeNamespace(namespace: string, labels: Record<string, string>): Promise<void> {
+    this.bindNamespace(namespace);
+    this.setNsLabels(labels);
+  }
+
+  // ---------------------------------------------------------------- admission
+
+  /** The store's side of admission: reads over this namespace's tables, in the current transaction. */
+  private admissionContext(warnings: string[]): AdmissionContext {
+    return {
+      namespaceLabels: () => this.nsLabels ?? {},
+      namespacePhase: () => this.lifecycle,
+      list: (r) => this.objectsOf(r),
+      get: (r, name) => this.load(r, name)?.obj,
+      count: (r) => this.db.select({ n: sql<number>`count(*)` }).from(schema.objects).where(eq(schema.objects.resource, r)).get()?.n ?? 0,
+      warn: (m) => warnings.push(m),
+      writeStatus: (r, obj) => {
+        const cur = this.load(r, obj.metadata.name ?? "");
+        if (cur) this.commit(this.kindOf(r), "MODIFIED", obj, cur.obj);
+      },
+    };
+  }
+
+  private objectsOf(resource: string): KObject[] {
+    const cached = this.admissionCache.get(resource);
+    if (cached) return cached;
+    const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resource)).all();
+    const objs = rows.map((r) => JSON.parse(r.data) as KObject);
+    if (ADMISSION_CACHED.has(resource)) this.admissionCache.set(resource, objs);
+    return objs;
+  }
+
+  /** Hooks running the admission chain for one write: mutate (inside prepare) and validate (after it). */
+  private admission(kind: KindDef, operation: Operation, user: RequestUser, dryRun: boolean | undefined, subresource?: string, old?: KObject) {
+    const warnings: string[] = [];
+    const actx = this.admissionContext(warnings);
+    const attrs = (obj: KObject): Attributes => ({
+      operation,
+      kind,
+      resource: resourceKeyOf(kind),
+      subresource,
+      namespace: this.namespace ?? "",
+      name: obj.metadata.name ?? "",
+      object: obj,
+      oldObject: old,
+      user,
+      dryRun: !!dryRun,
+    });
+    return { warnings, mutate: (obj: KObject) => admitMutate(attrs(obj), actx), validate: (obj: KObject) => admitValidate(attrs(obj), actx) };
   }
 
   private create(kind: KindDef, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
     const input = decodeObject(body, contentType);
-    const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "" });
+    const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+    const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "", admit: adm.mutate });
     const name = obj.metadata.name ?? "";
     if (this.load(resourceKeyOf(kind), name)) {
       if (!obj.metadata.generateName || !name.startsWith(obj.metadata.generateName)) throw errors.alreadyExists({ group: kind.group, resource: kind.plural }, name);
       obj.metadata.name = this.freeName(kind, obj.metadata.generateName);
     }
+    adm.validate(obj);
+    warnings.push(...adm.warnings);
     trackManagedFields(kind, undefined, obj, options, ctx);
     if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings };
     const data = this.commit(kind, "ADDED", obj, undefined);
@@ -364,17 +445,21 @@ export class ObjectStore extends DurableObject<Env> {
 
   /** Validate and store a new state of an existing object. */
   private replace(kind: KindDef, cur: Stored, input: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions, subresource: string | undefined, validated: boolean, extraWarnings: string[] = []): Result {
+    const adm = this.admission(kind, "UPDATE", ctx.user, options.dryRun, subresource, cur.obj);
     const { obj, warnings } = prepareUpdate(kind, input, structuredClone(cur.obj), {
       fieldValidation: options.fieldValidation,
       ctx,
       namespace: this.namespace ?? "",
       subresource,
       validated,
+      admit: adm.mutate,
     });
     warnings.push(...extraWarnings);
     if (!validated || options.fieldManager !== undefined) trackManagedFields(kind, cur.obj, obj, options, ctx, subresource);
     obj.metadata.resourceVersion = String(cur.rv);
     if (deepEqual(obj, cur.obj)) return { code: 200, body: cur.data, warnings };
+    adm.validate(obj);
+    warnings.push(...adm.warnings);
     if (options.dryRun) return { code: 200, body: JSON.stringify(obj), warnings };
     if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).length && !this.pendingByKind(kind, obj)) {
       this.destroy(kind, obj, cur.obj);
@@ -397,7 +482,10 @@ export class ObjectStore extends DurableObject<Env> {
       if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       if (!cur) {
         const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
-        const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "" });
+        const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+        const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "", admit: adm.mutate });
+        adm.validate(obj);
+        w2.push(...adm.warnings);
         if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2] };
         return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2] };
       }
@@ -625,6 +713,7 @@ export class ObjectStore extends DurableObject<Env> {
     const name = obj.metadata.name ?? "";
     obj.metadata.resourceVersion = String(rv);
     const data = JSON.stringify(obj);
+    this.admissionCache.delete(resource);
     if (type === "DELETED") this.q.remove.run({ resource, name });
     else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data });
     this.q.event.run({ rv, resource, type, name, data });
