@@ -55,7 +55,7 @@ export function applyDefaults(containers: Container[], item: LimitRangeItem, con
 
 const fmt = (x: Quantity) => formatQuantity(x);
 
-/** min/max/ratio of one resource against what a container or pod asks for. */
+/** min/max/ratio of each resource against what a container or pod asks for: one message per bound, as Kubernetes. */
 export function checkBounds(item: LimitRangeItem, scope: string, requests: Map<string, Quantity>, limits: Map<string, Quantity>): string[] {
   const errs: string[] = [];
   for (const [k, raw] of Object.entries(item.min ?? {})) {
@@ -65,7 +65,7 @@ export function checkBounds(item: LimitRangeItem, scope: string, requests: Map<s
     const lim = limits.get(k);
     if (!req) errs.push(`minimum ${k} usage per ${scope} is ${fmt(min)}.  No request is specified`);
     else if (compareQuantity(req, min) < 0) errs.push(`minimum ${k} usage per ${scope} is ${fmt(min)}, but request is ${fmt(req)}`);
-    if (lim && compareQuantity(lim, min) < 0) errs.push(`minimum ${k} usage per ${scope} is ${fmt(min)}, but limit is ${fmt(lim)}`);
+    else if (lim && compareQuantity(lim, min) < 0) errs.push(`minimum ${k} usage per ${scope} is ${fmt(min)}, but limit is ${fmt(lim)}`);
   }
   for (const [k, raw] of Object.entries(item.max ?? {})) {
     const max = q(raw);
@@ -74,7 +74,7 @@ export function checkBounds(item: LimitRangeItem, scope: string, requests: Map<s
     const lim = limits.get(k);
     if (!lim) errs.push(`maximum ${k} usage per ${scope} is ${fmt(max)}.  No limit is specified`);
     else if (compareQuantity(lim, max) > 0) errs.push(`maximum ${k} usage per ${scope} is ${fmt(max)}, but limit is ${fmt(lim)}`);
-    if (req && compareQuantity(req, max) > 0) errs.push(`maximum ${k} usage per ${scope} is ${fmt(max)}, but request is ${fmt(req)}`);
+    else if (req && compareQuantity(req, max) > 0) errs.push(`maximum ${k} usage per ${scope} is ${fmt(max)}, but request is ${fmt(req)}`);
   }
   for (const [k, raw] of Object.entries(item.maxLimitRequestRatio ?? {})) {
     const ratio = q(raw);

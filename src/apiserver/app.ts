@@ -17,6 +17,10 @@ import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
+import { auditRequests } from "../audit/recorder.js";
+import { auditRoute } from "../audit/route.js";
+import { rateLimit } from "../limits/middleware.js";
+import { reencryptAll } from "../encryption/rotate.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -63,6 +67,9 @@ export function createApp() {
   for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
   app.get("/version", () => json(versionInfo));
 
+  // Every request is audited once answered (src/audit/).
+  app.use("*", auditRequests<AppEnv>());
+
   // Stage 1: authentication.
   app.use("*", async (c, next) => {
     const user = await authenticate(c.req.raw, c.env);
@@ -70,6 +77,9 @@ export function createApp() {
     c.set("user", user);
     await next();
   });
+
+  // Per-user rate limit and watch cap (src/limits/).
+  app.use("*", rateLimit<AppEnv>());
 
   // Stage 2: authorization, on what the request is about.
   app.use("*", async (c, next) => {
@@ -120,6 +130,10 @@ export function createApp() {
 
   // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
   app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
+
+  // Admin endpoints (non-resource paths, authorized above like any other): the audit log, key rotation.
+  app.get("/edgeplane/v1/audit", (c) => auditRoute(c.env, new URL(c.req.url).searchParams));
+  app.post("/edgeplane/v1/encryption/rotate", async (c) => json(await reencryptAll(c.env)));
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);

@@ -77,8 +77,9 @@ export function prepareCreate(kind: KindDef, body: Record<string, unknown>, opts
   if (kind.subresources?.status && !kind.strategy?.allowStatusOnCreate) delete obj.status;
   kind.strategy?.defaults?.(obj);
   if (!meta.name) meta.name = generateName(meta.generateName ?? "");
-  kind.strategy?.prepareForCreate?.(obj, opts.ctx);
+  // Mutating admission sees the defaulted object, before the kind's own preparation (as in the apiserver).
   opts.admit?.(obj);
+  kind.strategy?.prepareForCreate?.(obj, opts.ctx);
   validateAll(kind, obj);
   return { obj, warnings };
 }
@@ -129,6 +130,7 @@ export function prepareUpdate(
   if (old.metadata.generateName !== undefined && m.generateName === undefined) m.generateName = old.metadata.generateName;
   if (kind.namespaced) m.namespace = old.metadata.namespace;
   kind.strategy?.defaults?.(obj);
+  opts.admit?.(obj);
   if (!opts.subresource) kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
   if (tracksGeneration(kind)) {
     const gen = old.metadata.generation ?? 1;
@@ -142,7 +144,6 @@ export function prepareUpdate(
       throw invalidError(kind.kind, kind.group, m.name ?? "", [fieldErrors.forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
     }
   }
-  opts.admit?.(obj);
   validateAll(kind, obj, old);
   return { obj, warnings };
 }

@@ -31,6 +31,8 @@ import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
+import { encryptedResources, keyring } from "../encryption/envelope.js";
+import { PENDING, Sealing } from "./sealing.js";
 import { mutate as admitMutate, validate as admitValidate } from "../admission/chain.js";
 import type { AdmissionContext, Attributes, Operation } from "../admission/types.js";
 
@@ -72,6 +74,9 @@ export class ObjectStore extends DurableObject<Env> {
   private nsLabels?: Record<string, string>;
   /** LimitRanges and ResourceQuotas of this namespace, parsed, until one changes. */
   private admissionCache = new Map<string, KObject[]>();
+  /** Encryption at rest of Secrets' rows (sealing.ts). */
+  private sealing!: Sealing;
+  private flushing?: Promise<void>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +84,9 @@ export class ObjectStore extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
       this.q = prepareStatements(this.db);
+      // Fails closed: a malformed ENCRYPTION_KEYS stops the store rather than writing Secrets in plaintext.
+      this.sealing = new Sealing(await keyring(env.ENCRYPTION_KEYS), encryptedResources(env.ENCRYPTED_RESOURCES));
+      await this.openSealed();
       const maxObj = this.db.select({ rv: sql<number>`max(${schema.objects.rv})` }).from(schema.objects).get()?.rv ?? 0;
       const maxEv = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).get()?.rv ?? 0;
       this.clock = new Clock(Math.max(maxObj ?? 0, maxEv ?? 0, Number(this.getMeta("clock") ?? 0)));
@@ -88,6 +96,68 @@ export class ObjectStore extends DurableObject<Env> {
       const labels = this.getMeta("nsLabels");
       this.nsLabels = labels ? (JSON.parse(labels) as Record<string, string>) : undefined;
     });
+  }
+
+  // ---------------------------------------------------------------- encryption at rest
+
+  /** Start-up: decrypt sealed rows into memory; drop placeholders a crash left (their writes never answered). */
+  private async openSealed(): Promise<void> {
+    this.db.delete(schema.objects).where(eq(schema.objects.data, PENDING)).run();
+    this.db.delete(schema.events).where(eq(schema.events.data, PENDING)).run();
+    const objs = this.db.select({ resource: schema.objects.resource, name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(sql`${schema.objects.data} like 'enc:%'`).all();
+    const evs = this.db.select({ rv: schema.events.rv, resource: schema.events.resource, name: schema.events.name, data: schema.events.data }).from(schema.events).where(sql`${schema.events.data} like 'enc:%'`).all();
+    const fail = (e: unknown) => console.error("encryption at rest:", (e as Error).message);
+    await Promise.all([...objs.map((r) => this.sealing.learn(r.resource, r.name, r.data).catch(fail)), ...evs.map((r) => this.sealing.learnEvent(r.rv, r.resource, r.name, r.data).catch(fail))]);
+  }
+
+  /** Give rows committed with a placeholder their ciphertext (runs right after the transaction). */
+  private async flushSealed(): Promise<void> {
+    try {
+      while (this.sealing.queued) {
+        const done = await this.sealing.sealQueued();
+        this.ctx.storage.transactionSync(() => {
+          for (const { job, sealed } of done) {
+            if (!job.deleted) {
+              this.db.update(schema.objects).set({ data: sealed }).where(and(eq(schema.objects.resource, job.resource), eq(schema.objects.name, job.name), eq(schema.objects.rv, job.rv))).run();
+            }
+            this.db.update(schema.events).set({ data: sealed }).where(eq(schema.events.rv, job.rv)).run();
+          }
+        });
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /**
+   * Key rotation: re-encrypt every sealed row (objects and event log) not
+   * sealed with the first key of ENCRYPTION_KEYS, and seal rows stored
+   * before encryption was turned on. Returns how many rows changed. The
+   * admin endpoint and the cron resync call it; reads of old-key rows keep
+   * working meanwhile, since every listed key decrypts.
+   */
+  async reencrypt(): Promise<number> {
+    const ring = this.sealing.ring;
+    if (!ring) return 0;
+    const current = `enc:aesgcm:${ring.primary.id}:%`;
+    let changed = 0;
+    for (const resource of this.sealing.sealedResources) {
+      const o = schema.objects;
+      const objs = this.db.select({ name: o.name, rv: o.rv, data: o.data }).from(o).where(and(eq(o.resource, resource), sql`${o.data} not like ${current}`, sql`${o.data} != ${PENDING}`)).all();
+      for (const r of objs) {
+        const sealed = await this.sealing.reseal(resource, r.name, this.sealing.reveal(resource, r.name, r.data));
+        this.db.update(o).set({ data: sealed }).where(and(eq(o.resource, resource), eq(o.name, r.name), eq(o.rv, r.rv))).run();
+        changed++;
+      }
+      const ev = schema.events;
+      const evs = this.db.select({ rv: ev.rv, name: ev.name, data: ev.data }).from(ev).where(and(eq(ev.resource, resource), sql`${ev.data} not like ${current}`, sql`${ev.data} != ${PENDING}`)).all();
+      for (const r of evs) {
+        const sealed = await this.sealing.reseal(resource, r.name, r.data, r.rv);
+        this.db.update(ev).set({ data: sealed }).where(and(eq(ev.rv, r.rv), eq(ev.data, r.data))).run();
+        changed++;
+      }
+    }
+    return changed;
   }
 
   // ---------------------------------------------------------------- meta
@@ -117,7 +187,9 @@ export class ObjectStore extends DurableObject<Env> {
 
   private load(resource: string, name: string): Stored | undefined {
     const row = this.q.load.get({ resource, name });
-    return row ? { obj: JSON.parse(row.data) as KObject, data: row.data, rv: row.rv } : undefined;
+    if (!row) return undefined;
+    const data = this.sealing.reveal(resource, name, row.data);
+    return { obj: JSON.parse(data) as KObject, data, rv: row.rv };
   }
 
   private kindOf(resource: string): KindDef {
@@ -171,14 +243,15 @@ export class ObjectStore extends DurableObject<Env> {
             break;
           }
         }
+        const data = this.sealing.reveal(req.resource, row.name, row.data);
         let obj: KObject | undefined;
-        if (filter || req.table) obj = JSON.parse(row.data) as KObject;
+        if (filter || req.table) obj = JSON.parse(data) as KObject;
         if (filter && !filter(obj!)) continue;
         if (items.length >= limit) {
           remaining++;
           continue;
         }
-        items.push(req.table ? tableRow(kind, obj!, row.data, now, req.table) : row.data);
+        items.push(req.table ? tableRow(kind, obj!, data, now, req.table) : data);
         last = row.name;
       }
       return { items, rv, last: remaining > 0 ? last : undefined, remaining: remaining > 0 ? remaining : undefined };
@@ -223,11 +296,12 @@ export class ObjectStore extends DurableObject<Env> {
     const now = Date.now();
     if (req.sinceRv === undefined) {
       if (req.sendInitialEvents === false) return;
-      const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
+      const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
       for (const row of rows) {
-        const o = JSON.parse(row.data) as KObject;
+        const data = this.sealing.reveal(req.resource, row.name, row.data);
+        const o = JSON.parse(data) as KObject;
         if (w.filter && !w.filter(o)) continue;
-        this.hub.send(w, this.hub.line(w, "ADDED", o, row.data, now));
+        this.hub.send(w, this.hub.line(w, "ADDED", o, data, now));
       }
       if (req.bookmarks && req.sendInitialEvents) {
         // The "initial events end" bookmark of WatchList.
@@ -243,9 +317,10 @@ export class ObjectStore extends DurableObject<Env> {
       .orderBy(asc(schema.events.rv))
       .all();
     for (const row of rows) {
-      const o = JSON.parse(row.data) as KObject;
+      const data = this.sealing.revealEvent(row.rv, req.resource, row.data);
+      const o = JSON.parse(data) as KObject;
       if (w.filter && !w.filter(o)) continue;
-      this.hub.send(w, this.hub.line(w, row.type as "ADDED", o, row.data, now));
+      this.hub.send(w, this.hub.line(w, row.type as "ADDED", o, data, now));
     }
   }
 
@@ -286,6 +361,7 @@ export class ObjectStore extends DurableObject<Env> {
       }
       const ctx = context(req.user);
       if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
+      this.sealing.begin();
       const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
           case "create":
@@ -303,10 +379,12 @@ export class ObjectStore extends DurableObject<Env> {
       if (kind.kind === "Namespace" && r.code < 300 && (req.verb === "create" || req.verb === "update" || req.verb === "patch") && !req.options.dryRun) {
         await this.tellNamespace(r.body);
       }
+      if (this.flushing) await this.flushing;
       return r;
     } catch (e) {
       // A rolled-back transaction may have filled the cache from rows that never were.
       this.admissionCache.clear();
+      this.sealing.rollback();
       return failure(e);
     } finally {
       this.maybeCompact();
@@ -367,8 +445,8 @@ export class ObjectStore extends DurableObject<Env> {
   private objectsOf(resource: string): KObject[] {
     const cached = this.admissionCache.get(resource);
     if (cached) return cached;
-    const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resource)).all();
-    const objs = rows.map((r) => JSON.parse(r.data) as KObject);
+    const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resource)).all();
+    const objs = rows.map((r) => JSON.parse(this.sealing.reveal(resource, r.name, r.data)) as KObject);
     if (ADMISSION_CACHED.has(resource)) this.admissionCache.set(resource, objs);
     return objs;
   }
@@ -602,10 +680,11 @@ export class ObjectStore extends DurableObject<Env> {
     const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resourceKeyOf(kind))).all();
     const items: string[] = [];
     for (const row of rows) {
-      const o = JSON.parse(row.data) as KObject;
+      const data = this.sealing.reveal(resourceKeyOf(kind), row.name, row.data);
+      const o = JSON.parse(data) as KObject;
       if (filter && !filter(o)) continue;
       const r = this.remove(kind, row.name, options, ctx);
-      if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? row.data : r.body);
+      if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? data : r.body);
     }
     const list = `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":{"resourceVersion":"${this.clock.current()}"},"items":[${items.join(",")}]}`;
     return { code: 200, body: list };
@@ -694,13 +773,13 @@ export class ObjectStore extends DurableObject<Env> {
 
   private recheckOwner(uid: string): void {
     const row = this.db
-      .select({ resource: schema.objects.resource, data: schema.objects.data })
+      .select({ resource: schema.objects.resource, name: schema.objects.name, data: schema.objects.data })
       .from(schema.objects)
       .where(eq(schema.objects.uid, uid))
       .get();
     if (!row) return;
     const k = registry.byKey(row.resource);
-    const o = JSON.parse(row.data) as KObject;
+    const o = JSON.parse(this.sealing.reveal(row.resource, row.name, row.data)) as KObject;
     if (k && o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes("foregroundDeletion")) this.collect(k, o);
   }
 
@@ -714,9 +793,15 @@ export class ObjectStore extends DurableObject<Env> {
     obj.metadata.resourceVersion = String(rv);
     const data = JSON.stringify(obj);
     this.admissionCache.delete(resource);
+    // Sealed resources get a placeholder now and their ciphertext right after the transaction.
+    let stored = data;
+    if (this.sealing.covers(resource)) {
+      stored = this.sealing.record({ resource, name, rv, data, deleted: type === "DELETED" });
+      this.flushing ??= Promise.resolve().then(() => this.flushSealed());
+    }
     if (type === "DELETED") this.q.remove.run({ resource, name });
-    else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data });
-    this.q.event.run({ rv, resource, type, name, data });
+    else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data: stored });
+    this.q.event.run({ rv, resource, type, name, data: stored });
     this.indexOwners(resource, name, type === "DELETED" ? [] : obj.metadata.ownerReferences ?? [], prev?.metadata.ownerReferences ?? []);
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
@@ -758,6 +843,7 @@ export class ObjectStore extends DurableObject<Env> {
     const newest = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, cut)).get()?.rv;
     if (!newest) return;
     this.db.delete(schema.events).where(lt(schema.events.rv, cut)).run();
+    this.sealing.forgetEventsBefore(cut);
     this.compactedRv = newest;
     this.setMeta("compactedRv", String(newest));
   }
@@ -770,7 +856,7 @@ export class ObjectStore extends DurableObject<Env> {
     const ttl = Number(this.env.EVENT_TTL_SECONDS ?? DEFAULT_EVENT_TTL_SECONDS);
     const horizon = (Date.now() - ttl * 1000) * 1000;
     const rows = this.db
-      .select({ data: schema.objects.data })
+      .select({ name: schema.objects.name, data: schema.objects.data })
       .from(schema.objects)
       .where(and(eq(schema.objects.resource, "events"), lt(schema.objects.rv, horizon)))
       .limit(1000)
@@ -779,7 +865,7 @@ export class ObjectStore extends DurableObject<Env> {
     const kind = this.kindOf("events");
     this.ctx.storage.transactionSync(() => {
       for (const row of rows) {
-        const o = JSON.parse(row.data) as KObject;
+        const o = JSON.parse(this.sealing.reveal("events", row.name, row.data)) as KObject;
         this.commit(kind, "DELETED", o, o);
       }
     });
@@ -873,6 +959,8 @@ export class ObjectStore extends DurableObject<Env> {
         const store = namespaceStore(this.env, name);
         await store.activate(name);
         await store.compact();
+        // Key rotation's backstop: rows sealed with an older key move to the first one.
+        await store.reencrypt();
       }
     }
     this.maybeCompact(true);
