@@ -507,8 +507,9 @@ export class ObjectStore extends DurableObject<Env> {
     if (subresource === "scale") return this.writeScale(kind, cur, input, ctx, options);
     if (subresource && subresource !== "status") throw errors.methodNotAllowed(`update is not supported on ${kind.plural}/${subresource}`);
     const meta = (input.metadata ?? {}) as { resourceVersion?: string; uid?: string; name?: string };
-    if (meta.name !== undefined && meta.name !== name) {
-      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    // As the apiserver's checkName: a PUT carries the object's own name (a body without one would replace it with nothing).
+    if (meta.name !== name) {
+      throw errors.badRequest(`the name of the object (${meta.name ?? ""}) does not match the name on the URL (${name})`);
     }
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
     if (meta.uid && meta.uid !== cur.obj.metadata.uid) {
