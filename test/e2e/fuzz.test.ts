@@ -286,7 +286,7 @@ function generate(r: Rng): Req {
       path = `${r.pick(EXISTING)}/${sub}`;
       if (method !== "GET") {
         headers["content-type"] = method === "PATCH" ? r.pick(["application/merge-patch+json", "application/json-patch+json"]) : "application/json";
-        body = r.pick(['{"spec":{"replicas":"x"}}', '{"target":{"name":"n"}}', "[]", '{"metadata":{"name":"other"}}', badBody(r).body]);
+        body = r.pick(['{"spec":{"replicas":"x"}}', '{"target":{"name":"n"}}', "[{}]", '{"metadata":{"name":"other"}}', badBody(r).body]);
       } else mayPass = true;
     }
   }
