@@ -35,9 +35,13 @@ export class AuditLog extends DurableObject<Env> {
   }
 
   async append(entries: AuditEntry[]): Promise<void> {
-    for (const e of entries) {
-      this.ctx.storage.sql.exec("INSERT INTO audit (ts, entry, user, verb, namespace, resource) VALUES (?, ?, ?, ?, ?, ?)", Date.parse(e.time) || Date.now(), JSON.stringify(e), e.user, e.verb, e.namespace, e.resource);
-    }
+    // One statement per batch: the entries travel as one JSON array and SQLite unpacks them.
+    this.ctx.storage.sql.exec(
+      `INSERT INTO audit (ts, entry, user, verb, namespace, resource)
+       SELECT json_extract(value, '$.ts'), json_extract(value, '$.entry'), json_extract(value, '$.user'), json_extract(value, '$.verb'), json_extract(value, '$.namespace'), json_extract(value, '$.resource')
+       FROM json_each(?)`,
+      JSON.stringify(entries.map((e) => ({ ts: Date.parse(e.time) || Date.now(), entry: JSON.stringify(e), user: e.user, verb: e.verb, namespace: e.namespace, resource: e.resource }))),
+    );
     this.sinceprune += entries.length;
     if (this.sinceprune >= PRUNE_EVERY) this.prune();
   }
