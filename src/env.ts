@@ -2,12 +2,25 @@
 import type { ObjectStore } from "./store/object-store.js";
 import type { ControllerManager } from "./controllers/runtime/manager.js";
 import type { NodeTunnel } from "./tunnel/node-tunnel.js";
+import type { AuditLog } from "./audit/audit-log.js";
 
 export interface Env {
   STORE: DurableObjectNamespace<ObjectStore>;
   MANAGER: DurableObjectNamespace<ControllerManager>;
   /** One per node (idFromName(node)): the agent's outbound tunnel for logs/exec/attach. */
   TUNNEL: DurableObjectNamespace<NodeTunnel>;
+  /** The audit log (one instance): who did what, bounded. */
+  AUDIT: DurableObjectNamespace<AuditLog>;
+  /** Audit entries kept: the newest this many (default 10000), none older than this many days (default 7). */
+  AUDIT_MAX_ENTRIES?: string;
+  AUDIT_MAX_DAYS?: string;
+  /** Per-user token bucket (src/limits/): requests a second (default 100) and burst (default 2×qps). */
+  RATE_LIMIT_QPS?: string;
+  RATE_LIMIT_BURST?: string;
+  /** Groups not rate limited, comma-separated (default "system:masters"; "" limits everyone). */
+  RATE_LIMIT_EXEMPT_GROUPS?: string;
+  /** Concurrent watches one (non-exempt) user may hold per isolate (default 200). */
+  MAX_WATCHES_PER_USER?: string;
   /** The cluster admin's bearer token (a Worker secret in production). */
   ADMIN_TOKEN?: string;
   /** Static bearer tokens, "token,username,uid,group1|group2" per line (as --token-auth-file). */
@@ -20,6 +33,13 @@ export interface Env {
   /** Node lifecycle: how long a node may miss heartbeats before NotReady (default 40), and the default eviction delay (default 300). */
   NODE_MONITOR_GRACE_SECONDS?: string;
   POD_EVICTION_SECONDS?: string;
+  /**
+   * Encryption at rest: "k2:<base64 AES key>,k1:<base64 AES key>" (a Worker
+   * secret); the first key encrypts, every key decrypts. Unset: stored as is.
+   */
+  ENCRYPTION_KEYS?: string;
+  /** Registry resources encrypted at rest, comma-separated (default "secrets"). */
+  ENCRYPTED_RESOURCES?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

@@ -9,6 +9,7 @@ import type { Env } from "./env.js";
 export { ObjectStore } from "./store/object-store.js";
 export { ControllerManager } from "./controllers/runtime/manager.js";
 export { NodeTunnel } from "./tunnel/node-tunnel.js";
+export { AuditLog } from "./audit/audit-log.js";
 import { controllerManager } from "./controllers/runtime/manager.js";
 
 const app = createApp();

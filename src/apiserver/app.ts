@@ -20,6 +20,10 @@ import { connectTunnel } from "../tunnel/pod-proxy.js";
 import { metricsText, recordRequest } from "./metrics.js";
 import { restoreBatch } from "./restore.js";
 import { mountDashboard } from "../dashboard/serve.js";
+import { auditRequests } from "../audit/recorder.js";
+import { auditRoute } from "../audit/route.js";
+import { rateLimit } from "../limits/middleware.js";
+import { reencryptAll } from "../encryption/rotate.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -76,6 +80,9 @@ export function createApp() {
   // The dashboard's static shell is public too; its API calls carry the user's token.
   mountDashboard(app);
 
+  // Every request is audited once answered (src/audit/).
+  app.use("*", auditRequests<AppEnv>());
+
   // Stage 1: authentication.
   app.use("*", async (c, next) => {
     const user = await authenticate(c.req.raw, c.env);
@@ -83,6 +90,9 @@ export function createApp() {
     c.set("user", user);
     await next();
   });
+
+  // Per-user rate limit and watch cap (src/limits/).
+  app.use("*", rateLimit<AppEnv>());
 
   // Stage 2: authorization, on what the request is about.
   app.use("*", async (c, next) => {
@@ -140,6 +150,10 @@ export function createApp() {
 
   // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
   app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
+
+  // Admin endpoints (non-resource paths, authorized above like any other): the audit log, key rotation.
+  app.get("/edgeplane/v1/audit", (c) => auditRoute(c.env, new URL(c.req.url).searchParams));
+  app.post("/edgeplane/v1/encryption/rotate", async (c) => json(await reencryptAll(c.env)));
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);

@@ -99,14 +99,15 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   const raw = q.get(name);
   if (raw === null || raw === "") return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid ${name} parameter: ${JSON.stringify(raw)}: must be a non-negative integer`);
+  if (!Number.isSafeInteger(n) || n < 0) throw errors.badRequest(`invalid ${name} parameter: ${JSON.stringify(raw)}: must be a non-negative integer`);
   return n;
 }
 
 function rvParam(q: URLSearchParams, name = "resourceVersion"): number | undefined {
   const raw = q.get(name);
   if (raw === null || raw === "" || raw === "0") return undefined;
-  if (!/^\d+$/.test(raw)) throw errors.badRequest(`invalid resource version: ${raw}`);
+  // Versions are microsecond clocks, well inside 2^53: anything beyond is not one of ours.
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw errors.badRequest(`invalid resource version: ${raw}`);
   return Number(raw);
 }
 
@@ -135,6 +136,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
   }
   if (kind.virtual && REVIEW_KINDS.includes(kind.kind)) return reviewKind(c, kind, n);
   if (kind.virtual) return virtualKind(c, kind, n);
+  // A namespace in the path names a store (a Durable Object): only valid names get one.
+  if (kind.namespaced && info.namespace && !validNamespace(info.namespace)) throw errors.notFound({ group: "", resource: "namespaces" }, info.namespace);
   if (kind.namespaced && !info.namespace && !info.allNamespaces) throw errors.notFoundPath(url.pathname);
   const stub = storeFor(env, kind, info.namespace);
   const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
@@ -159,6 +162,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       if (info.verb === "patch") {
         w = { verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: patchType(contentType), options };
       } else if (info.verb === "update") {
+        requireJsonOrYaml(contentType);
         if (sub === "finalize") {
           w = { verb: "update", resource, namespace: "", name: info.name, subresource: "status", user: c.user, body, contentType, options };
         } else {
@@ -201,6 +205,8 @@ async function readBody(req: Request): Promise<string> {
     throw errors.badRequest("the request body is not valid UTF-8");
   }
 }
+
+const validNamespace = (ns: string) => ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns);
 
 function requireJsonOrYaml(contentType: string): void {
   const mime = contentType.split(";")[0].trim().toLowerCase();

@@ -46,6 +46,18 @@ export function adminToken(home: string): string {
   return token;
 }
 
+/**
+ * The encryption-at-rest keyring (ENCRYPTION_KEYS): a 256-bit AES key made
+ * once per home and kept beside the state it protects (not inside it).
+ */
+export function encryptionKeys(home: string): string {
+  const file = join(home, "encryption-keys");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const keys = `k1:${randomBytes(32).toString("base64")}`;
+  writeFileSync(file, keys + "\n", { mode: 0o600 });
+  return keys;
+}
+
 export function kubeconfigYaml(server: string, token: string, caCert: string, context = "edgeplane"): string {
   return [
     "apiVersion: v1",
@@ -84,9 +96,9 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     modulesRoot: resolve("dist"),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
-    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true }, TUNNEL: { className: "NodeTunnel", useSQLite: true } },
+    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true }, TUNNEL: { className: "NodeTunnel", useSQLite: true }, AUDIT: { className: "AuditLog", useSQLite: true } },
     durableObjectsPersist: join(home, "state"),
-    bindings: { ADMIN_TOKEN: token, ...opts.bindings },
+    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), ...opts.bindings },
     host,
     port: opts.port,
     httpsKey: pki.key,

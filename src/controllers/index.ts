@@ -21,6 +21,7 @@ import { jobController } from "./job/index.js";
 import { cronJobController } from "./cronjob/index.js";
 import { clusterRoleAggregationController } from "./clusterrole-aggregation/index.js";
 import { RBAC_RESOURCES } from "../authz/policy.js";
+import { resourceQuotaController } from "./resourcequota/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -55,6 +56,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     pvBinderController,
     hpaController({ metrics: podMetricsFrom(lister) }),
     clusterRoleAggregationController,
+    resourceQuotaController,
   ];
 }
 

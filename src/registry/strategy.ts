@@ -15,6 +15,8 @@ export interface PrepareOptions {
   ctx: StrategyContext;
   /** The namespace from the URL ("" for cluster-scoped kinds). */
   namespace: string;
+  /** Mutating admission: runs on the defaulted object, before validation. */
+  admit?: (obj: KObject) => void;
 }
 
 /**
@@ -75,6 +77,8 @@ export function prepareCreate(kind: KindDef, body: Record<string, unknown>, opts
   if (kind.subresources?.status && !kind.strategy?.allowStatusOnCreate) delete obj.status;
   kind.strategy?.defaults?.(obj);
   if (!meta.name) meta.name = generateName(meta.generateName ?? "");
+  // Mutating admission sees the defaulted object, before the kind's own preparation (as in the apiserver).
+  opts.admit?.(obj);
   kind.strategy?.prepareForCreate?.(obj, opts.ctx);
   validateAll(kind, obj);
   return { obj, warnings };
@@ -126,6 +130,7 @@ export function prepareUpdate(
   if (old.metadata.generateName !== undefined && m.generateName === undefined) m.generateName = old.metadata.generateName;
   if (kind.namespaced) m.namespace = old.metadata.namespace;
   kind.strategy?.defaults?.(obj);
+  opts.admit?.(obj);
   if (!opts.subresource) kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
   if (tracksGeneration(kind)) {
     const gen = old.metadata.generation ?? 1;

@@ -33,6 +33,10 @@ import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
 import { defaultClusterRoleBindings, defaultClusterRoles, reconcileDefault } from "../authz/bootstrap-policy.js";
 import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES } from "../authz/policy.js";
+import { encryptedResources, keyring } from "../encryption/envelope.js";
+import { PENDING, Sealing } from "./sealing.js";
+import { mutate as admitMutate, validate as admitValidate } from "../admission/chain.js";
+import type { AdmissionContext, Attributes, Operation } from "../admission/types.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
 let pushed: Set<string> | undefined;
@@ -44,6 +48,8 @@ const DEFAULT_RETENTION_SECONDS = 15 * 60;
 const DEFAULT_KEEP_MIN = 2000;
 /** Events (the kind) live this long after their last update. */
 const DEFAULT_EVENT_TTL_SECONDS = 3600;
+/** Resources admission reads on every create, cached in memory until they change. */
+const ADMISSION_CACHED = new Set(["limitranges", "resourcequotas"]);
 /** Compaction runs after this many writes. */
 const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
@@ -66,6 +72,13 @@ export class ObjectStore extends DurableObject<Env> {
   private q!: ReturnType<typeof prepareStatements>;
   /** Changes waiting to be pushed to the controller manager (sent in one call per tick). */
   private outbox: Change[] = [];
+  /** The Namespace's labels as last seen (PodSecurity reads them); undefined until known. */
+  private nsLabels?: Record<string, string>;
+  /** LimitRanges and ResourceQuotas of this namespace, parsed, until one changes. */
+  private admissionCache = new Map<string, KObject[]>();
+  /** Encryption at rest of Secrets' rows (sealing.ts). */
+  private sealing!: Sealing;
+  private flushing?: Promise<void>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -73,13 +86,80 @@ export class ObjectStore extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
       this.q = prepareStatements(this.db);
+      // Fails closed: a malformed ENCRYPTION_KEYS stops the store rather than writing Secrets in plaintext.
+      this.sealing = new Sealing(await keyring(env.ENCRYPTION_KEYS), encryptedResources(env.ENCRYPTED_RESOURCES));
+      await this.openSealed();
       const maxObj = this.db.select({ rv: sql<number>`max(${schema.objects.rv})` }).from(schema.objects).get()?.rv ?? 0;
       const maxEv = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).get()?.rv ?? 0;
       this.clock = new Clock(Math.max(maxObj ?? 0, maxEv ?? 0, Number(this.getMeta("clock") ?? 0)));
       this.compactedRv = Number(this.getMeta("compactedRv") ?? 0);
       this.namespace = this.getMeta("namespace") ?? undefined;
       this.lifecycle = (this.getMeta("lifecycle") as Lifecycle | null) ?? "Absent";
+      const labels = this.getMeta("nsLabels");
+      this.nsLabels = labels ? (JSON.parse(labels) as Record<string, string>) : undefined;
     });
+  }
+
+  // ---------------------------------------------------------------- encryption at rest
+
+  /** Start-up: decrypt sealed rows into memory; drop placeholders a crash left (their writes never answered). */
+  private async openSealed(): Promise<void> {
+    this.db.delete(schema.objects).where(eq(schema.objects.data, PENDING)).run();
+    this.db.delete(schema.events).where(eq(schema.events.data, PENDING)).run();
+    const objs = this.db.select({ resource: schema.objects.resource, name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(sql`${schema.objects.data} like 'enc:%'`).all();
+    const evs = this.db.select({ rv: schema.events.rv, resource: schema.events.resource, name: schema.events.name, data: schema.events.data }).from(schema.events).where(sql`${schema.events.data} like 'enc:%'`).all();
+    const fail = (e: unknown) => console.error("encryption at rest:", (e as Error).message);
+    await Promise.all([...objs.map((r) => this.sealing.learn(r.resource, r.name, r.data).catch(fail)), ...evs.map((r) => this.sealing.learnEvent(r.rv, r.resource, r.name, r.data).catch(fail))]);
+  }
+
+  /** Give rows committed with a placeholder their ciphertext (runs right after the transaction). */
+  private async flushSealed(): Promise<void> {
+    try {
+      while (this.sealing.queued) {
+        const done = await this.sealing.sealQueued();
+        this.ctx.storage.transactionSync(() => {
+          for (const { job, sealed } of done) {
+            if (!job.deleted) {
+              this.db.update(schema.objects).set({ data: sealed }).where(and(eq(schema.objects.resource, job.resource), eq(schema.objects.name, job.name), eq(schema.objects.rv, job.rv))).run();
+            }
+            this.db.update(schema.events).set({ data: sealed }).where(eq(schema.events.rv, job.rv)).run();
+          }
+        });
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /**
+   * Key rotation: re-encrypt every sealed row (objects and event log) not
+   * sealed with the first key of ENCRYPTION_KEYS, and seal rows stored
+   * before encryption was turned on. Returns how many rows changed. The
+   * admin endpoint and the cron resync call it; reads of old-key rows keep
+   * working meanwhile, since every listed key decrypts.
+   */
+  async reencrypt(): Promise<number> {
+    const ring = this.sealing.ring;
+    if (!ring) return 0;
+    const current = `enc:aesgcm:${ring.primary.id}:%`;
+    let changed = 0;
+    for (const resource of this.sealing.sealedResources) {
+      const o = schema.objects;
+      const objs = this.db.select({ name: o.name, rv: o.rv, data: o.data }).from(o).where(and(eq(o.resource, resource), sql`${o.data} not like ${current}`, sql`${o.data} != ${PENDING}`)).all();
+      for (const r of objs) {
+        const sealed = await this.sealing.reseal(resource, r.name, this.sealing.reveal(resource, r.name, r.data));
+        this.db.update(o).set({ data: sealed }).where(and(eq(o.resource, resource), eq(o.name, r.name), eq(o.rv, r.rv))).run();
+        changed++;
+      }
+      const ev = schema.events;
+      const evs = this.db.select({ rv: ev.rv, name: ev.name, data: ev.data }).from(ev).where(and(eq(ev.resource, resource), sql`${ev.data} not like ${current}`, sql`${ev.data} != ${PENDING}`)).all();
+      for (const r of evs) {
+        const sealed = await this.sealing.reseal(resource, r.name, r.data, r.rv);
+        this.db.update(ev).set({ data: sealed }).where(and(eq(ev.rv, r.rv), eq(ev.data, r.data))).run();
+        changed++;
+      }
+    }
+    return changed;
   }
 
   // ---------------------------------------------------------------- meta
@@ -109,7 +189,9 @@ export class ObjectStore extends DurableObject<Env> {
 
   private load(resource: string, name: string): Stored | undefined {
     const row = this.q.load.get({ resource, name });
-    return row ? { obj: JSON.parse(row.data) as KObject, data: row.data, rv: row.rv } : undefined;
+    if (!row) return undefined;
+    const data = this.sealing.reveal(resource, name, row.data);
+    return { obj: JSON.parse(data) as KObject, data, rv: row.rv };
   }
 
   private kindOf(resource: string): KindDef {
@@ -163,14 +245,15 @@ export class ObjectStore extends DurableObject<Env> {
             break;
           }
         }
+        const data = this.sealing.reveal(req.resource, row.name, row.data);
         let obj: KObject | undefined;
-        if (filter || req.table) obj = JSON.parse(row.data) as KObject;
+        if (filter || req.table) obj = JSON.parse(data) as KObject;
         if (filter && !filter(obj!)) continue;
         if (items.length >= limit) {
           remaining++;
           continue;
         }
-        items.push(req.table ? tableRow(kind, obj!, row.data, now, req.table) : row.data);
+        items.push(req.table ? tableRow(kind, obj!, data, now, req.table) : data);
         last = row.name;
       }
       return { items, rv, last: remaining > 0 ? last : undefined, remaining: remaining > 0 ? remaining : undefined };
@@ -215,11 +298,12 @@ export class ObjectStore extends DurableObject<Env> {
     const now = Date.now();
     if (req.sinceRv === undefined) {
       if (req.sendInitialEvents === false) return;
-      const rows = this.db.select({ data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
+      const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
       for (const row of rows) {
-        const o = JSON.parse(row.data) as KObject;
+        const data = this.sealing.reveal(req.resource, row.name, row.data);
+        const o = JSON.parse(data) as KObject;
         if (w.filter && !w.filter(o)) continue;
-        this.hub.send(w, this.hub.line(w, "ADDED", o, row.data, now));
+        this.hub.send(w, this.hub.line(w, "ADDED", o, data, now));
       }
       if (req.bookmarks && req.sendInitialEvents) {
         // The "initial events end" bookmark of WatchList.
@@ -235,9 +319,10 @@ export class ObjectStore extends DurableObject<Env> {
       .orderBy(asc(schema.events.rv))
       .all();
     for (const row of rows) {
-      const o = JSON.parse(row.data) as KObject;
+      const data = this.sealing.revealEvent(row.rv, req.resource, row.data);
+      const o = JSON.parse(data) as KObject;
       if (w.filter && !w.filter(o)) continue;
-      this.hub.send(w, this.hub.line(w, row.type as "ADDED", o, row.data, now));
+      this.hub.send(w, this.hub.line(w, row.type as "ADDED", o, data, now));
     }
   }
 
@@ -277,8 +362,9 @@ export class ObjectStore extends DurableObject<Env> {
         throw errors.methodNotAllowed(`${req.verb} is not supported on resources of kind "${kind.plural}"`);
       }
       const ctx = context(req.user);
-      if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.ensureActive(req.verb, kind);
-      return this.ctx.storage.transactionSync(() => {
+      if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
+      this.sealing.begin();
+      const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
           case "create":
             return req.subresource ? this.action(kind, req.name ?? "", req.subresource, req.body, req.contentType, ctx, req.options) : this.create(kind, req.body, req.contentType, ctx, req.options);
@@ -292,43 +378,111 @@ export class ObjectStore extends DurableObject<Env> {
             return this.removeCollection(kind, req.list.labelSelector, req.list.fieldSelector, req.options, ctx);
         }
       });
+      if (kind.kind === "Namespace" && r.code < 300 && (req.verb === "create" || req.verb === "update" || req.verb === "patch") && !req.options.dryRun) {
+        await this.tellNamespace(r.body);
+      }
+      if (this.flushing) await this.flushing;
+      return r;
     } catch (e) {
+      // A rolled-back transaction may have filled the cache from rows that never were.
+      this.admissionCache.clear();
+      this.sealing.rollback();
       return failure(e);
     } finally {
       this.maybeCompact();
     }
   }
 
-  /** NamespaceLifecycle: no creates in a missing or terminating namespace. */
-  private async ensureActive(verb: string, kind: KindDef): Promise<void> {
+  /**
+   * What admission needs to know of the namespace, asked of the cluster store
+   * when this store was never told (self-healing after a lost activation);
+   * NamespaceLifecycle (src/admission/) then decides on it.
+   */
+  private async learnNamespace(kind: KindDef): Promise<void> {
     if (!kind.namespaced || this.namespace === "") return;
-    if (this.lifecycle === "Absent") {
-      // A store that was never told about its namespace asks once (self-healing after a lost activation).
-      const r = await clusterStore(this.env).get("namespaces", "", this.namespace ?? "");
-      if (r.code === 200) {
-        const ns = JSON.parse(r.body) as KObject;
-        this.setLifecycle(ns.metadata.deletionTimestamp ? "Terminating" : "Active");
-      }
-    }
-    if (this.lifecycle === "Absent") throw errors.notFound({ group: "", resource: "namespaces" }, this.namespace ?? "");
-    if (verb === "create") this.refuseCreateIfTerminating(kind);
+    if (this.lifecycle !== "Absent" && this.nsLabels !== undefined) return;
+    const r = await clusterStore(this.env).get("namespaces", "", this.namespace ?? "");
+    if (r.code !== 200) return;
+    const ns = JSON.parse(r.body) as KObject;
+    if (this.lifecycle === "Absent") this.setLifecycle(ns.metadata.deletionTimestamp ? "Terminating" : "Active");
+    this.setNsLabels(ns.metadata.labels ?? {});
   }
 
-  /** NamespaceLifecycle refuses every create in a terminating namespace, including a server-side apply that creates. */
-  private refuseCreateIfTerminating(kind: KindDef): void {
-    if (kind.namespaced && this.namespace && this.lifecycle === "Terminating") {
-      throw errors.forbidden(`${kind.plural} is forbidden: unable to create new content in namespace ${this.namespace} because it is being terminated`, { group: kind.group, resource: kind.plural });
-    }
+  private setNsLabels(labels: Record<string, string>): void {
+    this.nsLabels = labels;
+    this.setMeta("nsLabels", JSON.stringify(labels));
+  }
+
+  /** In the cluster store: a Namespace was written; its store learns the labels before the client hears back. */
+  private async tellNamespace(body: string): Promise<void> {
+    const ns = JSON.parse(body) as KObject;
+    const name = ns.metadata.name ?? "";
+    if (name) await namespaceStore(this.env, name).observeNamespace(name, ns.metadata.labels ?? {});
+  }
+
+  /** Called by the cluster store whenever the Namespace object is written. */
+  async observeNamespace(namespace: string, labels: Record<string, string>): Promise<void> {
+    this.bindNamespace(namespace);
+    this.setNsLabels(labels);
+  }
+
+  // ---------------------------------------------------------------- admission
+
+  /** The store's side of admission: reads over this namespace's tables, in the current transaction. */
+  private admissionContext(warnings: string[]): AdmissionContext {
+    return {
+      namespaceLabels: () => this.nsLabels ?? {},
+      namespacePhase: () => this.lifecycle,
+      list: (r) => this.objectsOf(r),
+      get: (r, name) => this.load(r, name)?.obj,
+      count: (r) => this.db.select({ n: sql<number>`count(*)` }).from(schema.objects).where(eq(schema.objects.resource, r)).get()?.n ?? 0,
+      warn: (m) => warnings.push(m),
+      writeStatus: (r, obj) => {
+        const cur = this.load(r, obj.metadata.name ?? "");
+        if (cur) this.commit(this.kindOf(r), "MODIFIED", obj, cur.obj);
+      },
+    };
+  }
+
+  private objectsOf(resource: string): KObject[] {
+    const cached = this.admissionCache.get(resource);
+    if (cached) return cached;
+    const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resource)).all();
+    const objs = rows.map((r) => JSON.parse(this.sealing.reveal(resource, r.name, r.data)) as KObject);
+    if (ADMISSION_CACHED.has(resource)) this.admissionCache.set(resource, objs);
+    return objs;
+  }
+
+  /** Hooks running the admission chain for one write: mutate (inside prepare) and validate (after it). */
+  private admission(kind: KindDef, operation: Operation, user: RequestUser, dryRun: boolean | undefined, subresource?: string, old?: KObject) {
+    const warnings: string[] = [];
+    const actx = this.admissionContext(warnings);
+    const attrs = (obj: KObject): Attributes => ({
+      operation,
+      kind,
+      resource: resourceKeyOf(kind),
+      subresource,
+      namespace: this.namespace ?? "",
+      name: obj.metadata.name ?? "",
+      object: obj,
+      oldObject: old,
+      user,
+      dryRun: !!dryRun,
+    });
+    return { warnings, mutate: (obj: KObject) => admitMutate(attrs(obj), actx), validate: (obj: KObject) => admitValidate(attrs(obj), actx) };
   }
 
   private create(kind: KindDef, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
     const input = decodeObject(body, contentType);
-    const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "" });
+    const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+    const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "", admit: adm.mutate });
     const name = obj.metadata.name ?? "";
     if (this.load(resourceKeyOf(kind), name)) {
       if (!obj.metadata.generateName || !name.startsWith(obj.metadata.generateName)) throw errors.alreadyExists({ group: kind.group, resource: kind.plural }, name);
       obj.metadata.name = this.freeName(kind, obj.metadata.generateName);
     }
+    adm.validate(obj);
+    warnings.push(...adm.warnings);
     trackManagedFields(kind, undefined, obj, options, ctx);
     if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings };
     const data = this.commit(kind, "ADDED", obj, undefined);
@@ -355,8 +509,9 @@ export class ObjectStore extends DurableObject<Env> {
     if (subresource === "scale") return this.writeScale(kind, cur, input, ctx, options);
     if (subresource && subresource !== "status") throw errors.methodNotAllowed(`update is not supported on ${kind.plural}/${subresource}`);
     const meta = (input.metadata ?? {}) as { resourceVersion?: string; uid?: string; name?: string };
-    if (meta.name !== undefined && meta.name !== name) {
-      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    // As the apiserver's checkName: a PUT carries the object's own name (a body without one would replace it with nothing).
+    if (meta.name !== name) {
+      throw errors.badRequest(`the name of the object (${meta.name ?? ""}) does not match the name on the URL (${name})`);
     }
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
     if (meta.uid && meta.uid !== cur.obj.metadata.uid) {
@@ -371,17 +526,21 @@ export class ObjectStore extends DurableObject<Env> {
 
   /** Validate and store a new state of an existing object. */
   private replace(kind: KindDef, cur: Stored, input: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions, subresource: string | undefined, validated: boolean, extraWarnings: string[] = []): Result {
+    const adm = this.admission(kind, "UPDATE", ctx.user, options.dryRun, subresource, cur.obj);
     const { obj, warnings } = prepareUpdate(kind, input, structuredClone(cur.obj), {
       fieldValidation: options.fieldValidation,
       ctx,
       namespace: this.namespace ?? "",
       subresource,
       validated,
+      admit: adm.mutate,
     });
     warnings.push(...extraWarnings);
     if (!validated || options.fieldManager !== undefined) trackManagedFields(kind, cur.obj, obj, options, ctx, subresource);
     obj.metadata.resourceVersion = String(cur.rv);
     if (deepEqual(obj, cur.obj)) return { code: 200, body: cur.data, warnings };
+    adm.validate(obj);
+    warnings.push(...adm.warnings);
     if (options.dryRun) return { code: 200, body: JSON.stringify(obj), warnings };
     if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).length && !this.pendingByKind(kind, obj)) {
       this.destroy(kind, obj, cur.obj);
@@ -403,9 +562,11 @@ export class ObjectStore extends DurableObject<Env> {
       const warnings = validateSchema(kind, applied, options.fieldValidation);
       if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       if (!cur) {
-        this.refuseCreateIfTerminating(kind);
         const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
-        const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "" });
+        const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+        const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "", admit: adm.mutate });
+        adm.validate(obj);
+        w2.push(...adm.warnings);
         if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2] };
         return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2] };
       }
@@ -522,10 +683,11 @@ export class ObjectStore extends DurableObject<Env> {
     const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resourceKeyOf(kind))).all();
     const items: string[] = [];
     for (const row of rows) {
-      const o = JSON.parse(row.data) as KObject;
+      const data = this.sealing.reveal(resourceKeyOf(kind), row.name, row.data);
+      const o = JSON.parse(data) as KObject;
       if (filter && !filter(o)) continue;
       const r = this.remove(kind, row.name, options, ctx);
-      if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? row.data : r.body);
+      if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? data : r.body);
     }
     const list = `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":{"resourceVersion":"${this.clock.current()}"},"items":[${items.join(",")}]}`;
     return { code: 200, body: list };
@@ -614,13 +776,13 @@ export class ObjectStore extends DurableObject<Env> {
 
   private recheckOwner(uid: string): void {
     const row = this.db
-      .select({ resource: schema.objects.resource, data: schema.objects.data })
+      .select({ resource: schema.objects.resource, name: schema.objects.name, data: schema.objects.data })
       .from(schema.objects)
       .where(eq(schema.objects.uid, uid))
       .get();
     if (!row) return;
     const k = registry.byKey(row.resource);
-    const o = JSON.parse(row.data) as KObject;
+    const o = JSON.parse(this.sealing.reveal(row.resource, row.name, row.data)) as KObject;
     if (k && o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes("foregroundDeletion")) this.collect(k, o);
   }
 
@@ -633,9 +795,16 @@ export class ObjectStore extends DurableObject<Env> {
     const name = obj.metadata.name ?? "";
     obj.metadata.resourceVersion = String(rv);
     const data = JSON.stringify(obj);
+    this.admissionCache.delete(resource);
+    // Sealed resources get a placeholder now and their ciphertext right after the transaction.
+    let stored = data;
+    if (this.sealing.covers(resource)) {
+      stored = this.sealing.record({ resource, name, rv, data, deleted: type === "DELETED" });
+      this.flushing ??= Promise.resolve().then(() => this.flushSealed());
+    }
     if (type === "DELETED") this.q.remove.run({ resource, name });
-    else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data });
-    this.q.event.run({ rv, resource, type, name, data });
+    else this.q.upsert.run({ resource, name, uid: obj.metadata.uid ?? "", rv, data: stored });
+    this.q.event.run({ rv, resource, type, name, data: stored });
     this.indexOwners(resource, name, type === "DELETED" ? [] : obj.metadata.ownerReferences ?? [], prev?.metadata.ownerReferences ?? []);
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
@@ -677,6 +846,7 @@ export class ObjectStore extends DurableObject<Env> {
     const newest = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, cut)).get()?.rv;
     if (!newest) return;
     this.db.delete(schema.events).where(lt(schema.events.rv, cut)).run();
+    this.sealing.forgetEventsBefore(cut);
     this.compactedRv = newest;
     this.setMeta("compactedRv", String(newest));
   }
@@ -689,7 +859,7 @@ export class ObjectStore extends DurableObject<Env> {
     const ttl = Number(this.env.EVENT_TTL_SECONDS ?? DEFAULT_EVENT_TTL_SECONDS);
     const horizon = (Date.now() - ttl * 1000) * 1000;
     const rows = this.db
-      .select({ data: schema.objects.data })
+      .select({ name: schema.objects.name, data: schema.objects.data })
       .from(schema.objects)
       .where(and(eq(schema.objects.resource, "events"), lt(schema.objects.rv, horizon)))
       .limit(1000)
@@ -698,7 +868,7 @@ export class ObjectStore extends DurableObject<Env> {
     const kind = this.kindOf("events");
     this.ctx.storage.transactionSync(() => {
       for (const row of rows) {
-        const o = JSON.parse(row.data) as KObject;
+        const o = JSON.parse(this.sealing.reveal("events", row.name, row.data)) as KObject;
         this.commit(kind, "DELETED", o, o);
       }
     });
@@ -792,6 +962,8 @@ export class ObjectStore extends DurableObject<Env> {
         const store = namespaceStore(this.env, name);
         await store.activate(name);
         await store.compact();
+        // Key rotation's backstop: rows sealed with an older key move to the first one.
+        await store.reencrypt();
       }
     }
     this.maybeCompact(true);
@@ -857,6 +1029,7 @@ export class ObjectStore extends DurableObject<Env> {
    */
   async restore(items: { resource: string; data: string }[]): Promise<{ restored: number }> {
     let restored = 0;
+    this.sealing.begin();
     this.ctx.storage.transactionSync(() => {
       for (const it of items) {
         const kind = this.kindOf(it.resource);
@@ -869,13 +1042,21 @@ export class ObjectStore extends DurableObject<Env> {
         obj.metadata.resourceVersion = String(rv);
         const data = JSON.stringify(obj);
         const prev = this.load(it.resource, name);
-        this.q.upsert.run({ resource: it.resource, name, uid: obj.metadata.uid ?? "", rv, data });
+        // Restored Secrets are sealed like any write: the file never holds their plaintext.
+        let stored = data;
+        if (this.sealing.covers(it.resource)) {
+          stored = this.sealing.record({ resource: it.resource, name, rv, data, deleted: false });
+          this.flushing ??= Promise.resolve().then(() => this.flushSealed());
+        }
+        this.admissionCache.delete(it.resource);
+        this.q.upsert.run({ resource: it.resource, name, uid: obj.metadata.uid ?? "", rv, data: stored });
         this.indexOwners(it.resource, name, obj.metadata.ownerReferences ?? [], prev?.obj.metadata.ownerReferences ?? []);
         if (isPushed(it.resource)) this.push({ resource: it.resource, type: prev ? "MODIFIED" : "ADDED", data });
         restored++;
       }
       this.setMeta("clock", String(this.clock.current()));
     });
+    if (this.flushing) await this.flushing;
     return { restored };
   }
 

@@ -3,6 +3,7 @@
  * asks for, the schema it is computed against, and managedFields upkeep for
  * every write (as the apiserver's fieldmanager does).
  */
+import { errors } from "../apimachinery/status.js";
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -26,6 +27,15 @@ function typeRef(schemaName: string): TypeRef {
  * For "apply" the live object may be undefined (apply creates).
  */
 export function applyPatch(kind: KindDef | null, current: KObject | undefined, type: PatchType, patch: unknown, options: WriteOptions, ctx: StrategyContext, subresource?: string): unknown {
+  const out = patchOnce(kind, current, type, patch, options, ctx, subresource);
+  // A merge patch that is an array, or a JSON patch replacing the root, would store a non-object.
+  if (out === null || typeof out !== "object" || Array.isArray(out)) {
+    throw errors.badRequest(`the patch would turn the object into ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out}; an object is required`);
+  }
+  return out;
+}
+
+function patchOnce(kind: KindDef | null, current: KObject | undefined, type: PatchType, patch: unknown, options: WriteOptions, ctx: StrategyContext, subresource?: string): unknown {
   const schemaName = kind ? kind.schemaName : "io.k8s.api.autoscaling.v1.Scale";
   switch (type) {
     case "json":

@@ -16,6 +16,8 @@ import { event } from "./core/event.js";
 import { persistentVolume } from "./core/persistentvolume.js";
 import { persistentVolumeClaim } from "./core/persistentvolumeclaim.js";
 import { componentStatus } from "./core/componentstatus.js";
+import { limitRange } from "./core/limitrange.js";
+import { resourceQuota } from "./core/resourcequota.js";
 import { deployment } from "./apps/deployment.js";
 import { replicaSet } from "./apps/replicaset.js";
 import { statefulSet } from "./apps/statefulset.js";
@@ -48,6 +50,8 @@ export const kinds: KindDef[] = [
   persistentVolume,
   persistentVolumeClaim,
   componentStatus,
+  limitRange,
+  resourceQuota,
   deployment,
   replicaSet,
   statefulSet,

@@ -1,0 +1,39 @@
+/** A fake AdmissionContext and attribute builder for the plugins' unit tests. */
+import { registry } from "../registry/index.js";
+import type { KObject } from "../registry/types.js";
+import type { AdmissionContext, Attributes, NamespacePhase, Operation } from "./types.js";
+
+export class FakeNamespace implements AdmissionContext {
+  objects = new Map<string, KObject[]>();
+  warnings: string[] = [];
+  statusWrites: KObject[] = [];
+  constructor(
+    public labels: Record<string, string> = {},
+    public phase: NamespacePhase = "Active",
+  ) {}
+  add(resource: string, ...objs: KObject[]): this {
+    this.objects.set(resource, [...(this.objects.get(resource) ?? []), ...objs]);
+    return this;
+  }
+  namespaceLabels = () => this.labels;
+  namespacePhase = () => this.phase;
+  list = (r: string) => this.objects.get(r) ?? [];
+  get = (r: string, name: string) => this.list(r).find((o) => o.metadata.name === name);
+  count = (r: string) => this.list(r).length;
+  warn = (m: string) => void this.warnings.push(m);
+  writeStatus = (r: string, obj: KObject) => {
+    this.statusWrites.push(obj);
+    this.objects.set(r, this.list(r).map((o) => (o.metadata.name === obj.metadata.name ? obj : o)));
+  };
+}
+
+export function attrs(resource: string, object: KObject, operation: Operation = "CREATE", extra: Partial<Attributes> = {}): Attributes {
+  const kind = registry.byKey(resource);
+  if (!kind) throw new Error(`unknown ${resource}`);
+  return { operation, kind, resource, namespace: "team", name: object.metadata.name ?? "", object, user: { username: "alice", groups: [] }, dryRun: false, ...extra };
+}
+
+export const pod = (name: string, containers: Record<string, unknown>[], spec: Record<string, unknown> = {}): KObject => ({
+  metadata: { name, namespace: "team" },
+  spec: { containers, ...spec },
+});

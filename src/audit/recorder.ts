@@ -1,0 +1,90 @@
+/**
+ * The Worker's side of auditing: a Hono middleware that records every
+ * request once its response is known, and a per-isolate buffer sent to the
+ * AuditLog Durable Object in batches (every 200 ms, or at 500 entries) through waitUntil, so a request never waits for its audit write.
+ * An entry lost with an isolate is the price; Kubernetes' batching audit
+ * backend makes the same trade.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { Env } from "../env.js";
+import { requestInfo } from "../apiserver/request-info.js";
+import type { RequestUser } from "../store/protocol.js";
+import { auditLog } from "./audit-log.js";
+import type { AuditEntry } from "./types.js";
+
+const FLUSH_MS = 200;
+const FLUSH_AT = 500;
+
+let buffer: AuditEntry[] = [];
+let scheduled: Promise<void> | undefined;
+
+async function flush(env: Env): Promise<void> {
+  const batch = buffer;
+  buffer = [];
+  scheduled = undefined;
+  if (!batch.length || !env.AUDIT) return;
+  await auditLog(env)
+    .append(batch)
+    .catch((e) => console.error("audit log:", (e as Error).message));
+}
+
+function enqueue(env: Env, e: AuditEntry, waitUntil: (p: Promise<unknown>) => void): void {
+  buffer.push(e);
+  if (buffer.length >= FLUSH_AT) {
+    waitUntil(flush(env));
+    return;
+  }
+  if (!scheduled) {
+    scheduled = new Promise<void>((r) => setTimeout(r, FLUSH_MS)).then(() => flush(env));
+    waitUntil(scheduled);
+  }
+}
+
+/** The entry for one request. */
+export function entryOf(req: Request, user: RequestUser | undefined, code: number, now = Date.now()): AuditEntry {
+  const url = new URL(req.url);
+  const info = requestInfo(req.method, url.pathname, url.searchParams);
+  const base = {
+    time: new Date(now).toISOString(),
+    user: user?.username ?? "system:anonymous",
+    groups: user?.groups ?? ["system:unauthenticated"],
+    verb: info.verb,
+    code,
+    uri: url.pathname + url.search,
+    userAgent: req.headers.get("user-agent") ?? "",
+    sourceIP: req.headers.get("cf-connecting-ip") ?? req.headers.get("x-forwarded-for")?.split(",")[0].trim() ?? req.headers.get("x-real-ip") ?? "",
+  };
+  if (!info.isResourceRequest) return { ...base, resource: "", namespace: "", name: "" };
+  const resource = (info.group ? `${info.resource}.${info.group}` : info.resource) + (info.subresource ? `/${info.subresource}` : "");
+  return { ...base, resource, namespace: info.namespace, name: info.name };
+}
+
+/** Records each request after it is answered (401s and 429s included). */
+export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser } }>(): MiddlewareHandler<E> {
+  return async (c: Context<E>, next) => {
+    await next();
+    const waitUntil = (p: Promise<unknown>) => {
+      try {
+        c.executionCtx.waitUntil(p);
+      } catch {
+        /* no execution context (unit tests): the promise runs on its own */
+      }
+    };
+    try {
+      const entry = entryOf(c.req.raw, c.get("user") as RequestUser | undefined, c.res.status);
+      if (entry.verb === "create" && !entry.name && c.res.status === 201) {
+        // The name of a created object is in the response, read off the request's path.
+        const copy = c.res.clone();
+        waitUntil(
+          copy
+            .json()
+            .then((o) => void (entry.name = (o as { metadata?: { name?: string } }).metadata?.name ?? ""))
+            .catch(() => {})
+            .then(() => enqueue(c.env, entry, waitUntil)),
+        );
+      } else enqueue(c.env, entry, waitUntil);
+    } catch (e) {
+      console.error("audit entry:", (e as Error).message);
+    }
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Admission, encryption at rest, audit and overload protection, with the
+ * real kubectl against the local control plane: ResourceQuota, LimitRange
+ * and PodSecurity answer as Kubernetes does; a Secret's value is nowhere in
+ * the persisted state; the audit log shows who created what; a user over a
+ * (test-sized) rate limit gets 429 with Retry-After.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+
+let c: TestCluster;
+before(async () => {
+  c = await startCluster();
+});
+after(async () => {
+  await c?.dispose();
+});
+
+const pod = (name: string, extra = "") => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  containers:
+  - name: app
+    image: busybox
+${extra}`;
+
+test("ResourceQuota pods=2: the third pod is refused with exceeded quota; status.used is charged", async () => {
+  await c.kubectl(["create", "namespace", "quota"]);
+  await c.kubectl(["-n", "quota", "create", "quota", "q", "--hard=pods=2,configmaps=5"]);
+  await c.kubectl(["-n", "quota", "apply", "-f", "-"], { input: pod("p1") });
+  await c.kubectl(["-n", "quota", "apply", "-f", "-"], { input: pod("p2") });
+  const third = await c.kubectl(["-n", "quota", "apply", "-f", "-"], { input: pod("p3"), allowFail: true });
+  assert.notEqual(third.code, 0);
+  assert.match(third.stderr, /pods "p3" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2/);
+  const q = JSON.parse((await c.kubectl(["-n", "quota", "get", "quota", "q", "-o", "json"])).stdout);
+  assert.equal(q.status.hard.pods, "2");
+  assert.equal(q.status.used.pods, "2");
+  const table = (await c.kubectl(["-n", "quota", "get", "quota"])).stdout;
+  assert.match(table, /NAME\s+AGE\s+REQUEST\s+LIMIT/);
+  assert.match(table, /configmaps: [01]\/5, pods: 2\/2/);
+  // Deleting a pod frees its share at once for admission (usage is counted live).
+  await c.kubectl(["-n", "quota", "delete", "pod", "p1", "--grace-period=0", "--force"], { allowFail: true });
+  await eventually(async () => (await c.kubectl(["-n", "quota", "apply", "-f", "-"], { input: pod("p3"), allowFail: true })).code === 0, 10_000, "p3 admitted after p1 left");
+});
+
+test("LimitRange fills in default requests and limits (kubectl get pod -o yaml shows them) and refuses pods over max", async () => {
+  await c.kubectl(["create", "namespace", "limits"]);
+  await c.kubectl(["-n", "limits", "apply", "-f", "-"], {
+    input: `apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+spec:
+  limits:
+  - type: Container
+    default: {cpu: 500m, memory: 256Mi}
+    defaultRequest: {cpu: 100m, memory: 128Mi}
+    max: {cpu: "1"}
+`,
+  });
+  assert.match((await c.kubectl(["-n", "limits", "get", "limitranges"])).stdout, /defaults\s+\d{4}-\d\d-\d\dT/);
+  await c.kubectl(["-n", "limits", "apply", "-f", "-"], { input: pod("plain") });
+  const yaml = (await c.kubectl(["-n", "limits", "get", "pod", "plain", "-o", "yaml"])).stdout;
+  assert.match(yaml, /limits:\n\s+cpu: 500m\n\s+memory: 256Mi\n\s+requests:\n\s+cpu: 100m\n\s+memory: 128Mi/);
+  assert.match(yaml, /kubernetes.io\/limit-ranger: 'LimitRanger plugin set: cpu, memory request for container\s+app; cpu, memory limit for container app'/);
+  assert.match(yaml, /qosClass: Burstable/);
+  const big = await c.kubectl(["-n", "limits", "apply", "-f", "-"], { input: pod("big", "    resources:\n      limits: {cpu: \"2\"}\n"), allowFail: true });
+  assert.match(big.stderr, /pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2/);
+});
+
+test("PodSecurity restricted refuses a privileged pod with Kubernetes' message; warn mode warns", async () => {
+  await c.kubectl(["create", "namespace", "secure"]);
+  await c.kubectl(["label", "namespace", "secure", "pod-security.kubernetes.io/enforce=restricted"]);
+  const r = await c.kubectl(["-n", "secure", "apply", "-f", "-"], { input: pod("priv", "    securityContext:\n      privileged: true\n"), allowFail: true });
+  assert.notEqual(r.code, 0);
+  assert.match(
+    r.stderr,
+    /pods "priv" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "app" must set securityContext.allowPrivilegeEscalation=false\), unrestricted capabilities \(container "app" must set securityContext.capabilities.drop=\["ALL"\]\), privileged \(container "app" must not set securityContext.privileged=true\), runAsNonRoot != true \(pod or container "app" must set securityContext.runAsNonRoot=true\), seccompProfile \(pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"\)/,
+  );
+  await c.kubectl(["label", "--overwrite", "namespace", "secure", "pod-security.kubernetes.io/enforce=privileged", "pod-security.kubernetes.io/warn=baseline"]);
+  const w = await c.kubectl(["-n", "secure", "apply", "-f", "-"], { input: pod("priv", "    securityContext:\n      privileged: true\n") });
+  assert.match(w.stderr, /Warning: would violate PodSecurity "baseline:latest": privileged \(container "app" must not set securityContext.privileged=true\)/);
+});
+
+function grepDir(dir: string, needle: Buffer): string[] {
+  const hits: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) hits.push(...grepDir(p, needle));
+    else if (readFileSync(p).includes(needle)) hits.push(p);
+  }
+  return hits;
+}
+
+test("a Secret's value is nowhere in the persisted state (objects, event log), but reads return it; rotation re-encrypts", async () => {
+  const value = `s3cr3t-${randomBytes(8).toString("hex")}`;
+  await c.kubectl(["create", "secret", "generic", "db", `--from-literal=password=${value}`]);
+  const created = JSON.parse((await c.kubectl(["get", "secret", "db", "-o", "json"])).stdout);
+  await c.kubectl(["patch", "secret", "db", "-p", JSON.stringify({ stringData: { other: value } })]);
+  const got = JSON.parse((await c.kubectl(["get", "secret", "db", "-o", "json"])).stdout);
+  assert.equal(Buffer.from(got.data.password, "base64").toString(), value);
+  // The event log replays in plaintext to a watch resuming from before the create.
+  const since = Number(created.metadata.resourceVersion) - 1;
+  const history = await (await c.api(`/api/v1/namespaces/default/secrets?watch=true&resourceVersion=${since}&timeoutSeconds=1`)).text();
+  assert.match(history, /"type":"ADDED".*"name":"db"/);
+  assert.ok(history.includes(Buffer.from(value).toString("base64")));
+  const state = join(c.home, "state");
+  const b64 = Buffer.from(value).toString("base64");
+  // Let SQLite checkpoint its WAL as it will; plaintext must not be in either file.
+  assert.deepEqual(grepDir(state, Buffer.from(value)), []);
+  assert.deepEqual(grepDir(state, Buffer.from(b64)), []);
+  const rotate = await c.api("/edgeplane/v1/encryption/rotate", { method: "POST" });
+  assert.equal(rotate.status, 200);
+  const res = (await rotate.json()) as { stores: number; rewritten: number };
+  assert.ok(res.stores >= 4);
+  assert.equal(Buffer.from(JSON.parse((await c.kubectl(["get", "secret", "db", "-o", "json"])).stdout).data.other, "base64").toString(), value);
+});
+
+test("the audit log shows the admin's kubectl create", async () => {
+  await c.kubectl(["create", "configmap", "audited", "--from-literal=a=b"]);
+  const entry = await eventually(async () => {
+    const r = await c.api("/edgeplane/v1/audit?limit=50&verb=create&resource=configmaps");
+    const body = (await r.json()) as { items: { user: string; verb: string; name: string; namespace: string; code: number; userAgent: string; groups: string[]; time: string }[] };
+    return body.items.find((e) => e.name === "audited");
+  }, 10_000, "the audit entry");
+  assert.equal(entry.user, "admin");
+  assert.equal(entry.namespace, "default");
+  assert.equal(entry.code, 201);
+  assert.match(entry.userAgent, /^kubectl/);
+  assert.ok(entry.groups.includes("system:masters") && !Number.isNaN(Date.parse(entry.time)));
+  const bad = await c.api("/edgeplane/v1/audit?limit=abc");
+  assert.equal(bad.status, 400);
+});
+
+test("over a (low, test-configured) per-user rate limit: 429 Too Many Requests with Retry-After and a Status", async () => {
+  const limited = await startCluster({ bindings: { RATE_LIMIT_QPS: "2", RATE_LIMIT_BURST: "5", RATE_LIMIT_EXEMPT_GROUPS: "", MAX_WATCHES_PER_USER: "2" } });
+  try {
+    const codes: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 12; i++) {
+      last = await limited.api("/api/v1/namespaces/default/configmaps");
+      codes.push(last.status);
+      if (last.status === 429) break;
+    }
+    assert.equal(last?.status, 429, `codes: ${codes.join(",")}`);
+    assert.ok(Number(last!.headers.get("retry-after")) >= 1);
+    const status = (await last!.json()) as { kind: string; reason: string; code: number; details: { retryAfterSeconds: number } };
+    assert.equal(status.kind, "Status");
+    assert.equal(status.reason, "TooManyRequests");
+    assert.equal(status.code, 429);
+    await new Promise((r) => setTimeout(r, 3000));
+    // Watches: at most two open at once for this user.
+    const w1 = await limited.api("/api/v1/namespaces/default/configmaps?watch=true");
+    const w2 = await limited.api("/api/v1/namespaces/default/configmaps?watch=true");
+    const w3 = await limited.api("/api/v1/namespaces/default/configmaps?watch=true");
+    assert.deepEqual([w1.status, w2.status, w3.status], [200, 200, 429]);
+    assert.match(((await w3.json()) as { message: string }).message, /too many concurrent watches/);
+    await w1.body?.cancel();
+    // workerd notices a departed client at the stream's next write.
+    await limited.api("/api/v1/namespaces/default/configmaps", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ metadata: { name: "nudge" } }) });
+    await new Promise((r) => setTimeout(r, 1000));
+    const w4 = await limited.api("/api/v1/namespaces/default/configmaps?watch=true");
+    assert.equal(w4.status, 200, "a slot frees when a watch ends");
+    await w2.body?.cancel();
+    await w4.body?.cancel();
+  } finally {
+    await limited.dispose();
+  }
+});
