@@ -97,6 +97,9 @@ test("backup of a busy cluster, restored into a fresh one: same objects, uids an
       }
     }
   }
+  // Restored Secrets are encrypted at rest like any other: their value is nowhere in the state files.
+  const grep = spawnSync("grep", ["-r", "-l", "-a", "-e", "hunter2", "-e", Buffer.from("hunter2").toString("base64"), join(fresh.home, "state")], { encoding: "utf8" });
+  assert.equal(grep.stdout, "", `plaintext found in ${grep.stdout}`);
   // The restored cluster works: it reconciles and accepts writes after the restored versions.
   await fresh.kubectl(["scale", "deployment", "web", "-n", "shop", "--replicas=4"]);
   await eventually(async () => (await fresh.kubectl(["get", "pods", "-n", "shop", "-l", "app=web", "-o", "name"])).stdout.trim().split("\n").length === 4, 20_000, "scaled after restore");
