@@ -18,6 +18,10 @@ export interface Env {
   /** Node lifecycle: how long a node may miss heartbeats before NotReady (default 40), and the default eviction delay (default 300). */
   NODE_MONITOR_GRACE_SECONDS?: string;
   POD_EVICTION_SECONDS?: string;
+  /** PEM of the CA that signed the API's serving certificate: published as ConfigMap kube-root-ca.crt in every namespace (optional). */
+  CLUSTER_CA_PEM?: string;
+  /** The API server's address for pods, "ip:port": the endpoint of Service default/kubernetes (optional). */
+  API_ENDPOINT?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

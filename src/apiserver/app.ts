@@ -10,13 +10,17 @@ import { ApiError, errors } from "../apimachinery/status.js";
 import { authenticate } from "./authn.js";
 import { authorize, forbiddenMessage } from "./authz.js";
 import { requestInfo } from "./request-info.js";
-import { handleResource, statusResponse } from "./rest.js";
+import { handleResource, readBody, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
+import { impersonate } from "../auth/impersonation.js";
+import { tokenRequest } from "../auth/token-request.js";
+import { join } from "../auth/node-credential.js";
+import { jwks, openidConfiguration } from "../auth/oidc.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -63,11 +67,11 @@ export function createApp() {
   for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
   app.get("/version", () => json(versionInfo));
 
-  // Stage 1: authentication.
+  // Stage 1: authentication, then impersonation (Impersonate-* headers, if the user may).
   app.use("*", async (c, next) => {
     const user = await authenticate(c.req.raw, c.env);
     if (!user) throw errors.unauthorized();
-    c.set("user", user);
+    c.set("user", await impersonate(user, c.req.raw.headers, authorize, forbiddenMessage));
     await next();
   });
 
@@ -120,6 +124,15 @@ export function createApp() {
 
   // The node agent's outbound tunnel (src/tunnel/): a non-resource path, authorized as `get` on it.
   app.get("/edgeplane/v1/nodes/:node/tunnel", (c) => connectTunnel(c.env, c.req.raw, c.req.param("node")));
+
+  // ServiceAccount issuer discovery, and the bootstrap-token join that gives a node its credential.
+  app.get("/.well-known/openid-configuration", (c) => openidConfiguration(c.env, c.req.url));
+  app.get("/openid/v1/jwks", (c) => jwks(c.env));
+  app.post("/edgeplane/v1/join", async (c) => json(await join(c.env, c.get("user"), await c.req.json().catch(() => null)), 201));
+  // TokenRequest: answered here, not stored (src/auth/token-request.ts).
+  app.post("/api/v1/namespaces/:ns/serviceaccounts/:name/token", async (c) =>
+    tokenRequest(c.env, c.req.param("ns"), c.req.param("name"), await readBody(c.req.raw), c.req.header("content-type")),
+  );
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);

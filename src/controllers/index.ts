@@ -19,6 +19,8 @@ import { statefulSetController } from "./statefulset/index.js";
 import { daemonSetController } from "./daemonset/index.js";
 import { jobController } from "./job/index.js";
 import { cronJobController } from "./cronjob/index.js";
+import { rootCaController } from "./rootca/index.js";
+import { apiServerServiceController } from "./apiserverservice/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -52,6 +54,8 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,
     hpaController({ metrics: podMetricsFrom(lister) }),
+    rootCaController(env.CLUSTER_CA_PEM),
+    apiServerServiceController(env.API_ENDPOINT),
   ];
 }
 

@@ -27,6 +27,7 @@ import { endpointSlice } from "./discovery/endpointslice.js";
 import { horizontalPodAutoscaler } from "./autoscaling/horizontalpodautoscaler.js";
 import { podMetrics } from "./metrics/podmetrics.js";
 import { nodeMetrics } from "./metrics/nodemetrics.js";
+import { selfSubjectReview, tokenReview } from "./authentication/reviews.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -52,4 +53,6 @@ export const kinds: KindDef[] = [
   horizontalPodAutoscaler,
   podMetrics,
   nodeMetrics,
+  selfSubjectReview,
+  tokenReview,
 ];

@@ -4,6 +4,7 @@ import { ApiError, errors, fieldErrors, type FieldError } from "../../../apimach
 import { deepEqual } from "../../../apimachinery/objects.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import { defaultPodSpec } from "../../defaults/pod-spec.js";
+import { serviceAccountAdmission } from "../../../admission/serviceaccount.js";
 import type { KindDef, KObject } from "../../types.js";
 
 type ContainerState = { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number; signal?: number } };
@@ -140,7 +141,9 @@ export const pod: KindDef = {
       defaultPodSpec(spec);
       if (spec) spec.enableServiceLinks ??= true;
     },
-    prepareForCreate(o) {
+    prepareForCreate(o, ctx) {
+      // Until the admission chain runs it (src/admission/), the ServiceAccount plugin's mutation happens here.
+      serviceAccountAdmission(o, ctx);
       o.status = { phase: "Pending", qosClass: qosClass(o) };
     },
     validate(o): FieldError[] {
