@@ -9,25 +9,10 @@
 import type { Env } from "../env.js";
 import type { RequestUser } from "../store/protocol.js";
 import { errors } from "../apimachinery/status.js";
+import { isDNS1123Subdomain } from "../apimachinery/validation.js";
 import { signClusterJwt } from "./signing-key.js";
-import type { Claims } from "./jwt.js";
+import { NODE_CREDENTIAL_SECONDS, nodeClaims } from "./claims.js";
 
-export const NODE_ISSUER = "edgeplane.dev/node-credential";
-export const NODE_CREDENTIAL_SECONDS = 365 * 24 * 3600;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export const nodeUser = (name: string): RequestUser => ({ username: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] });
-
-export function nodeClaims(node: string, nowSec: number, seconds = NODE_CREDENTIAL_SECONDS): Claims {
-  return { iss: NODE_ISSUER, sub: `system:node:${node}`, aud: [NODE_ISSUER], iat: nowSec, nbf: nowSec, exp: nowSec + seconds, "edgeplane.dev/node": { name: node } };
-}
-
-/** The node a verified credential's claims name, or null when they are not a node credential's. */
-export function nodeOfClaims(c: Claims): string | null {
-  const node = (c["edgeplane.dev/node"] as { name?: unknown } | undefined)?.name;
-  if (c.iss !== NODE_ISSUER || typeof node !== "string" || c.sub !== `system:node:${node}`) return null;
-  return node;
-}
 
 /** The join endpoint: a bootstrapper asks for its node's credential. */
 export async function join(env: Env, user: RequestUser, body: unknown, now = Date.now()): Promise<Record<string, unknown>> {
@@ -35,7 +20,7 @@ export async function join(env: Env, user: RequestUser, body: unknown, now = Dat
     throw errors.forbidden(`User "${user.username}" cannot join a node: only bootstrap tokens (group system:bootstrappers) may`);
   }
   const nodeName = (body as { nodeName?: unknown } | null)?.nodeName;
-  if (typeof nodeName !== "string" || nodeName.length > 253 || !DNS_SUBDOMAIN.test(nodeName)) {
+  if (typeof nodeName !== "string" || isDNS1123Subdomain(nodeName).length) {
     throw errors.badRequest("nodeName must be a lowercase RFC 1123 subdomain (the node's name)");
   }
   const nowSec = Math.floor(now / 1000);

@@ -6,7 +6,7 @@
  */
 import type { Env } from "../env.js";
 import { signingKey } from "./signing-key.js";
-import { SERVICE_ACCOUNT_ISSUER } from "./serviceaccount-token.js";
+import { SERVICE_ACCOUNT_ISSUER } from "./claims.js";
 
 const headers = (type: string) => ({ "content-type": type, "cache-control": "public, max-age=3600" });
 

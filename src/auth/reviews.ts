@@ -11,7 +11,7 @@ import { errors, fieldErrors, invalidError } from "../apimachinery/status.js";
 import { authenticateToken } from "../apiserver/authn.js";
 import { looksLikeJwt } from "./jwt.js";
 import { authenticateClusterToken } from "./tokens.js";
-import { API_AUDIENCES } from "./serviceaccount-token.js";
+import { API_AUDIENCES } from "./claims.js";
 
 const API_VERSION = "authentication.k8s.io/v1";
 

@@ -11,59 +11,16 @@ import type { KObject } from "../registry/types.js";
 import type { RequestUser } from "../store/protocol.js";
 import { cachedObject } from "./objects.js";
 import { signClusterJwt } from "./signing-key.js";
-import { intersectAudiences, type Claims } from "./jwt.js";
-
-/** The issuer (iss) of ServiceAccount tokens, and the audience the API accepts by default. */
-export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
-export const API_AUDIENCES = [SERVICE_ACCOUNT_ISSUER];
+import type { Claims } from "./jwt.js";
+import { API_AUDIENCES, checkServiceAccountClaims, serviceAccountClaims, serviceAccountGroups, serviceAccountUsername } from "./claims.js";
 
 /** A deleted pod's tokens stay valid this long after its deletionTimestamp (as kube-apiserver). */
 const DELETED_POD_GRACE_SECONDS = 60;
-
-export interface K8sClaim {
-  namespace: string;
-  serviceaccount: { name: string; uid: string };
-  pod?: { name: string; uid: string };
-}
-
-export const serviceAccountUsername = (ns: string, name: string) => `system:serviceaccount:${ns}:${name}`;
-
-export function serviceAccountGroups(ns: string): string[] {
-  return ["system:serviceaccounts", `system:serviceaccounts:${ns}`, "system:authenticated"];
-}
-
-/** The claims of a new token (pure: the caller signs). */
-export function serviceAccountClaims(sa: KObject, pod: KObject | undefined, audiences: string[], expirationSeconds: number, nowSec: number, jti: string): Claims {
-  const ns = sa.metadata.namespace ?? "";
-  const k8s: K8sClaim = { namespace: ns, serviceaccount: { name: sa.metadata.name ?? "", uid: sa.metadata.uid ?? "" } };
-  if (pod) k8s.pod = { name: pod.metadata.name ?? "", uid: pod.metadata.uid ?? "" };
-  return {
-    aud: audiences,
-    exp: nowSec + expirationSeconds,
-    iat: nowSec,
-    iss: SERVICE_ACCOUNT_ISSUER,
-    jti,
-    "kubernetes.io": k8s,
-    nbf: nowSec,
-    sub: serviceAccountUsername(ns, sa.metadata.name ?? ""),
-  };
-}
 
 export async function issueServiceAccountToken(env: Env, sa: KObject, pod: KObject | undefined, audiences: string[], expirationSeconds: number, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
   const nowSec = Math.floor(now / 1000);
   const claims = serviceAccountClaims(sa, pod, audiences, expirationSeconds, nowSec, crypto.randomUUID());
   return { token: await signClusterJwt(env, claims), expiresAt: (nowSec + expirationSeconds) * 1000 };
-}
-
-/** The structural part of validation (pure): the claim's shape, issuer and audience. */
-export function checkServiceAccountClaims(c: Claims, accepted: string[]): { k8s: K8sClaim; audiences: string[] } | null {
-  if (c.iss !== SERVICE_ACCOUNT_ISSUER) return null;
-  const k8s = c["kubernetes.io"] as K8sClaim | undefined;
-  if (!k8s || typeof k8s.namespace !== "string" || typeof k8s.serviceaccount?.name !== "string" || typeof k8s.serviceaccount.uid !== "string") return null;
-  if (c.sub !== serviceAccountUsername(k8s.namespace, k8s.serviceaccount.name)) return null;
-  const audiences = intersectAudiences(c, accepted);
-  if (!audiences.length) return null;
-  return { k8s, audiences };
 }
 
 /**

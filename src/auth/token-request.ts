@@ -10,7 +10,8 @@ import type { KObject } from "../registry/types.js";
 import { ApiError, errors, fieldErrors, invalidError, type FieldError } from "../apimachinery/status.js";
 import { decodeObject } from "../apimachinery/codec.js";
 import { getObject } from "./objects.js";
-import { API_AUDIENCES, issueServiceAccountToken } from "./serviceaccount-token.js";
+import { issueServiceAccountToken } from "./serviceaccount-token.js";
+import { API_AUDIENCES } from "./claims.js";
 
 const MIN_SECONDS = 600;
 const MAX_SECONDS = 2 ** 32;
