@@ -40,6 +40,10 @@ export interface Env {
   ENCRYPTION_KEYS?: string;
   /** Registry resources encrypted at rest, comma-separated (default "secrets"). */
   ENCRYPTED_RESOURCES?: string;
+  /** PEM of the CA that signed the API's serving certificate: published as ConfigMap kube-root-ca.crt in every namespace (optional). */
+  CLUSTER_CA_PEM?: string;
+  /** The API server's address for pods, "ip:port": the endpoint of Service default/kubernetes (optional). */
+  API_ENDPOINT?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
 }

@@ -2,7 +2,9 @@
  * `npm run agent -- --server URL --token TOKEN [--name NODE]` (bin:
  * edgeplane-agent): make this host a worker node. Flags:
  *   --server URL        the API server (or --kubeconfig FILE for server, token and CA)
- *   --token TOKEN       a bearer token (EDGEPLANE_TOKEN also works)
+ *   --token TOKEN       a bearer token (EDGEPLANE_TOKEN also works); a bootstrap token
+ *                       (<id>.<secret>) is exchanged once for the node's own credential,
+ *                       kept in the data dir
  *   --ca FILE           PEM of the CA that signed the server's certificate
  *   --name NODE         node name (default: this host's name)
  *   --data-dir DIR      pod volumes and state (default /var/lib/edgeplane/agent/NODE as root, else ~/.edgeplane/agent/NODE)
@@ -19,6 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { NodeAgent } from "./agent.js";
 import { findRuntimeSocket } from "./runtime/socket.js";
+import { isBootstrapToken, nodeCredential } from "./join.js";
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +68,13 @@ if (!runtime) fail("no container runtime found: set DOCKER_HOST, or start Docker
 const name = (values.name ?? hostname()).toLowerCase();
 if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) fail(`node name ${JSON.stringify(name)} is not a valid DNS subdomain; pass --name`);
 const dataDir = values["data-dir"] ?? (process.getuid?.() === 0 ? join("/var/lib/edgeplane/agent", name) : join(homedir(), ".edgeplane", "agent", name));
+if (isBootstrapToken(token!)) {
+  try {
+    token = await nodeCredential({ server: server!, token: token!, ca, node: name, dataDir, log: (m) => console.error(`${new Date().toISOString()} ${m}`) });
+  } catch (e) {
+    fail(`joining with the bootstrap token failed: ${(e as Error).message}`);
+  }
+}
 const labels = Object.fromEntries((values.label ?? []).map((l) => l.split(/=(.*)/s).slice(0, 2)));
 
 const agent = new NodeAgent({ server: server!, token: token!, ca, node: name, runtime: runtime!, dataDir, port: values.port !== undefined ? Number(values.port) : undefined, labels, allowPrivileged: values["allow-privileged"], proxy: !values["no-proxy"], statsPeriodMs: values["stats-period"] ? Number(values["stats-period"]) * 1000 : undefined });

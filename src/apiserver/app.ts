@@ -10,7 +10,7 @@ import { ApiError, errors } from "../apimachinery/status.js";
 import { authenticate } from "./authn.js";
 import { authorize, forbiddenMessage } from "./authz.js";
 import { requestInfo } from "./request-info.js";
-import { handleResource, statusResponse } from "./rest.js";
+import { handleResource, readBody, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
@@ -24,6 +24,10 @@ import { auditRequests } from "../audit/recorder.js";
 import { auditRoute } from "../audit/route.js";
 import { rateLimit } from "../limits/middleware.js";
 import { reencryptAll } from "../encryption/rotate.js";
+import { impersonate } from "../auth/impersonation.js";
+import { tokenRequest } from "../auth/token-request.js";
+import { join } from "../auth/node-credential.js";
+import { jwks, openidConfiguration } from "../auth/oidc.js";
 
 type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
 
@@ -83,11 +87,12 @@ export function createApp() {
   // Every request is audited once answered (src/audit/).
   app.use("*", auditRequests<AppEnv>());
 
-  // Stage 1: authentication.
+  // Stage 1: authentication, then impersonation (Impersonate-* headers, if the user may).
   app.use("*", async (c, next) => {
     const user = await authenticate(c.req.raw, c.env);
     if (!user) throw errors.unauthorized();
-    c.set("user", user);
+    await ensureBootstrapped(c.env);
+    c.set("user", await impersonate(user, c.req.raw.headers, (u, info) => authorize(u, info, c.env), forbiddenMessage));
     await next();
   });
 
@@ -154,6 +159,14 @@ export function createApp() {
   // Admin endpoints (non-resource paths, authorized above like any other): the audit log, key rotation.
   app.get("/edgeplane/v1/audit", (c) => auditRoute(c.env, new URL(c.req.url).searchParams));
   app.post("/edgeplane/v1/encryption/rotate", async (c) => json(await reencryptAll(c.env)));
+  // ServiceAccount issuer discovery, and the bootstrap-token join that gives a node its credential.
+  app.get("/.well-known/openid-configuration", (c) => openidConfiguration(c.env, c.req.url));
+  app.get("/openid/v1/jwks", (c) => jwks(c.env));
+  app.post("/edgeplane/v1/join", async (c) => json(await join(c.env, c.get("user"), await c.req.json().catch(() => null)), 201));
+  // TokenRequest: answered here, not stored (src/auth/token-request.ts).
+  app.post("/api/v1/namespaces/:ns/serviceaccounts/:name/token", async (c) =>
+    tokenRequest(c.env, c.req.param("ns"), c.req.param("name"), await readBody(c.req.raw), c.req.header("content-type")),
+  );
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);

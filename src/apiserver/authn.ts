@@ -1,22 +1,18 @@
 /**
  * Authentication, the first stage of every request: who is calling. Bearer
- * tokens only for now (the admin token from the ADMIN_TOKEN secret); later
- * authenticators (user tokens, ServiceAccount JWTs, node credentials) plug in
- * as more entries in `authenticators`.
+ * tokens: the admin token (the ADMIN_TOKEN secret), then the tokens the
+ * cluster issues (src/auth/tokens.ts: ServiceAccount JWTs, node credentials,
+ * bootstrap tokens, user tokens). No token, or one nobody recognises, is
+ * anonymous, which the app answers with 401.
  */
 import type { Env } from "../env.js";
 import type { RequestUser } from "../store/protocol.js";
+import { timingSafeEqual } from "../auth/compare.js";
+import { authenticateClusterToken } from "../auth/tokens.js";
+
+export { timingSafeEqual };
 
 export type Authenticator = (token: string, env: Env) => Promise<RequestUser | null> | RequestUser | null;
-
-/** Compare without leaking the position of the first difference through timing. */
-export function timingSafeEqual(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
-  let diff = ea.length ^ eb.length;
-  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
-  return diff === 0;
-}
 
 const adminToken: Authenticator = (token, env) =>
   env.ADMIN_TOKEN && timingSafeEqual(token, env.ADMIN_TOKEN) ? { username: "admin", uid: "admin", groups: ["system:masters", "system:authenticated"] } : null;
@@ -40,7 +36,9 @@ const staticTokens: Authenticator = (token, env) => {
   return null;
 };
 
-export const authenticators: Authenticator[] = [adminToken, staticTokens];
+const clusterTokens: Authenticator = async (token, env) => (await authenticateClusterToken(token, env))?.user ?? null;
+
+export const authenticators: Authenticator[] = [adminToken, staticTokens, clusterTokens];
 
 /** The user behind a request, or null (anonymous). */
 export async function authenticate(req: Request, env: Env): Promise<RequestUser | null> {
@@ -48,7 +46,11 @@ export async function authenticate(req: Request, env: Env): Promise<RequestUser 
   if (!header) return null;
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
   if (!m) return null;
-  const token = m[1].trim();
+  return authenticateToken(m[1].trim(), env);
+}
+
+/** The user a bearer token stands for (every authenticator in turn), or null. */
+export async function authenticateToken(token: string, env: Env): Promise<RequestUser | null> {
   for (const a of authenticators) {
     const user = await a(token, env);
     if (user) return user;

@@ -6,8 +6,8 @@
  */
 import type { Env } from "../env.js";
 import { errors, ApiError } from "../apimachinery/status.js";
-import { MAX_BODY_BYTES, toYaml } from "../apimachinery/codec.js";
-import { apiVersionOf, type KindDef, type KObject } from "../registry/types.js";
+import { MAX_BODY_BYTES, decodeObject, toYaml } from "../apimachinery/codec.js";
+import { apiVersionOf, resourceKey, type KindDef, type KObject } from "../registry/types.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
 import { parseFieldValidation } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
@@ -19,7 +19,7 @@ import { proxySubresource } from "../tunnel/pod-proxy.js";
 import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
 import { rbacChanged } from "../authz/worker.js";
 import { REVIEW_KINDS, review } from "../authz/reviews.js";
-import { decodeObject } from "../apimachinery/codec.js";
+import { notCreatable, reviewHandlers } from "../auth/reviews.js";
 
 export interface Negotiated {
   table?: TableOptions;
@@ -194,7 +194,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
   throw errors.methodNotAllowed(`${req.method} is not supported`);
 }
 
-async function readBody(req: Request): Promise<string> {
+export async function readBody(req: Request): Promise<string> {
   const len = Number(req.headers.get("content-length") ?? "0");
   if (len > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
   const buf = await req.arrayBuffer();
@@ -372,6 +372,12 @@ function withTimeout(stream: ReadableStream<Uint8Array>, seconds: number): Reada
 }
 
 async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promise<Response> {
+  const review = reviewHandlers[resourceKey(kind)];
+  if (review) {
+    if (c.info.verb !== "create") throw notCreatable(kind.plural);
+    const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? undefined);
+    return respond(201, JSON.stringify(await review(c.env, c.user, body)), n);
+  }
   const all = await componentStatuses(c.env);
   if (c.info.verb === "get") {
     const one = all.find((o) => o.metadata.name === c.info.name);

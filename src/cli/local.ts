@@ -8,6 +8,7 @@ import { Miniflare } from "miniflare";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createServer } from "node:net";
 import { ensurePki } from "./pki.js";
 
 export interface LocalOptions {
@@ -83,6 +84,18 @@ export function kubeconfigYaml(server: string, token: string, caCert: string, co
   ].join("\n");
 }
 
+/** A TCP port free on host right now. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane> {
   const home = resolve(opts.home);
   mkdirSync(join(home, "state"), { recursive: true });
@@ -91,6 +104,8 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
   const script = resolve("dist/worker.js");
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const pki = await ensurePki(home);
+  // The port is known before start so the Worker can advertise it (API_ENDPOINT) for the `kubernetes` Service.
+  const port = opts.port || (await freePort(host));
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: script }],
     modulesRoot: resolve("dist"),
@@ -98,9 +113,9 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     compatibilityFlags: COMPATIBILITY_FLAGS,
     durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true }, TUNNEL: { className: "NodeTunnel", useSQLite: true }, AUDIT: { className: "AuditLog", useSQLite: true } },
     durableObjectsPersist: join(home, "state"),
-    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), ...opts.bindings },
+    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: `${host.includes(":") ? `[${host}]` : host}:${port}`, ...opts.bindings },
     host,
-    port: opts.port,
+    port,
     httpsKey: pki.key,
     httpsCert: pki.cert,
     log: undefined,

@@ -24,7 +24,7 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "localhost", "::1"]): Promise<Pki> {
+export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "localhost", "::1", "10.96.0.1", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]): Promise<Pki> {
   const dir = join(home, "pki");
   const files = { caCert: join(dir, "ca.crt"), cert: join(dir, "apiserver.crt"), key: join(dir, "apiserver.key") };
   if (Object.values(files).every(existsSync)) {

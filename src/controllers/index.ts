@@ -22,6 +22,8 @@ import { cronJobController } from "./cronjob/index.js";
 import { clusterRoleAggregationController } from "./clusterrole-aggregation/index.js";
 import { RBAC_RESOURCES } from "../authz/policy.js";
 import { resourceQuotaController } from "./resourcequota/index.js";
+import { rootCaController } from "./rootca/index.js";
+import { apiServerServiceController } from "./apiserverservice/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -57,6 +59,8 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     hpaController({ metrics: podMetricsFrom(lister) }),
     clusterRoleAggregationController,
     resourceQuotaController,
+    rootCaController(env.CLUSTER_CA_PEM),
+    apiServerServiceController(env.API_ENDPOINT),
   ];
 }
 

@@ -9,6 +9,8 @@ export interface RequestUser {
   username: string;
   uid?: string;
   groups: string[];
+  /** Extra attributes (a ServiceAccount token's pod, Impersonate-Extra-*), as user.Info's Extra. */
+  extra?: Record<string, string[]>;
 }
 
 export type PatchType = "json" | "merge" | "strategic" | "apply";

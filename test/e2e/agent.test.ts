@@ -7,12 +7,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, statSync } from "node:fs";
 import * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
 import { startPodman, ensureTestImage, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
+import { KubeClient } from "../../src/cli/kube-client.js";
+import { createBootstrapToken } from "../../src/cli/tokens.js";
 
 let c: TestCluster;
 /** Node names unique to this run: agents of another run on this host (sharing Podman's store) never adopt our containers. */
@@ -24,11 +26,11 @@ let podman: PodmanService;
 let dir: string;
 const agents = new Map<string, { child: ChildProcess; log: string[] }>();
 
-function startAgent(name: string): void {
+function startAgent(name: string, token = c.token): void {
   const log: string[] = [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, "--token", c.token, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
+    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, "--token", token, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d) => log.push(String(d)));
@@ -392,6 +394,66 @@ test("kubectl delete pod stops its containers within the grace period; the Repli
   assert.equal(left.length, 0, "no container of the deleted pod still runs");
   const after = await podsRunning("app=web", 3);
   assert.ok(!after.some((p: { metadata: { name: string } }) => p.metadata.name === victim.metadata.name));
+});
+
+const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** `kubectl auth whoami` over HTTPS from inside the pod: busybox's nc connects, its ssl_client speaks TLS (its wget segfaults in static glibc). */
+const IN_POD_WHOAMI = `
+T=$(cat ${SA_DIR}/token)
+B='{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}'
+printf 'POST /apis/authentication.k8s.io/v1/selfsubjectreviews HTTP/1.1\\r\\nHost: kubernetes.default.svc\\r\\nAuthorization: Bearer %s\\r\\nContent-Type: application/json\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' "$T" "\${#B}" "$B" > /tmp/req
+echo 'exec 3<&0; ssl_client -s 3 -n kubernetes.default.svc < /tmp/req > /tmp/resp' > /tmp/tls.sh
+nc -w 10 $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT -e sh /tmp/tls.sh
+cat /tmp/resp`;
+
+test("a pod's ServiceAccount token works against the API from inside the pod, and stops working once the pod is deleted", async () => {
+  await c.kubectl(["run", "sa-client", `--image=${TEST_IMAGE}`, "--restart=Never", "--", "sleep", "3600"]);
+  await eventually(async () => (await json(["get", "pod", "sa-client"])).status.phase === "Running", 60_000, "sa-client Running");
+  const exec = async (cmd: string) => (await c.kubectl(["exec", "sa-client", "--", "sh", "-c", cmd])).stdout;
+  assert.equal(await exec(`cat ${SA_DIR}/namespace`), "default");
+  assert.equal(await exec(`cat ${SA_DIR}/ca.crt`), c.caCert);
+  assert.equal((await exec("echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT")).trim(), "10.96.0.1:443");
+  // Through the kubernetes Service (the agent's proxy → the API's advertised endpoint), over TLS, with the pod's token.
+  const inPod = await eventually(async () => {
+    const out = await exec(IN_POD_WHOAMI);
+    return out.includes("system:serviceaccount:default:default") ? out : undefined;
+  }, 20_000, "whoami from inside the pod");
+  assert.match(inPod, /HTTP\/1\.1 201/);
+  assert.match(inPod, /"authentication.kubernetes.io\/pod-name":\["sa-client"\]/);
+  // The same token, read out of the pod, from here; then gone with the pod.
+  const token = await exec(`cat ${SA_DIR}/token`);
+  const me = JSON.parse((await c.kubectl(["--token", token, "auth", "whoami", "-o", "json"])).stdout).status.userInfo;
+  assert.equal(me.username, "system:serviceaccount:default:default");
+  await c.kubectl(["delete", "pod", "sa-client", "--grace-period=1"]);
+  await eventually(async () => (await c.kubectl(["--token", token, "get", "pods"], { allowFail: true })).code !== 0, 30_000, "the token to be refused");
+});
+
+test("an agent started with a bootstrap token joins as its own node, and keeps its credential across restarts", async () => {
+  const admin = new KubeClient({ server: c.url, token: c.token, ca: c.caCert }, 1);
+  const bootstrap = await createBootstrapToken(admin, { ttlSeconds: 600 });
+  await admin.close();
+  startAgent("e2e-join", bootstrap);
+  const ready = async () => {
+    const n = await json(["get", "node", "e2e-join"]);
+    return n.status.conditions.find((x: { type: string }) => x.type === "Ready")?.status === "True";
+  };
+  await eventually(ready, 60_000, "e2e-join Ready");
+  const file = join(dir, "e2e-join", "node-credential.json");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const cred = JSON.parse(readFileSync(file, "utf8")) as { token: string };
+  const me = JSON.parse((await c.kubectl(["--token", cred.token, "auth", "whoami", "-o", "json"])).stdout).status.userInfo;
+  assert.equal(me.username, "system:node:e2e-join");
+  assert.deepEqual(me.groups, ["system:nodes", "system:authenticated"]);
+  // Restarted after its bootstrap token is gone, it comes back with the saved credential.
+  await stopAgent("e2e-join", "SIGTERM");
+  await c.kubectl(["delete", "secret", "-n", "kube-system", `bootstrap-token-${bootstrap.split(".")[0]}`]);
+  agents.get("e2e-join")!.log.length = 0;
+  startAgent("e2e-join", bootstrap);
+  await eventually(async () => (agents.get("e2e-join")!.log.join("").includes("registered") ? true : undefined), 30_000, "e2e-join back");
+  assert.equal(JSON.parse(readFileSync(file, "utf8")).token, cred.token, "the saved credential was reused");
+  // Out of the way of the next tests, which count nodes and pods.
+  await stopAgent("e2e-join", "SIGTERM");
+  await c.kubectl(["delete", "node", "e2e-join"]);
 });
 
 test("killing an agent leaves its pods running; restarting it adopts them without duplicates", async () => {

@@ -352,13 +352,20 @@ export class Kubelet {
       pvc: (ns, name) => get<PersistentVolumeClaim>(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${name}`),
       pv: (name) => get<PersistentVolume>(`/api/v1/persistentvolumes/${name}`),
       token: async (ns, sa, audience, seconds, pod) => {
+        // A token is reused until 80% of its life has passed, as the kubelet's token manager does.
+        const key = `${pod.metadata?.uid}/${sa}/${audience ?? ""}/${seconds}`;
+        const hit = this.tokens.get(key);
+        if (hit && Date.now() < hit.refreshAt) return hit.token;
         try {
           const r = await c.post<{ status?: { token?: string } }>(`/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
             apiVersion: "authentication.k8s.io/v1",
             kind: "TokenRequest",
             spec: { audiences: audience ? [audience] : [], expirationSeconds: seconds, boundObjectRef: { kind: "Pod", apiVersion: "v1", name: pod.metadata?.name, uid: pod.metadata?.uid } },
           });
-          return r.status?.token;
+          const token = r.status?.token;
+          for (const [k, t] of this.tokens) if (Date.now() > t.expiresAt) this.tokens.delete(k);
+          if (token) this.tokens.set(key, { token, refreshAt: Date.now() + seconds * 800, expiresAt: Date.now() + seconds * 1000 });
+          return token;
         } catch (e) {
           if (e instanceof KubeError && (e.code === 404 || e.code === 405)) return undefined;
           throw e;
@@ -367,6 +374,8 @@ export class Kubelet {
     };
   }
 
+  /** Issued service-account tokens by pod/sa/audience/lifetime. */
+  private tokens = new Map<string, { token: string; refreshAt: number; expiresAt: number }>();
   private serviceCache = new Map<string, { at: number; items: Promise<Service[]> }>();
   /** A namespace's Services for service-link env vars, cached for a few seconds (many pods start at once). */
   private servicesOf(ns: string): Promise<Service[]> {

@@ -77,7 +77,7 @@ test("OrderedReady: web-0, web-1, web-2 created in order, each after its predece
   assert.deepEqual(p.metadata.labels, { app: "web", "statefulset.kubernetes.io/pod-name": "web-1", "apps.kubernetes.io/pod-index": "1", "controller-revision-hash": rev });
   assert.equal(p.spec?.hostname, "web-1");
   assert.equal(p.spec?.subdomain, "web");
-  assert.deepEqual(p.spec?.volumes, [{ name: "data", persistentVolumeClaim: { claimName: "data-web-1" } }]);
+  assert.deepEqual(p.spec?.volumes?.filter((v) => !v.name.startsWith("kube-api-access-")), [{ name: "data", persistentVolumeClaim: { claimName: "data-web-1" } }]);
   assert.deepEqual(p.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [["StatefulSet", "web", true]]);
   const claim = fc.get("persistentvolumeclaims", "default", "data-web-1")!;
   assert.deepEqual(claim.metadata.labels, { app: "web" });

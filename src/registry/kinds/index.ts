@@ -36,6 +36,7 @@ import { clusterRoleBinding } from "./rbac/clusterrolebinding.js";
 import { selfSubjectAccessReview } from "./authorization/selfsubjectaccessreview.js";
 import { selfSubjectRulesReview } from "./authorization/selfsubjectrulesreview.js";
 import { subjectAccessReview } from "./authorization/subjectaccessreview.js";
+import { selfSubjectReview, tokenReview } from "./authentication/reviews.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -70,4 +71,6 @@ export const kinds: KindDef[] = [
   selfSubjectAccessReview,
   selfSubjectRulesReview,
   subjectAccessReview,
+  selfSubjectReview,
+  tokenReview,
 ];

@@ -140,7 +140,7 @@ export const pod: KindDef = {
       defaultPodSpec(spec);
       if (spec) spec.enableServiceLinks ??= true;
     },
-    prepareForCreate(o) {
+    prepareForCreate(o, ctx) {
       o.status = { phase: "Pending", qosClass: qosClass(o) };
     },
     validate(o): FieldError[] {
