@@ -95,7 +95,12 @@ const rules = {
     r([""], ["serviceaccounts"], ["create", "get", "list", "watch"]),
     r([""], ["nodes"], ["get", "list", "watch", "patch", "update", "delete"]),
     r([""], ["nodes/status"], ["patch", "update"]),
-    r([""], ["namespaces", "services", "configmaps"], READ),
+    r([""], ["namespaces", "limitranges"], READ),
+    // The root CA publisher (kube-root-ca.crt) and the controller keeping Service default/kubernetes.
+    r([""], ["services", "configmaps"], RW),
+    // The quota controller recomputes status.used.
+    r([""], ["resourcequotas"], READ),
+    r([""], ["resourcequotas/status"], ["patch", "update"]),
     r(["apps"], APPS, RW),
     r(["batch"], ["jobs", "jobs/status", "cronjobs", "cronjobs/status"], RW),
     r(["discovery.k8s.io"], ["endpointslices"], RW),

@@ -48,7 +48,12 @@ test("a user token authenticates as its user and groups until its Secret is dele
   const me = await whoami(["--token", token]);
   assert.equal(me.username, "jane");
   assert.deepEqual(me.groups, ["devs", "oncall", "system:authenticated"]);
-  await c.kubectl(["--token", token, "get", "namespaces"]);
+  // Authenticated is not authorized: RBAC decides. Group devs may view namespaces once bound.
+  const denied = await c.kubectl(["--token", token, "get", "namespaces"], { allowFail: true });
+  assert.match(denied.stderr, /namespaces is forbidden: User "jane" cannot list resource "namespaces"/);
+  await c.kubectl(["create", "clusterrole", "ns-viewer", "--verb=get,list,watch", "--resource=namespaces"]);
+  await c.kubectl(["create", "clusterrolebinding", "devs-ns-viewer", "--clusterrole=ns-viewer", "--group=devs"]);
+  await eventually(async () => (await c.kubectl(["--token", token, "get", "namespaces"], { allowFail: true })).code === 0, 10_000, "devs may list namespaces");
   const secrets = JSON.parse((await c.kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=edgeplane.dev/user-token", "-o", "json"])).stdout).items as { metadata: { name: string }; data: Record<string, string> }[];
   assert.equal(secrets.length, 1);
   assert.ok(!Object.values(secrets[0].data).some((v) => Buffer.from(v, "base64").toString() === token), "only a hash is stored");
@@ -63,7 +68,10 @@ test("kubectl auth whoami shows the admin, and --as/--as-group impersonate", asy
   const jane = await whoami(["--as=jane", "--as-group=devs", "--as-group=qa"]);
   assert.equal(jane.username, "jane");
   assert.deepEqual(jane.groups, ["devs", "qa", "system:authenticated"]);
-  await c.kubectl(["--as=jane", "--as-group=devs", "get", "pods"]);
+  await c.kubectl(["create", "rolebinding", "devs-view", "--clusterrole=view", "--group=devs", "-n", "default"]);
+  await eventually(async () => (await c.kubectl(["--as=jane", "--as-group=devs", "get", "pods"], { allowFail: true })).code === 0, 10_000, "impersonated jane in devs may list pods");
+  const notDevs = await c.kubectl(["--as=jane", "get", "pods"], { allowFail: true });
+  assert.match(notDevs.stderr, /pods is forbidden: User "jane" cannot list resource "pods"/);
   const sa = await whoami(["--as=system:serviceaccount:default:default"]);
   assert.deepEqual(sa.groups, ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]);
   const extra = await whoami(["--as=jane", "--as-uid=u-1"]);
