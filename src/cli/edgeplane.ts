@@ -6,6 +6,7 @@
  *   edgeplane kubeconfig [--merge] [--context NAME]   print the local kubeconfig, or merge it into ~/.kube/config
  *   edgeplane backup FILE | restore FILE  all objects of all namespaces to / from one file
  *   edgeplane deploy [--dry-run]         deploy to Cloudflare with wrangler (secrets, deploy, kubeconfig)
+ *   edgeplane token create [--ttl 24h] [--user NAME [--group G]...]   a join token for agents (or a user's token)
  * Commands that talk to a cluster use --kubeconfig FILE, else $KUBECONFIG, else $EDGEPLANE_HOME/kubeconfig (.edgeplane/).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -83,9 +84,16 @@ export async function mergeKubeconfig(from: string, into: string, name: string):
   writeFileSync(into, stringify(dst), { mode: 0o600 });
 }
 
+/** "90s", "15m", "24h", "7d" or plain seconds. */
+export function parseDuration(s: string): number {
+  const m = /^(\d+)([smhd]?)$/.exec(s.trim());
+  if (!m) fail(`not a duration: ${s}`, "use e.g. 90s, 15m, 24h or 7d");
+  return Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2] || "s"];
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: { kubeconfig: { type: "string" }, merge: { type: "boolean" }, context: { type: "string" }, "dry-run": { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: { kubeconfig: { type: "string" }, merge: { type: "boolean" }, context: { type: "string" }, "dry-run": { type: "boolean" }, ttl: { type: "string" }, user: { type: "string" }, group: { type: "string", multiple: true } } });
   const kc = values.kubeconfig as string | undefined;
   switch (cmd) {
     case "status":
@@ -119,6 +127,28 @@ export async function main(argv: string[]): Promise<void> {
       console.log(`${ok("✓")} ${n} objects restored (uids and resourceVersions as they were)`);
       return;
     }
+    case "token": {
+      if (positionals[0] !== "create") fail("edgeplane token create [--ttl 24h] [--user NAME [--group G]...]");
+      const ttl = parseDuration((values.ttl as string | undefined) ?? "24h");
+      const { createBootstrapToken, createUserToken } = await import("./tokens.js");
+      const c = client(kc);
+      try {
+        if (values.user) {
+          const token = await createUserToken(c, { username: values.user as string, groups: (values.group as string[] | undefined) ?? [], ttlSeconds: values.ttl ? ttl : undefined });
+          console.log(token);
+          console.error(dim(`a token for user ${values.user}${values.ttl ? `, valid ${values.ttl}` : ""}; shown once. Grant it rights with RBAC, e.g. kubectl create clusterrolebinding ${values.user}-view --clusterrole=view --user=${values.user}`));
+        } else {
+          const token = await createBootstrapToken(c, { ttlSeconds: ttl, description: "edgeplane token create" });
+          console.log(token);
+          console.error(dim(`a join token valid ${values.ttl ?? "24h"}; on a worker host:\n  npx edgeplane join --server ${c.conn.server} --token ${token} --name NODE${c.conn.ca ? " --ca ca.crt" : ""}`));
+        }
+      } catch (e) {
+        fail((e as Error).message, "creating tokens needs an admin kubeconfig");
+      } finally {
+        await c.close();
+      }
+      return;
+    }
     case "deploy": {
       const { deploy } = await import("./deploy.js");
       try {
@@ -129,7 +159,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 9).map((l) => l.replace(/^ \* ?/, "")).join("\n"));
+      console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 10).map((l) => l.replace(/^ \* ?/, "")).join("\n"));
       if (cmd && cmd !== "help" && cmd !== "--help") process.exit(2);
   }
 }

@@ -22,7 +22,7 @@ after(async () => {
 
 const edgeplane = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ["bin/edgeplane.js", ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 
-test("edgeplane status shows components and nodes; kubeconfig --merge adds a named context", async () => {
+test("edgeplane status shows components and nodes; kubeconfig --merge adds a named context; token create makes join and user tokens", async () => {
   const c = await startCluster();
   const nodes = new FakeNodes({ kubeconfig: c.kubeconfig, count: 2, prefix: "st" });
   await nodes.start();
@@ -44,6 +44,19 @@ test("edgeplane status shows components and nodes; kubeconfig --merge adds a nam
   const k = spawnSync("kubectl", ["get", "nodes", "-o", "name"], { encoding: "utf8", env: { ...process.env, HOME: home, KUBECONFIG: join(home, ".kube", "config") } });
   assert.equal(k.status, 0, k.stderr);
   assert.match(k.stdout, /node\/st-0/);
+  // A join token an agent can exchange for its node credential, and a user's token kubectl can use.
+  const join_ = edgeplane(["token", "create", "--ttl", "1h", "--kubeconfig", c.kubeconfig]);
+  assert.equal(join_.status, 0, join_.stderr);
+  const bootstrap = join_.stdout.trim();
+  assert.match(bootstrap, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+  assert.match(join_.stderr, /edgeplane join --server https:\/\/127\.0\.0\.1:\d+ --token /);
+  const joined = await c.api("/edgeplane/v1/join", { method: "POST", headers: { authorization: `Bearer ${bootstrap}`, "content-type": "application/json" }, body: JSON.stringify({ nodeName: "joiner" }) });
+  assert.equal(joined.status, 201, await joined.clone().text());
+  const user = edgeplane(["token", "create", "--user", "bob", "--group", "ops", "--kubeconfig", c.kubeconfig]);
+  assert.equal(user.status, 0, user.stderr);
+  const who = spawnSync("kubectl", ["auth", "whoami", "-o", "json", "--token", user.stdout.trim()], { encoding: "utf8", env: { ...process.env, HOME: home, KUBECONFIG: c.kubeconfig } });
+  assert.equal(who.status, 0, who.stderr);
+  assert.equal(JSON.parse(who.stdout).status.userInfo.username, "bob");
   const missing = edgeplane(["status", "--kubeconfig", join(dir, "nope")]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no kubeconfig at .*\n\s+fix: start a local control plane/);
