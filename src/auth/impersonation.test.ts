@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { impersonate, impersonatedUser, impersonationChecks, parseImpersonation } from "./impersonation.js";
-import { forbiddenMessage } from "../apiserver/authz.js";
+import { forbiddenMessage } from "../apiserver/forbidden.js";
 import { ApiError } from "../apimachinery/status.js";
 
 const h = (pairs: [string, string][]) => {
