@@ -196,7 +196,12 @@ export async function handleResource(c: RestContext): Promise<Response> {
 
 export async function readBody(req: Request): Promise<string> {
   const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
+  if (len > MAX_BODY_BYTES) {
+    // Read (and drop) what the client is sending before answering 413, up to a bound: answering
+    // first makes the runtime reset the connection, and the client sees a transport error instead.
+    if (len <= 8 * MAX_BODY_BYTES) await req.arrayBuffer().catch(() => undefined);
+    throw errors.tooLarge(MAX_BODY_BYTES);
+  }
   const buf = await req.arrayBuffer();
   if (buf.byteLength > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
   try {

@@ -330,12 +330,12 @@ test(`${COUNT} hostile requests (seed ${SEED}): no 5xx, every error a matching m
       const q = reqs[i];
       const desc = `#${i} ${q.method} ${q.path.slice(0, 200)} ${JSON.stringify(q.headers).slice(0, 200)} body=${(q.body ?? "").slice(0, 120)}`;
       let res: Response | undefined;
-      for (let attempt = 0; !res && attempt < 2; attempt++) {
+      for (let attempt = 0; !res && attempt < 3; attempt++) {
         try {
           res = await c.api(q.path, { method: q.method, headers: q.headers, body: q.body, signal: AbortSignal.timeout(20_000) });
         } catch (e) {
-          // A connection the server closed after answering a huge body early (413) may take the next request with it: retry once.
-          if (attempt === 1) failures.push(`${desc}: transport error ${(e as Error).message} ${(e as Error).cause ?? ""}`);
+          // A connection the server closed after answering a huge body (413) may take the next request with it: retry.
+          if (attempt === 2) failures.push(`${desc}: transport error ${(e as Error).message} ${(e as Error).cause ?? ""}`);
         }
       }
       if (!res) continue;
