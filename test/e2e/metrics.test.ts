@@ -61,3 +61,18 @@ test("request, storage, scheduler and controller metrics move as kubectl works",
   await c.kubectl(["get", "deployment", "nope"], { allowFail: true });
   assert.ok(value(await scrape(), "apiserver_request_total", ['verb="GET"', 'resource="deployments"', 'code="404"']) >= 1);
 });
+
+test("kubectl get events -w streams the Events components record as they happen", async () => {
+  const watch = c.kubectlStream(["get", "events", "-w", "--output-watch-events"]);
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    await c.kubectl(["create", "deployment", "evented", "--image=nginx", "--replicas=2"]);
+    await eventually(() => /ScalingReplicaSet\s+.*deployment\/evented\s+Scaled up replica set evented-\S+ to 2/.test(watch.output()) || undefined, 20_000, "ScalingReplicaSet in the stream");
+    await eventually(() => /SuccessfulCreate\s+.*replicaset\/evented-\S+\s+Created pod: evented-/.test(watch.output()) || undefined, 20_000, "SuccessfulCreate in the stream");
+    await eventually(() => /Scheduled\s+.*pod\/evented-\S+\s+Successfully assigned default\/evented-\S+ to m-\d/.test(watch.output()) || undefined, 20_000, "Scheduled in the stream");
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${watch.output()}`);
+  } finally {
+    watch.stop();
+  }
+});
