@@ -24,6 +24,9 @@ before(async () => {
   await c.kubectl(["create", "namespace", "fuzz"]);
   await c.kubectl(["-n", "fuzz", "create", "quota", "q", "--hard=pods=10"]);
   await c.kubectl(["-n", "fuzz", "create", "deployment", "web", "--image=nginx", "--replicas=0"]);
+  // The ServiceAccount signing key is made on first use; make it now, so the snapshot holds it
+  // and only what the hostile requests did can differ.
+  await c.kubectl(["create", "token", "default"]);
 });
 after(async () => {
   await c?.dispose();
