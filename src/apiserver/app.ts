@@ -9,7 +9,7 @@ import type { Env } from "../env.js";
 import { ApiError, errors } from "../apimachinery/status.js";
 import { authenticate } from "./authn.js";
 import { authorize, forbiddenMessage } from "./authz.js";
-import { requestInfo } from "./request-info.js";
+import { requestInfo, type RequestInfo } from "./request-info.js";
 import { handleResource, readBody, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
@@ -29,7 +29,7 @@ import { tokenRequest } from "../auth/token-request.js";
 import { join } from "../auth/node-credential.js";
 import { jwks, openidConfiguration } from "../auth/oidc.js";
 
-type AppEnv = { Bindings: Env; Variables: { user: RequestUser } };
+type AppEnv = { Bindings: Env; Variables: { user: RequestUser; info: RequestInfo } };
 
 const json = (body: unknown, status = 200, contentType = "application/json") =>
   new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": contentType, "cache-control": "no-cache, private" } });
@@ -70,12 +70,15 @@ export function createApp() {
   });
   app.notFound((c) => statusResponse(errors.notFoundPath(new URL(c.req.url).pathname)));
 
-  // Every request is counted and timed (apiserver_request_total, apiserver_request_duration_seconds).
+  // What the request is about, parsed once for every stage (metrics, audit, authorization, REST);
+  // every request is counted and timed (apiserver_request_total, apiserver_request_duration_seconds).
   app.use("*", async (c, next) => {
     const t0 = performance.now();
-    await next();
     const url = new URL(c.req.url);
-    recordRequest(requestInfo(c.req.method, url.pathname, url.searchParams), c.req.method, c.res.status, (performance.now() - t0) / 1000);
+    const info = requestInfo(c.req.method, url.pathname, url.searchParams);
+    c.set("info", info);
+    await next();
+    recordRequest(info, c.req.method, c.res.status, (performance.now() - t0) / 1000);
   });
 
   // Health and version are open to anonymous callers, as in Kubernetes.
@@ -91,6 +94,7 @@ export function createApp() {
   app.use("*", async (c, next) => {
     const user = await authenticate(c.req.raw, c.env);
     if (!user) throw errors.unauthorized();
+    // The default RBAC policy lives in the store: bootstrap before the first decision (impersonation's included).
     await ensureBootstrapped(c.env);
     c.set("user", await impersonate(user, c.req.raw.headers, (u, info) => authorize(u, info, c.env), forbiddenMessage));
     await next();
@@ -101,10 +105,7 @@ export function createApp() {
 
   // Stage 2: authorization, on what the request is about.
   app.use("*", async (c, next) => {
-    const url = new URL(c.req.url);
-    const info = requestInfo(c.req.method, url.pathname, url.searchParams);
-    // The default RBAC policy lives in the store: bootstrap before the first decision.
-    await ensureBootstrapped(c.env);
+    const info = c.get("info");
     const d = await authorize(c.get("user"), info, c.env);
     if (!d.allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), info) + (d.reason ? `: ${d.reason}` : ""));
     await next();
@@ -170,7 +171,7 @@ export function createApp() {
 
   const resource = async (c: Context<AppEnv>) => {
     const url = new URL(c.req.url);
-    const info = requestInfo(c.req.raw.method, url.pathname, url.searchParams);
+    const info = c.get("info");
     if (!info.isResourceRequest) throw errors.notFoundPath(url.pathname);
     if (!info.kind) throw errors.notFoundPath(url.pathname);
     return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user") });

@@ -7,7 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../env.js";
-import { requestInfo } from "../apiserver/request-info.js";
+import { requestInfo, type RequestInfo } from "../apiserver/request-info.js";
 import type { RequestUser } from "../store/protocol.js";
 import { auditLog } from "./audit-log.js";
 import type { AuditEntry } from "./types.js";
@@ -41,9 +41,9 @@ function enqueue(env: Env, e: AuditEntry, waitUntil: (p: Promise<unknown>) => vo
 }
 
 /** The entry for one request. */
-export function entryOf(req: Request, user: RequestUser | undefined, code: number, now = Date.now()): AuditEntry {
+export function entryOf(req: Request, user: RequestUser | undefined, code: number, now = Date.now(), parsed?: RequestInfo): AuditEntry {
   const url = new URL(req.url);
-  const info = requestInfo(req.method, url.pathname, url.searchParams);
+  const info = parsed ?? requestInfo(req.method, url.pathname, url.searchParams);
   const base = {
     time: new Date(now).toISOString(),
     user: user?.username ?? "system:anonymous",
@@ -60,7 +60,7 @@ export function entryOf(req: Request, user: RequestUser | undefined, code: numbe
 }
 
 /** Records each request after it is answered (401s and 429s included). */
-export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser } }>(): MiddlewareHandler<E> {
+export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser; info?: RequestInfo } }>(): MiddlewareHandler<E> {
   return async (c: Context<E>, next) => {
     await next();
     const waitUntil = (p: Promise<unknown>) => {
@@ -71,7 +71,7 @@ export function auditRequests<E extends { Bindings: Env; Variables: { user: Requ
       }
     };
     try {
-      const entry = entryOf(c.req.raw, c.get("user") as RequestUser | undefined, c.res.status);
+      const entry = entryOf(c.req.raw, c.get("user") as RequestUser | undefined, c.res.status, Date.now(), c.get("info") as RequestInfo | undefined);
       if (entry.verb === "create" && !entry.name && c.res.status === 201) {
         // The name of a created object is in the response, read off the request's path.
         const copy = c.res.clone();
