@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kubeconfigYaml } from "./local.js";
 
 export interface DeployOptions {
   home: string;
@@ -55,11 +56,7 @@ export async function deploy(o: DeployOptions): Promise<{ url?: string; kubeconf
   o.log(`deployed${url ? ` to ${url}` : ""} (Durable Objects: STORE, MANAGER, TUNNEL; cron resync every minute)`);
   if (!url) return {};
   const kubeconfig = join(o.home, "deploy", "kubeconfig");
-  writeFileSync(
-    kubeconfig,
-    ["apiVersion: v1", "kind: Config", "clusters:", "- name: edgeplane-cloud", "  cluster:", `    server: ${url}`, "contexts:", "- name: edgeplane-cloud", "  context: {cluster: edgeplane-cloud, user: edgeplane-cloud-admin, namespace: default}", "current-context: edgeplane-cloud", "users:", "- name: edgeplane-cloud-admin", "  user:", `    token: ${secrets.ADMIN_TOKEN}`, ""].join("\n"),
-    { mode: 0o600 },
-  );
+  writeFileSync(kubeconfig, kubeconfigYaml(url, secrets.ADMIN_TOKEN, undefined, "edgeplane-cloud"), { mode: 0o600 });
   o.log(`kubeconfig written to ${kubeconfig} (edgeplane kubeconfig --merge --kubeconfig ${kubeconfig} --context edgeplane-cloud)`);
   return { url, kubeconfig };
 }

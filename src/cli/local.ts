@@ -59,7 +59,8 @@ export function encryptionKeys(home: string): string {
   return keys;
 }
 
-export function kubeconfigYaml(server: string, token: string, caCert: string, context = "edgeplane"): string {
+/** A kubeconfig for one cluster and its admin token; without a CA the server's certificate must be publicly trusted (Cloudflare's is). */
+export function kubeconfigYaml(server: string, token: string, caCert: string | undefined, context = "edgeplane"): string {
   return [
     "apiVersion: v1",
     "kind: Config",
@@ -67,7 +68,7 @@ export function kubeconfigYaml(server: string, token: string, caCert: string, co
     `- name: ${context}`,
     "  cluster:",
     `    server: ${server}`,
-    `    certificate-authority-data: ${Buffer.from(caCert).toString("base64")}`,
+    ...(caCert ? [`    certificate-authority-data: ${Buffer.from(caCert).toString("base64")}`] : []),
     "contexts:",
     `- name: ${context}`,
     "  context:",
