@@ -7,12 +7,11 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchCluster } from "./cluster.js";
 import { ensureNamespace } from "./cluster.js";
-import { startPodman, ensureTestImage, TEST_IMAGE } from "../test/helpers/podman.js";
+import { startPodman, ensureTestImage, removeNodeContainers, TEST_IMAGE } from "../test/helpers/podman.js";
 import { KubeClient } from "../src/cli/kube-client.js";
 
 export interface AgentBench {
@@ -97,17 +96,7 @@ export async function agentBench(c: BenchCluster, o: { pods: number; perSecond: 
     child.kill("SIGTERM");
     await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once("exit", r)));
     // Remove what the agent started (by its node label), then the engine.
-    const filters = encodeURIComponent(JSON.stringify({ label: [`io.edgeplane.node=${node}`] }));
-    const ids: { Id: string }[] = await new Promise((resolve) =>
-      http
-        .get({ socketPath: podman.socket, path: `/containers/json?all=true&filters=${filters}` }, (res) => {
-          let b = "";
-          res.on("data", (d) => (b += d));
-          res.on("end", () => resolve(JSON.parse(b)));
-        })
-        .on("error", () => resolve([])),
-    );
-    await Promise.all(ids.map((x) => new Promise((r) => http.request({ socketPath: podman.socket, method: "DELETE", path: `/containers/${x.Id}?force=true&v=true` }, (res) => res.resume().on("end", r)).on("error", r).end())));
+    await removeNodeContainers(podman.socket, node);
     await client.close();
     await podman.stop();
     rmSync(dir, { recursive: true, force: true });

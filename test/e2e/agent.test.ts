@@ -12,7 +12,8 @@ import * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
-import { startPodman, ensureTestImage, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
+import { startPodman, ensureTestImage, removeNodeContainers, TEST_IMAGE, type PodmanService } from "../helpers/podman.js";
+import { DockerRuntime } from "../../agent/src/runtime/docker.js";
 import { KubeClient } from "../../src/cli/kube-client.js";
 import { createBootstrapToken } from "../../src/cli/tokens.js";
 
@@ -61,22 +62,14 @@ function get(url: string, timeoutMs = 3000): Promise<string> {
   });
 }
 
-/** Containers in the runtime carrying this node's label, by state. */
-async function containersOf(node: string): Promise<{ Id: string; State: string; Labels: Record<string, string> }[]> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`io.edgeplane.node=${node}`] }));
-  return new Promise((resolve, reject) => {
-    http
-      .get({ socketPath: podman.socket, path: `/containers/json?all=true&filters=${filters}` }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => {
-          const list = JSON.parse(body);
-          // An engine error is an object, not a list: nothing of ours to report.
-          resolve(Array.isArray(list) ? list : []);
-        });
-      })
-      .on("error", reject);
-  });
+/** Containers in the runtime carrying this node's label (through the agent's own runtime client). */
+async function containersOf(node: string) {
+  const rt = new DockerRuntime(podman.socket);
+  try {
+    return await rt.list(node).catch(() => []);
+  } finally {
+    rt.close();
+  }
 }
 
 async function podsRunning(selector: string, n: number, timeoutMs = 60_000) {
@@ -107,12 +100,8 @@ before(async () => {
 
 after(async () => {
   for (const name of agents.keys()) await stopAgent(name, "SIGTERM");
-  // Everything the agents started goes: containers by node label, then the volumes.
-  for (const name of agents.keys()) {
-    for (const ct of await containersOf(name).catch(() => [])) {
-      await new Promise((r) => http.request({ socketPath: podman.socket, method: "DELETE", path: `/containers/${ct.Id}?force=true&v=true` }, (res) => res.resume().on("end", r)).on("error", r).end());
-    }
-  }
+  // Everything the agents started goes, by node label.
+  for (const name of agents.keys()) await removeNodeContainers(podman.socket, name);
   await c?.dispose();
   await podman?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -390,7 +379,7 @@ test("kubectl delete pod stops its containers within the grace period; the Repli
   await c.kubectl(["delete", "pod", victim.metadata.name]);
   const took = Date.now() - t0;
   assert.ok(took < 15_000, `deleted in ${took} ms (grace 3 s)`);
-  const left = (await containersOf(node)).filter((x) => x.Labels["io.kubernetes.pod.uid"] === victim.metadata.uid && x.State === "running");
+  const left = (await containersOf(node)).filter((x) => x.labels["io.kubernetes.pod.uid"] === victim.metadata.uid && x.state === "running");
   assert.equal(left.length, 0, "no container of the deleted pod still runs");
   const after = await podsRunning("app=web", 3);
   assert.ok(!after.some((p: { metadata: { name: string } }) => p.metadata.name === victim.metadata.name));
@@ -459,7 +448,7 @@ test("an agent started with a bootstrap token joins as its own node, and keeps i
 test("killing an agent leaves its pods running; restarting it adopts them without duplicates", async () => {
   const before = await podsRunning("app=web", 3);
   const onA = before.filter((p: { spec: { nodeName: string } }) => p.spec.nodeName === A);
-  const running = async () => (await containersOf(A)).filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const running = async () => (await containersOf(A)).filter((x) => x.state === "running").map((x) => x.id).sort();
   const ids = await running();
   await stopAgent(A, "SIGKILL");
   for (const p of onA) assert.ok((await get(`http://${p.status.podIP}:8080/`)).length > 0, "pod still serves with its agent dead");
@@ -475,7 +464,7 @@ test("killing an agent leaves its pods running; restarting it adopts them withou
 
 test("a control-plane outage: pods keep running; when the API returns the agents reconcile", async () => {
   const before = await podsRunning("app=web", 3);
-  const ids = async () => [...(await containersOf(A)), ...(await containersOf(B))].filter((x) => x.State === "running").map((x) => x.Id).sort();
+  const ids = async () => [...(await containersOf(A)), ...(await containersOf(B))].filter((x) => x.state === "running").map((x) => x.id).sort();
   const running = await ids();
   const port = Number(new URL(c.url).port);
   await c.stop();

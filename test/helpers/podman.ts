@@ -109,3 +109,16 @@ export function ensureTestImage(): string {
   }
   return TEST_IMAGE;
 }
+
+/** Remove every container an agent created for `node` (found by its label, through the agent's own runtime client). */
+export async function removeNodeContainers(socket: string, node: string): Promise<void> {
+  const { DockerRuntime } = await import("../../agent/src/runtime/docker.js");
+  const rt = new DockerRuntime(socket);
+  try {
+    const list = await rt.list(node).catch(() => []);
+    // App containers before their sandboxes: Podman refuses to remove a sandbox others still join.
+    for (const c of list.sort((a, b) => (a.labels["io.edgeplane.role"] === "sandbox" ? 1 : 0) - (b.labels["io.edgeplane.role"] === "sandbox" ? 1 : 0))) await rt.remove(c.id).catch(() => {});
+  } finally {
+    rt.close();
+  }
+}
