@@ -120,6 +120,8 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     httpsKey: pki.key,
     httpsCert: pki.cert,
     log: undefined,
+    // EDGEPLANE_INSPECTOR_PORT: the V8 inspector of workerd (CPU profiles: scripts/cpuprofile.mjs).
+    ...(process.env.EDGEPLANE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEPLANE_INSPECTOR_PORT) } : {}),
   });
   const ready = await mf.ready;
   const url = `https://${host}:${ready.port}`;
