@@ -13,14 +13,37 @@ import { startLocal, type LocalControlPlane } from "../src/cli/local.js";
 import { ensurePki } from "../src/cli/pki.js";
 import { onCleanup } from "./cleanup.js";
 
-export interface BenchCluster {
-  cp: LocalControlPlane;
-  home: string;
+/** An HTTPS server the load and watch generators can drive: the control plane, or a bare yardstick. */
+export interface HttpTarget {
   origin: string;
+  /** PEM of the CA its certificate chains to. */
+  caCert: string;
   auth: Record<string, string>;
   /** JSON request through a shared pool; throws on a non-2xx status unless allow lists it. */
   call(method: string, path: string, body?: unknown, allow?: number[]): Promise<{ status: number; json: any }>;
+}
+
+export interface BenchCluster extends HttpTarget {
+  cp: LocalControlPlane;
+  home: string;
   stop(): Promise<void>;
+}
+
+/** call() of an HttpTarget over a pool. */
+export function jsonCaller(pool: Pool, auth: Record<string, string>): HttpTarget["call"] {
+  return async (method, path, body, allow = []) => {
+    const res = await pool.request({
+      method: method as "GET",
+      path,
+      headers: { ...auth, accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    if ((res.statusCode < 200 || res.statusCode >= 300) && !allow.includes(res.statusCode)) {
+      throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 300)}`);
+    }
+    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
+  };
 }
 
 export function buildWorker(): void {
@@ -41,23 +64,12 @@ export async function startBenchCluster(): Promise<BenchCluster> {
     if (r >= 300) throw new Error(`binding the bench user: ${r}`);
   }
   const pool = new Pool(origin, { connections: 64, connect: { ca: cp.caCert } });
-  const call: BenchCluster["call"] = async (method, path, body, allow = []) => {
-    const res = await pool.request({
-      method: method as "GET",
-      path,
-      headers: { ...auth, accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    if ((res.statusCode < 200 || res.statusCode >= 300) && !allow.includes(res.statusCode)) {
-      throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 300)}`);
-    }
-    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = jsonCaller(pool, auth);
   return {
     cp,
     home,
     origin,
+    caCert: cp.caCert,
     auth,
     call,
     async stop() {
@@ -70,7 +82,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
 }
 
 /** Create a namespace (fine if it exists). */
-export async function ensureNamespace(c: BenchCluster, name: string): Promise<void> {
+export async function ensureNamespace(c: HttpTarget, name: string): Promise<void> {
   await c.call("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }, [409]);
 }
 

@@ -5,7 +5,7 @@
  * namespace holding 100 ConfigMaps.
  */
 import { runLoad, serialLatency, type LoadResult } from "./loadgen.js";
-import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
+import { ensureNamespace, parallel, type BenchCluster, type HttpTarget } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
 
 export interface CreateResults {
@@ -16,18 +16,24 @@ export interface CreateResults {
 
 const configMap = (name: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}","labels":{"app":"bench"}},"data":{"key":"value"}}`;
 
-export async function createBench(c: BenchCluster, o: BenchOptions, engine: "node" | "wrk"): Promise<CreateResults> {
-  await ensureNamespace(c, "bench");
+/** The create load alone, against the control plane or a yardstick speaking the same path. */
+export function createRate(c: HttpTarget, o: BenchOptions, engine: "node" | "wrk"): Promise<LoadResult> {
   const headers = { ...c.auth, "content-type": "application/json", accept: "application/json" };
-  const create = await runLoad({
+  return runLoad({
     origin: c.origin,
-    ca: c.cp.caCert,
+    ca: c.caCert,
     connections: o.connections,
     warmupMs: o.warmupMs,
     durationMs: o.durationMs,
     engine,
     spec: { method: "POST", path: "/api/v1/namespaces/bench/configmaps", headers, body: configMap("$NAME") },
   });
+}
+
+export async function createBench(c: BenchCluster, o: BenchOptions, engine: "node" | "wrk"): Promise<CreateResults> {
+  await ensureNamespace(c, "bench");
+  const create = await createRate(c, o, engine);
+  const headers = { ...c.auth, accept: "application/json" };
 
   await c.call("POST", "/api/v1/namespaces/bench/configmaps", JSON.parse(configMap("get-target")), [409]);
   const get = await serialLatency({

@@ -25,6 +25,24 @@ export interface KubectlResults {
   foreignCores?: number;
   /** The same with --chunk-size=0 (one request, no paging): what paging and client throttling cost. */
   unchunkedMs: number[];
+  /** From one run at -v=6: the list requests kubectl made, and how long its own rate limiter held them. */
+  throttle: { requests: number; waitedMs: number };
+}
+
+/**
+ * kubectl's client-side limiter (client-go's default 5 requests/s, burst 10)
+ * logs "Waited for …" at -v=6 when it holds a request back: sum those, and
+ * count the list requests, from one untimed run.
+ */
+export function throttleOf(stderr: string): { requests: number; waitedMs: number } {
+  let requests = 0;
+  let waitedMs = 0;
+  for (const line of stderr.split("\n")) {
+    if (/ GET https?:\/\/\S+\/api\/v1\/pods\?/.test(line) && /\d{3} \w/.test(line)) requests++;
+    const m = /Waited for ([\d.]+)(ms|s|µs)\b/.exec(line);
+    if (m) waitedMs += Number(m[1]) * (m[2] === "s" ? 1000 : m[2] === "ms" ? 1 : 0.001);
+  }
+  return { requests, waitedMs };
 }
 
 export function kubectlBinary(): string | undefined {
@@ -98,7 +116,9 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
     unchunkedMs.push(r.ms);
     if (r.code !== 0) stderr ||= r.stderr;
   }
+  const verbose = await runKubectl(bin, [...args, "-v=6"], env);
+  const throttle = throttleOf(verbose.stderr);
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
-  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs };
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs, throttle };
 }

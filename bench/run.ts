@@ -10,7 +10,8 @@ import { parseArgs, type BenchOptions } from "./args.js";
 import { buildWorker, startBenchCluster, throwawayTls, type BenchCluster } from "./cluster.js";
 import { helloRate } from "./hello.js";
 import { etcdBinary, etcdRate } from "./etcd.js";
-import { createBench } from "./create.js";
+import { createBench, createRate } from "./create.js";
+import { startBareDurableObject } from "./bare-durable-object.js";
 import { watchBench } from "./watch.js";
 import { kubectlBench, kubectlBinary } from "./kubectl.js";
 import { benchSchedulerAlgorithm } from "./scheduler-algorithm.js";
@@ -41,6 +42,8 @@ async function main(o: BenchOptions): Promise<Row[]> {
   const c16 = `${engine}, ${o.connections} conns`;
   log(`load generator: ${engine === "wrk" ? `wrk (${process.env.WRK_THREADS ?? 2} threads)` : "node (undici Pool)"}, ${o.connections} connections`);
   let hello: LoadResult | undefined;
+  let helloTls: LoadResult | undefined;
+  let barePut: LoadResult | undefined;
   let etcd: LoadResult | undefined;
   let etcdMissing = false;
 
@@ -54,7 +57,17 @@ async function main(o: BenchOptions): Promise<Row[]> {
     const tls = await throwawayTls();
     try {
       const hs = await measure(() => helloRate(o, engine, tls));
+      helloTls = hs.value;
       rows.push({ benchmark: `hello-world (workerd, HTTPS, ${c16})`, result: rate(hs.value) + noisy(hs.foreignCores), target: "— (info)", value: hs.value.rate });
+      log(`bare Durable Object put (one SQLite insert, no Kubernetes code, HTTPS), ${c16}`);
+      const bare = await startBareDurableObject(tls);
+      try {
+        const b = await measure(() => createRate(bare, o, engine));
+        barePut = b.value;
+        rows.push({ benchmark: `bare Durable Object put (HTTPS, ${c16})`, result: `${rate(b.value)} (${ratio(b.value.rate, hello.rate)} of hello)${noisy(b.foreignCores)}`, target: "— (floor)", value: b.value.rate });
+      } finally {
+        await bare.stop();
+      }
     } finally {
       tls.cleanup();
     }
@@ -97,6 +110,9 @@ async function main(o: BenchOptions): Promise<Row[]> {
       // wrk's latency figures over TLS are not trustworthy here (their sum exceeds connections × duration), so only the node engine's are shown.
       if (r.create.engine === "node") rows.push({ benchmark: "ConfigMap create latency under load p50 / p99", result: `${ms(r.create.p50)} / ${ms(r.create.p99)}`, target: "—" });
       if (hello) rows.push({ benchmark: "create / hello-world", result: ratio(cr, hello.rate), target: "≥ 0.35", ok: cr / hello.rate >= 0.35, value: cr / hello.rate });
+      // The control plane serves HTTPS only: the same-transport ratio, and the naive store's own ratio, put the target in context.
+      if (helloTls) rows.push({ benchmark: "create / hello-world over HTTPS (same transport; info)", result: ratio(cr, helloTls.rate), target: "—", value: cr / helloTls.rate });
+      if (barePut) rows.push({ benchmark: "create / bare Durable Object put (info)", result: ratio(cr, barePut.rate), target: "—", value: cr / barePut.rate });
       if (etcd) rows.push({ benchmark: "create / etcd put", result: ratio(cr, etcd.rate), target: "≥ 0.25", ok: cr / etcd.rate >= 0.25, value: cr / etcd.rate });
       else if (etcdMissing) rows.push({ benchmark: "create / etcd put", result: "n/a (install etcd-server)", target: "≥ 0.25" });
       rows.push({ benchmark: `ConfigMap GET p50 / p99 (serial, ${r.get.errors} errors)`, result: `${ms(percentile(r.get.latencies, 0.5))} / ${ms(percentile(r.get.latencies, 0.99))}`, target: "—" });
@@ -127,6 +143,25 @@ async function main(o: BenchOptions): Promise<Row[]> {
       });
     }
 
+    if (o.only.has("watch") && cluster) {
+      log(`watch floor: the bare Durable Object fanning one line out to ${o.watchers} HTTPS streams, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
+      await quiet();
+      const tls = await throwawayTls();
+      const bare = await startBareDurableObject(tls);
+      try {
+        const { value: w, foreignCores } = await withForeignLoad(() => watchBench(bare, o));
+        rows.push({
+          benchmark: `watch floor: bare Durable Object, ${int(w.watchers)} streams × ${w.writes} writes, p50 / p99 (lost)`,
+          result: `${ms(percentile(w.latencies, 0.5))} / ${ms(percentile(w.latencies, 0.99))} (${int(w.lost)})${noisy(foreignCores)}`,
+          target: "— (floor)",
+          value: percentile(w.latencies, 0.99),
+        });
+      } finally {
+        await bare.stop();
+        tls.cleanup();
+      }
+    }
+
     if (o.only.has("kubectl") && cluster) {
       const bin = kubectlBinary();
       if (!bin) rows.push({ benchmark: "kubectl get pods -A", result: "n/a (no kubectl; set KUBECTL)", target: "≤ 500 ms" });
@@ -146,6 +181,12 @@ async function main(o: BenchOptions): Promise<Row[]> {
           value: m,
         });
         rows.push({ benchmark: "kubectl get pods -A --chunk-size=0 (one request; info)", result: ms(median(k.unchunkedMs)), target: "—", value: median(k.unchunkedMs) });
+        rows.push({
+          benchmark: "kubectl's own rate limiter (5/s, burst 10) in one paged run (-v=6; floor)",
+          result: `${k.throttle.requests} list requests, ${ms(k.throttle.waitedMs)} waited client-side`,
+          target: "— (floor)",
+          value: k.throttle.waitedMs,
+        });
         rows.push({ benchmark: "pod create via API (32 in flight, setup for the above)", result: `${int(k.pods / k.createSeconds)} pods/s (${k.createErrors} errors)`, target: "—", value: k.pods / k.createSeconds });
       }
     }

@@ -8,7 +8,7 @@
  * without JSON.parse, so the reader stays cheap on a 2-core machine.
  */
 import { Agent, Pool, type Dispatcher } from "undici";
-import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
+import { ensureNamespace, parallel, type HttpTarget } from "./cluster.js";
 import { sleep } from "./stats.js";
 import type { BenchOptions } from "./args.js";
 
@@ -43,7 +43,7 @@ interface WatchStream {
   abort?: (err?: Error) => void;
 }
 
-export async function watchBench(c: BenchCluster, o: BenchOptions, nsCount = 1): Promise<WatchResults> {
+export async function watchBench(c: HttpTarget, o: BenchOptions, nsCount = 1): Promise<WatchResults> {
   const W = o.watchers;
   const N = o.watchWrites;
   const namespaces = Array.from({ length: nsCount }, (_, i) => `bench-watch-${i}`);
@@ -81,7 +81,7 @@ export async function watchBench(c: BenchCluster, o: BenchOptions, nsCount = 1):
     latencies[delivered++] = now - sentAt[idx];
   };
 
-  const agent = new Agent({ connections: W + 8, pipelining: 1, connect: { ca: c.cp.caCert }, headersTimeout: 60_000, bodyTimeout: 0 });
+  const agent = new Agent({ connections: W + 8, pipelining: 1, connect: { ca: c.caCert }, headersTimeout: 60_000, bodyTimeout: 0 });
   const streams: WatchStream[] = [];
   const openOne = (j: number) =>
     new Promise<void>((resolveOpen) => {
@@ -141,7 +141,7 @@ export async function watchBench(c: BenchCluster, o: BenchOptions, nsCount = 1):
   await sleep(500);
 
   // Steady writes: write i is due at i / rate seconds, whatever the previous one's latency.
-  const writer = new Pool(c.origin, { connections: 4, connect: { ca: c.cp.caCert } });
+  const writer = new Pool(c.origin, { connections: 4, connect: { ca: c.caCert } });
   let writeErrors = 0;
   const writes: Promise<void>[] = [];
   const cpu0 = process.cpuUsage();

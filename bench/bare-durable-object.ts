@@ -1,0 +1,94 @@
+/**
+ * The naive store as a yardstick: a Worker in front of one SQLite-backed
+ * Durable Object, no Kubernetes code at all, served by Miniflare over HTTPS
+ * with the same throwaway CA as the HTTPS hello-world. It speaks just enough
+ * of the API's paths for the same generators to drive it:
+ *  - POST …/configmaps inserts the body under its name and, like a store,
+ *    writes one fixed-shape event line to every open watch stream;
+ *  - GET …?watch=1 opens a stream the Durable Object fans events out to;
+ *  - anything else answers 201 / a list with resourceVersion "1".
+ * So "ConfigMap create" and "watch" each have a runtime floor measured in the
+ * same run: what one request, one Durable Object hop and one insert cost, and
+ * what fanning one line out to N HTTPS streams costs, whatever Edgeplane does.
+ */
+import { Miniflare } from "miniflare";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pool } from "undici";
+import { COMPATIBILITY_DATE } from "../src/cli/local.js";
+import { jsonCaller, type HttpTarget } from "./cluster.js";
+import { onCleanup } from "./cleanup.js";
+
+const SCRIPT = `
+import { DurableObject } from "cloudflare:workers";
+const enc = new TextEncoder();
+// An event about as long as the control plane's ConfigMap ADDED line.
+const pad = "x".repeat(300);
+export class Bare extends DurableObject {
+  streams = new Set();
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS objects (name TEXT PRIMARY KEY, data TEXT NOT NULL)");
+  }
+  put(name, data) {
+    this.ctx.storage.sql.exec("INSERT INTO objects (name, data) VALUES (?, ?)", name, data);
+    if (this.streams.size) {
+      const line = enc.encode(JSON.stringify({ type: "ADDED", object: { kind: "ConfigMap", apiVersion: "v1", metadata: { name, namespace: "bench", resourceVersion: "1", pad } } }) + "\\n");
+      for (const c of this.streams) c.enqueue(line);
+    }
+    return data;
+  }
+  watch() {
+    let c;
+    return new ReadableStream({ start: (x) => { c = x; this.streams.add(c); }, cancel: () => { this.streams.delete(c); } }, { highWaterMark: 0 });
+  }
+}
+export default {
+  async fetch(req, env) {
+    const url = new URL(req.url);
+    const store = env.BARE.get(env.BARE.idFromName("bench"));
+    if (url.searchParams.get("watch")) return new Response(await store.watch(), { headers: { "content-type": "application/json" } });
+    if (req.method === "POST" && url.pathname.endsWith("/configmaps")) {
+      const body = await req.text();
+      const name = JSON.parse(body).metadata.name;
+      return new Response(await store.put(name, body), { status: 201, headers: { "content-type": "application/json" } });
+    }
+    if (req.method === "POST") return new Response("{}", { status: 201, headers: { "content-type": "application/json" } });
+    return new Response('{"metadata":{"resourceVersion":"1"},"items":[]}', { headers: { "content-type": "application/json" } });
+  },
+};`;
+
+export interface BareDurableObject extends HttpTarget {
+  stop(): Promise<void>;
+}
+
+export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }): Promise<BareDurableObject> {
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-bare-"));
+  const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: "bare.mjs", contents: SCRIPT }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    durableObjects: { BARE: { className: "Bare", useSQLite: true } },
+    durableObjectsPersist: dir,
+    host: "127.0.0.1",
+    port: 0,
+    httpsKey: tls.key,
+    httpsCert: tls.cert,
+  });
+  const ready = await mf.ready;
+  const origin = `https://127.0.0.1:${ready.port}`;
+  const pool = new Pool(origin, { connections: 8, connect: { ca: tls.ca } });
+  return {
+    origin,
+    caCert: tls.ca,
+    auth: {},
+    call: jsonCaller(pool, {}),
+    async stop() {
+      await pool.close().catch(() => {});
+      await mf.dispose();
+      forget();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
