@@ -14,11 +14,20 @@ function partialMetadata(o: KObject) {
   return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata };
 }
 
-/** One row, serialised. `data` is the stored JSON of o (reused for includeObject=Object). */
-export function tableRow(kind: KindDef, o: KObject, data: string, now: number, opts: TableOptions = {}): string {
+/** The row's object for includeObject=Metadata (the default), serialised. */
+export function partialMetadataJson(o: KObject): string {
+  return JSON.stringify(partialMetadata(o));
+}
+
+/**
+ * One row, serialised. `data` is the stored JSON of o (reused for
+ * includeObject=Object); `metaJson` is partialMetadataJson(o) when the caller
+ * keeps it (the store caches it with the parsed object).
+ */
+export function tableRow(kind: KindDef, o: KObject, data: string, now: number, opts: TableOptions = {}, metaJson?: string): string {
   const cells = kind.columns.map((c) => c.cell(o, now));
   const include = opts.includeObject ?? "Metadata";
-  const object = include === "None" ? "" : include === "Object" ? `,"object":${data}` : `,"object":${JSON.stringify(partialMetadata(o))}`;
+  const object = include === "None" ? "" : include === "Object" ? `,"object":${data}` : `,"object":${metaJson ?? partialMetadataJson(o)}`;
   return `{"cells":${JSON.stringify(cells)}${object}}`;
 }
 

@@ -14,6 +14,7 @@ import migrations from "../../migrations/migrations.js";
 import * as schema from "./schema.js";
 import { Clock } from "./clock.js";
 import { WatchHub, type Watcher } from "./watch-hub.js";
+import { ObjectCache } from "./object-cache.js";
 import { compileFilter } from "./filters.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { registry } from "../registry/index.js";
@@ -21,7 +22,7 @@ import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
 import { validateSchema } from "../registry/validate.js";
-import { tableRow } from "../registry/table.js";
+import { partialMetadataJson, tableRow } from "../registry/table.js";
 import { decodeObject, decodeBody } from "../apimachinery/codec.js";
 import { ApiError, errors, success } from "../apimachinery/status.js";
 import { deepEqual } from "../apimachinery/objects.js";
@@ -62,6 +63,8 @@ export class ObjectStore extends DurableObject<Env> {
   private db: DrizzleSqliteDODatabase<typeof schema>;
   private clock = new Clock();
   private hub = new WatchHub();
+  /** Parsed rows for lists that filter or print tables. */
+  private parsed = new ObjectCache();
   private compactedRv = 0;
   private writesSinceCompaction = 0;
   private bookmarkTimer?: ReturnType<typeof setInterval>;
@@ -229,37 +232,58 @@ export class ObjectStore extends DurableObject<Env> {
       const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
       const conds = [eq(schema.objects.resource, req.resource)];
       if (req.after) conds.push(gt(schema.objects.name, req.after));
-      // Without a filter the rows can be paged in SQL; with one, scan in order.
-      const q = this.db
-        .select({ name: schema.objects.name, data: schema.objects.data })
-        .from(schema.objects)
-        .where(and(...conds))
-        .orderBy(asc(schema.objects.name));
-      const rows = filter || limit === Infinity ? q.all() : q.limit(limit + 1).all();
       let last: string | undefined;
       let remaining = 0;
-      for (const row of rows) {
-        if (items.length >= limit) {
-          if (!filter) {
+      if (!filter && !req.table) {
+        // Plain pages are the stored JSON as it is: paged in SQL, nothing parsed.
+        const q = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(and(...conds)).orderBy(asc(schema.objects.name));
+        const rows = limit === Infinity ? q.all() : q.limit(limit + 1).all();
+        for (const row of rows) {
+          if (items.length >= limit) {
             remaining = 1;
             break;
           }
+          items.push(this.sealing.reveal(req.resource, row.name, row.data));
+          last = row.name;
         }
-        const data = this.sealing.reveal(req.resource, row.name, row.data);
-        let obj: KObject | undefined;
-        if (filter || req.table) obj = JSON.parse(data) as KObject;
-        if (filter && !filter(obj!)) continue;
-        if (items.length >= limit) {
-          remaining++;
-          continue;
+      } else {
+        // Filters and tables need the objects: read names and versions, and the JSON only of rows the cache lacks.
+        const q = this.db.select({ name: schema.objects.name, rv: schema.objects.rv }).from(schema.objects).where(and(...conds)).orderBy(asc(schema.objects.name));
+        const rows = filter || limit === Infinity ? q.all() : q.limit(limit + 1).all();
+        const missing = this.loadMissing(req.resource, filter ? rows : rows.slice(0, limit));
+        for (const row of rows) {
+          if (items.length >= limit && !filter) {
+            remaining = 1;
+            break;
+          }
+          const c = this.parsed.get(req.resource, row.name, row.rv, () => this.sealing.reveal(req.resource, row.name, missing.get(row.name) ?? this.load(req.resource, row.name)?.data ?? ""));
+          if (filter && !filter(c.obj)) continue;
+          if (items.length >= limit) {
+            remaining++;
+            continue;
+          }
+          items.push(req.table ? tableRow(kind, c.obj, c.data, now, req.table, (c.metaJson ??= partialMetadataJson(c.obj))) : c.data);
+          last = row.name;
         }
-        items.push(req.table ? tableRow(kind, obj!, data, now, req.table) : data);
-        last = row.name;
       }
       return { items, rv, last: remaining > 0 ? last : undefined, remaining: remaining > 0 ? remaining : undefined };
     } catch (e) {
       return failure(e);
     }
+  }
+
+  /** Stored JSON of the rows the parsed-object cache lacks, in one query. */
+  private loadMissing(resource: string, rows: { name: string; rv: number }[]): Map<string, string> {
+    const names = rows.filter((r) => !this.parsed.has(resource, r.name, r.rv)).map((r) => r.name);
+    const out = new Map<string, string>();
+    if (!names.length) return out;
+    const found = this.db
+      .select({ name: schema.objects.name, data: schema.objects.data })
+      .from(schema.objects)
+      .where(and(eq(schema.objects.resource, resource), sql`${schema.objects.name} IN (SELECT value FROM json_each(${JSON.stringify(names)}))`))
+      .all();
+    for (const r of found) out.set(r.name, r.data);
+    return out;
   }
 
   // ---------------------------------------------------------------- watch
@@ -1029,6 +1053,7 @@ export class ObjectStore extends DurableObject<Env> {
    */
   async restore(items: { resource: string; data: string }[]): Promise<{ restored: number }> {
     let restored = 0;
+    this.parsed.clear();
     this.sealing.begin();
     this.ctx.storage.transactionSync(() => {
       for (const it of items) {
