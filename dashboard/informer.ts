@@ -6,7 +6,7 @@
  * never polls: every change arrives as a watch event. One informer per
  * collection path, shared by every view that needs it (see `Informers`).
  */
-import { readLines } from "./lines.js";
+import { readLines } from "../src/apimachinery/lines.js";
 import { ApiError, errorFrom, statusError } from "./status.js";
 
 export interface KObj {

@@ -6,7 +6,7 @@
  */
 import * as api from "../api.js";
 import { h } from "../dom.js";
-import { readLines } from "../lines.js";
+import { readLines } from "../../src/apimachinery/lines.js";
 import { errorFrom } from "../status.js";
 import type { View } from "./types.js";
 

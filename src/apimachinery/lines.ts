@@ -1,20 +1,42 @@
 /**
- * Newline-delimited JSON streams (watch responses) read line by line, with
- * lines split across chunks joined again.
+ * Newline-delimited streams (watch events, followed logs) read line by line.
+ * The network cuts chunks anywhere, mid-line and mid-UTF-8 character, so
+ * lines are reassembled here before anyone parses them. Blank lines are
+ * skipped. Web standards only: the Worker, Node and the dashboard share it.
  */
-export async function forEachLine(reader: ReadableStreamDefaultReader<Uint8Array>, onLine: (line: string) => void): Promise<void> {
-  const dec = new TextDecoder();
-  let buf = "";
+
+/** The lines of a stream whose reader the caller holds (and may cancel). */
+export async function* linesOf(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buf += dec.decode(value, { stream: true });
+    pending += decoder.decode(value, { stream: true });
     let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line) onLine(line);
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.trim()) yield line;
     }
   }
-  if (buf) onLine(buf);
+  pending += decoder.decode();
+  if (pending.trim()) yield pending;
+}
+
+export async function forEachLine(reader: ReadableStreamDefaultReader<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+  for await (const line of linesOf(reader)) onLine(line);
+}
+
+/** The lines of a response body; aborting the signal cancels the body. */
+export async function* readLines(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const onAbort = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", onAbort);
+  try {
+    yield* linesOf(reader);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    reader.releaseLock();
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * The dashboard's browser-independent parts, in Node: the line reader every
- * stream goes through, the informer's resume/relist behaviour against a
+ * The dashboard's browser-independent parts, in Node (its line reader is
+ * src/apimachinery/lines.ts, tested there): the informer's resume/relist behaviour against a
  * scripted server (a dropped watch resumes from the last resourceVersion;
  * 410 Gone relists), the YAML emitter (checked by parsing its output back),
  * quantities, and the manifest header reader of "Apply YAML".
@@ -8,7 +8,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { readLines } from "../../dashboard/lines.js";
 import { Informer, type KObj } from "../../dashboard/informer.js";
 import { toYaml } from "../../dashboard/yaml.js";
 import { parseQuantity } from "../../dashboard/quantity.js";
@@ -23,14 +22,6 @@ function streamOf(chunks: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
     },
   });
 }
-
-test("readLines reassembles lines cut anywhere, including inside a UTF-8 character", async () => {
-  const bytes = new TextEncoder().encode('{"a":"é"}\n{"b":2}\nlast');
-  const cut = bytes.indexOf(0xc3) + 1; // between the two bytes of é
-  const lines: string[] = [];
-  for await (const l of readLines(streamOf([bytes.slice(0, cut), bytes.slice(cut, cut + 5), bytes.slice(cut + 5)]))) lines.push(l);
-  assert.deepEqual(lines, ['{"a":"é"}', '{"b":2}', "last"]);
-});
 
 const cm = (name: string, rv: string): KObj => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default", resourceVersion: rv } });
 const ev = (type: string, object: unknown) => JSON.stringify({ type, object }) + "\n";
