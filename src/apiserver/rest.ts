@@ -18,8 +18,8 @@ import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
 import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
 import { rbacChanged } from "../authz/worker.js";
-import { REVIEW_KINDS, review } from "../authz/reviews.js";
-import { notCreatable, reviewHandlers } from "../auth/reviews.js";
+import { authorizationReviews } from "../authz/reviews.js";
+import { authenticationReviews } from "../auth/reviews.js";
 
 export interface Negotiated {
   table?: TableOptions;
@@ -134,7 +134,6 @@ export async function handleResource(c: RestContext): Promise<Response> {
     if (!known) throw errors.notFoundPath(url.pathname);
     if (s.proxied?.includes(sub.split("/")[0])) return proxySubresource(env, req, url, info, kind, sub);
   }
-  if (kind.virtual && REVIEW_KINDS.includes(kind.kind)) return reviewKind(c, kind, n);
   if (kind.virtual) return virtualKind(c, kind, n);
   // A namespace in the path names a store (a Durable Object): only valid names get one.
   if (kind.namespaced && info.namespace && !validNamespace(info.namespace)) throw errors.notFound({ group: "", resource: "namespaces" }, info.namespace);
@@ -376,11 +375,14 @@ function withTimeout(stream: ReadableStream<Uint8Array>, seconds: number): Reada
   });
 }
 
+/** The create-only review kinds, answered at once by the authenticator or the authorizer. */
+const reviews = { ...authenticationReviews, ...authorizationReviews };
+
 async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promise<Response> {
-  const review = reviewHandlers[resourceKey(kind)];
+  const review = reviews[resourceKey(kind)];
   if (review) {
-    if (c.info.verb !== "create") throw notCreatable(kind.plural);
-    const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? undefined);
+    if (c.info.verb !== "create") throw errors.methodNotAllowed(`only create is supported on ${kind.plural}`);
+    const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? "application/json");
     return respond(201, JSON.stringify(await review(c.env, c.user, body)), n);
   }
   const all = await componentStatuses(c.env);
@@ -392,12 +394,4 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
   if (c.info.verb !== "list") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}`);
   const items = all.map((o) => (n.table ? tableRow(kind, o, JSON.stringify(o), Date.now(), n.table) : JSON.stringify(o)));
   return respond(200, listDocument(kind, items, 0, n).replace('"resourceVersion":"0"', '"resourceVersion":""'), n);
-}
-
-/** The authorization reviews: create-only, answered by the authorizer (src/authz/reviews.ts). */
-async function reviewKind(c: RestContext, kind: KindDef, n: Negotiated): Promise<Response> {
-  if (c.info.verb !== "create") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}`);
-  const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? "application/json");
-  const out = await review(kind.kind, body as KObject, c.user, c.env);
-  return respond(201, JSON.stringify(out), n);
 }

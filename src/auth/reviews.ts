@@ -7,7 +7,7 @@
 import type { Env } from "../env.js";
 import type { KObject } from "../registry/types.js";
 import type { RequestUser } from "../store/protocol.js";
-import { errors, fieldErrors, invalidError } from "../apimachinery/status.js";
+import { fieldErrors, invalidError } from "../apimachinery/status.js";
 import { authenticateToken } from "../apiserver/authn.js";
 import { looksLikeJwt } from "./jwt.js";
 import { authenticateClusterToken } from "./tokens.js";
@@ -39,10 +39,8 @@ export async function tokenReview(env: Env, body: Record<string, unknown>): Prom
   return { kind: "TokenReview", apiVersion: API_VERSION, metadata, spec: { token: spec.token, ...(asked ? { audiences: asked } : {}) }, status };
 }
 
-/** Create handlers of the virtual review kinds, by registry key. */
-export const reviewHandlers: Record<string, (env: Env, user: RequestUser, body: Record<string, unknown>) => Promise<KObject>> = {
+/** Create handlers of the authentication review kinds, by registry key. */
+export const authenticationReviews: Record<string, (env: Env, user: RequestUser, body: Record<string, unknown>) => Promise<KObject>> = {
   "selfsubjectreviews.authentication.k8s.io": async (_env, user) => selfSubjectReview(user),
   "tokenreviews.authentication.k8s.io": (env, _user, body) => tokenReview(env, body),
 };
-
-export const notCreatable = (plural: string) => errors.methodNotAllowed(`only create is supported on ${plural}`);

@@ -18,8 +18,6 @@ type ResourceAttributes = { namespace?: string; verb?: string; group?: string; v
 type NonResourceAttributes = { path?: string; verb?: string };
 type Spec = { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: NonResourceAttributes; user?: string; groups?: string[]; uid?: string; namespace?: string };
 
-export const REVIEW_KINDS = ["SelfSubjectAccessReview", "SubjectAccessReview", "SelfSubjectRulesReview"];
-
 function attributes(kind: string, spec: Spec): RequestInfo {
   const r = spec.resourceAttributes;
   const n = spec.nonResourceAttributes;
@@ -70,3 +68,11 @@ export async function review(kind: string, body: KObject, user: RequestUser, env
   out.status = { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) };
   return out;
 }
+
+/** Create handlers of the authorization review kinds, by registry key. */
+export const authorizationReviews: Record<string, (env: Env, user: RequestUser, body: Record<string, unknown>) => Promise<KObject>> = Object.fromEntries(
+  ["SelfSubjectAccessReview", "SubjectAccessReview", "SelfSubjectRulesReview"].map((kind) => [
+    `${kind.toLowerCase()}s.authorization.k8s.io`,
+    (env: Env, user: RequestUser, body: Record<string, unknown>) => review(kind, body as KObject, user, env),
+  ]),
+);
