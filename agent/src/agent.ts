@@ -5,6 +5,7 @@
  * containers running (a restarted agent adopts them); the node goes NotReady
  * only when its Lease stops being renewed.
  */
+import { Counter, Gauge, exposition } from "../../src/metrics/prom.js";
 import { KubeClient, KubeError } from "../../src/cli/kube-client.js";
 import { DockerRuntime } from "./runtime/docker.js";
 import { hostFacts, pressure, type HostFacts } from "./kubelet/host.js";
@@ -145,33 +146,35 @@ export class NodeAgent {
   }
 
   private metrics(): string {
-    const lines: string[] = [];
     const k = this.kubelet;
-    const lat = [...(k?.startLatencies ?? [])].sort((a, b) => a - b);
-    const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] / 1000 : 0);
-    lines.push("# HELP kubelet_running_pods Number of pods that have a running pod sandbox", "# TYPE kubelet_running_pods gauge", `kubelet_running_pods ${k?.pods().filter((p) => p.status?.phase === "Running").length ?? 0}`);
-    lines.push("# HELP kubelet_pod_start_duration_seconds Pod start latency, creation to Running observed (quantiles of the last 1000)", "# TYPE kubelet_pod_start_duration_seconds summary");
-    for (const p of [0.5, 0.9, 0.99]) lines.push(`kubelet_pod_start_duration_seconds{quantile="${p}"} ${q(p)}`);
-    lines.push(`kubelet_pod_start_duration_seconds_count ${lat.length}`);
-    lines.push("# HELP kubelet_runtime_operations_errors_total Runtime operation errors", "# TYPE kubelet_runtime_operations_errors_total counter", `kubelet_runtime_operations_errors_total ${k?.runtimeErrors ?? 0}`);
-    lines.push("# HELP kubelet_node_lease_ok Whether the last Lease renewal succeeded", "# TYPE kubelet_node_lease_ok gauge", `kubelet_node_lease_ok ${this.leaseOk ? 1 : 0}`);
-    lines.push("# HELP kubelet_runtime_operations_total Cumulative number of runtime operations by operation type", "# TYPE kubelet_runtime_operations_total counter");
-    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_total{operation_type="${op}"} ${s.count}`);
-    lines.push("# HELP kubelet_runtime_operations_errors_by_type_total Cumulative number of runtime operation errors by operation type", "# TYPE kubelet_runtime_operations_errors_by_type_total counter");
-    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_errors_by_type_total{operation_type="${op}"} ${s.errors}`);
-    lines.push("# HELP kubelet_runtime_operations_duration_seconds_total Time spent in runtime operations by operation type", "# TYPE kubelet_runtime_operations_duration_seconds_total counter");
-    for (const [op, s] of this.runtimeOps) lines.push(`kubelet_runtime_operations_duration_seconds_total{operation_type="${op}"} ${s.seconds.toFixed(6)}`);
-    lines.push("# HELP prober_probe_total Cumulative number of liveness, readiness or startup probe results", "# TYPE prober_probe_total counter");
-    for (const [k, n] of probeResults) {
-      const [type, result] = k.split("|");
-      lines.push(`prober_probe_total{probe_type="${type}",result="${result}"} ${n}`);
-    }
-    const pm = this.proxy?.metrics() ?? [];
-    if (pm.length) {
-      lines.push("# HELP kubeproxy_connections_total Connections proxied per Service port", "# TYPE kubeproxy_connections_total counter");
-      for (const m of pm) lines.push(`kubeproxy_connections_total{namespace="${m.namespace}",service="${m.service}",port="${m.port}",protocol="${m.protocol}"} ${m.connections}`);
-    }
-    return lines.join("\n") + "\n";
+    const gauge = (name: string, help: string, v: number) => {
+      const g = new Gauge(name, help);
+      g.set({}, v);
+      return g;
+    };
+    const counter = (name: string, help: string, values: [Record<string, string>, number][]) => {
+      const c = new Counter(name, help);
+      for (const [labels, v] of values) c.inc(labels, v);
+      return c;
+    };
+    const ops = [...this.runtimeOps];
+    const proxied = this.proxy?.metrics() ?? [];
+    return exposition([
+      gauge("kubelet_running_pods", "Number of pods that have a running pod sandbox", k?.pods().filter((p) => p.status?.phase === "Running").length ?? 0),
+      ...(k ? [k.podStartDuration] : []),
+      counter("kubelet_runtime_operations_errors_total", "Runtime operation errors", [[{}, k?.runtimeErrors ?? 0]]),
+      gauge("kubelet_node_lease_ok", "Whether the last Lease renewal succeeded", this.leaseOk ? 1 : 0),
+      counter("kubelet_runtime_operations_total", "Cumulative number of runtime operations by operation type", ops.map(([op, s]) => [{ operation_type: op }, s.count])),
+      counter("kubelet_runtime_operations_errors_by_type_total", "Cumulative number of runtime operation errors by operation type", ops.map(([op, s]) => [{ operation_type: op }, s.errors])),
+      counter("kubelet_runtime_operations_duration_seconds_total", "Time spent in runtime operations by operation type", ops.map(([op, s]) => [{ operation_type: op }, s.seconds])),
+      counter("prober_probe_total", "Cumulative number of liveness, readiness or startup probe results", [...probeResults].map(([key, n]) => {
+        const [type, result] = key.split("|");
+        return [{ probe_type: type, result }, n];
+      })),
+      ...(proxied.length
+        ? [counter("kubeproxy_connections_total", "Connections proxied per Service port", proxied.map((m) => [{ namespace: m.namespace, service: m.service, port: String(m.port), protocol: m.protocol }, m.connections]))]
+        : []),
+    ]);
   }
 
   /** Stop the agent; containers keep running. */

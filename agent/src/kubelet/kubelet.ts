@@ -12,6 +12,7 @@
  * through a control-plane outage: nothing is stopped because the API is
  * unreachable, only because the API said so.
  */
+import { Histogram } from "../../../src/metrics/prom.js";
 import type { Container, Pod, Secret, ConfigMap, Service, PersistentVolumeClaim, PersistentVolume, Lifecycle, LifecycleHandler } from "kubernetes-types/core/v1";
 import * as http from "node:http";
 import { KubeError, type KubeClient } from "../../../src/cli/kube-client.js";
@@ -84,6 +85,9 @@ function groupObserved(list: ContainerInfo[]): Observed {
 const key = (ns: string | undefined, name: string | undefined) => `${ns}/${name}`;
 const podPath = (p: Pod) => `/api/v1/namespaces/${p.metadata!.namespace}/pods/${p.metadata!.name}`;
 
+/** kubelet's buckets for kubelet_pod_start_duration_seconds. */
+const POD_START_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600];
+
 export class Kubelet {
   readonly workers = new Map<string, Worker>();
   private byName = new Map<string, string>();
@@ -98,8 +102,8 @@ export class Kubelet {
   private refreshedAt = new Map<string, number>();
   readonly events: EventRecorder;
   private log: (m: string) => void;
-  /** Pod start latency samples (ms from creation to Running observed), for /metrics. */
-  readonly startLatencies: number[] = [];
+  /** Pod start latency, creation to Running observed, for /metrics (kubelet's own histogram and buckets). */
+  readonly podStartDuration = new Histogram("kubelet_pod_start_duration_seconds", "Duration in seconds from a pod's creation to it being seen Running", POD_START_BUCKETS);
   runtimeErrors = 0;
 
   constructor(private o: KubeletOptions) {
@@ -709,8 +713,7 @@ export class Kubelet {
     // Only a change worth reporting: the same status with newer probe/transition times is not.
     await this.o.client.mergePatch(`${podPath(pod)}/status`, { status: { ...status, reason: null, message: null } });
     if (pod.status?.phase !== "Running" && status.phase === "Running" && pod.metadata?.creationTimestamp && !w.lastStatus?.includes('"phase":"Running"')) {
-      this.startLatencies.push(Date.now() - Date.parse(pod.metadata.creationTimestamp));
-      if (this.startLatencies.length > 1000) this.startLatencies.shift();
+      this.podStartDuration.observe({}, (Date.now() - Date.parse(pod.metadata.creationTimestamp)) / 1000);
     }
     w.lastStatus = body;
   }
