@@ -12,14 +12,14 @@
  */
 import type { KObject } from "../../registry/types.js";
 import { getDefinitions } from "../../schemas/openapi.js";
-import { applyServerSide, updateManagedFields } from "./field-manager.js";
+import { applyServerSide, updateManagedFields, type UpdateOptions } from "./field-manager.js";
 import { isObject } from "./json.js";
 import { typeRefOf, type TypeRef } from "./schema-walk.js";
 import { deployment, deploymentType } from "./testdata.js";
 import { boundPod, configMap, pod, runningPod } from "./workload-fixtures.js";
 
 /** mulberry32: a tiny seeded PRNG, so every run sees the same histories. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -33,7 +33,7 @@ function prng(seed: number): () => number {
 type Json = any;
 type Loc = { parent: Json; key: string | number };
 
-interface Fixture {
+export interface Fixture {
   name: string;
   apiVersion: string;
   root: TypeRef;
@@ -42,7 +42,7 @@ interface Fixture {
   next: ((o: KObject) => KObject)[];
 }
 
-function fixtures(): Fixture[] {
+export function fixtures(): Fixture[] {
   const defs = getDefinitions() as TypeRef["defs"];
   const podType = typeRefOf(defs, "io.k8s.api.core.v1.Pod");
   return [
@@ -80,7 +80,7 @@ const NAMES = ["x", "team", "name", "type", "ip", "image", "phase", "new-key"];
 const VALUES: Json[] = ["a", "b", 1, 0, true, false, null, {}, [], { name: "n" }, { a: "b" }, [{ name: "c" }], ["s"]];
 
 /** One random change of an object (in place). */
-function mutate(o: Json, rnd: () => number): void {
+export function mutate(o: Json, rnd: () => number): void {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const locs = locations(o);
   if (locs.length === 0) return;
@@ -123,7 +123,10 @@ function applyConfig(o: KObject, rnd: () => number): KObject {
 
 const MANAGERS = ["kubectl", "kube-controller-manager", "kube-scheduler", "kubelet", "", ...Array.from({ length: 10 }, (_, i) => `writer-${i}`)];
 
-export function runScenarios(sequences = 30, steps = 14): string[] {
+/** Called after each updateManagedFields with its arguments and result. */
+export type UpdateHook = (old: KObject | undefined, updated: KObject, opts: UpdateOptions, result: KObject) => void;
+
+export function runScenarios(sequences = 30, steps = 14, onUpdate?: UpdateHook): string[] {
   const out: string[] = [];
   let n = 0;
   for (const f of fixtures()) {
@@ -166,7 +169,9 @@ export function runScenarios(sequences = 30, steps = 14): string[] {
             const subresource = sub < 0.6 ? undefined : sub < 0.9 ? "status" : "scale";
             // Every fifth history has a new writer each step, so the cap of 10 Update managers folds some.
             const manager = s % 5 === 0 ? `writer-${String(step).padStart(2, "0")}` : pick(MANAGERS);
-            result = updateManagedFields(live, next, { ...base, manager, now: now(), subresource });
+            const opts = { ...base, manager, now: now(), subresource };
+            result = updateManagedFields(live, next, opts);
+            onUpdate?.(live, next, opts, result);
           }
         } catch (e) {
           out.push(`error: ${(e as Error).message}`);
