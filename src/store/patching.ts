@@ -9,7 +9,7 @@ import {
   applyMergePatch,
   applyStrategicMergePatch,
   applyServerSide,
-  updateManagedFields,
+  managedFieldsAfterUpdate,
   managerFromUserAgent,
   type TypeRef,
 } from "../apimachinery/patch/index.js";
@@ -59,7 +59,7 @@ function patchOnce(kind: KindDef | null, current: KObject | undefined, type: Pat
 /** Record which manager changed which fields (non-apply writes). */
 export function trackManagedFields(kind: KindDef, old: KObject | undefined, updated: KObject, options: WriteOptions, ctx: StrategyContext, subresource?: string): void {
   const manager = options.fieldManager ?? managerFromUserAgent(options.userAgent ?? "");
-  const out = updateManagedFields(old, updated, { manager, apiVersion: apiVersionOf(kind), now: ctx.nowRfc3339, root: typeRef(kind.schemaName), subresource });
-  updated.metadata.managedFields = out.metadata.managedFields;
-  if (!updated.metadata.managedFields?.length) delete updated.metadata.managedFields;
+  const entries = managedFieldsAfterUpdate(old, updated, { manager, apiVersion: apiVersionOf(kind), now: ctx.nowRfc3339, root: typeRef(kind.schemaName), subresource });
+  if (entries?.length) updated.metadata.managedFields = entries;
+  else delete updated.metadata.managedFields;
 }

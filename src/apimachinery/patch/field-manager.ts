@@ -21,6 +21,7 @@
  */
 import type { KObject, ManagedFieldsEntry } from "../../registry/types.js";
 import { errors } from "../status.js";
+import { compareGo } from "./compare-go.js";
 import { ApplyConflicts } from "./conflicts.js";
 import { FieldSet, fieldElement } from "./fieldpath.js";
 import { clone, deepEqual, goJson, isObject } from "./json.js";
@@ -89,15 +90,20 @@ interface Context {
   reset: FieldSet;
 }
 
+/** The default reset sets, built once (sets are never changed once built). */
+const RESET_MAIN = FieldSet.of(["f:status"]);
+const RESET_STATUS = FieldSet.of(["f:spec"]);
+const RESET_NONE = new FieldSet();
+
 function contextOf(opts: UpdateOptions): Context {
-  const reset = opts.resetFields ?? (opts.subresource === undefined ? [["status"]] : opts.subresource === "status" ? [["spec"]] : []);
-  return {
-    root: opts.root,
-    apiVersion: opts.apiVersion,
-    now: opts.now,
-    subresource: opts.subresource,
-    reset: FieldSet.of(...reset.map((p) => p.map(fieldElement))),
-  };
+  const reset = opts.resetFields
+    ? FieldSet.of(...opts.resetFields.map((p) => p.map(fieldElement)))
+    : opts.subresource === undefined
+      ? RESET_MAIN
+      : opts.subresource === "status"
+        ? RESET_STATUS
+        : RESET_NONE;
+  return { root: opts.root, apiVersion: opts.apiVersion, now: opts.now, subresource: opts.subresource, reset };
 }
 
 /**
@@ -106,10 +112,13 @@ function contextOf(opts: UpdateOptions): Context {
  * only, at most 128 bytes ("kubectl/v1.30.0 (linux/amd64) kubernetes/abc" → "kubectl").
  */
 export function managerFromUserAgent(userAgent: string): string {
+  const product = userAgent.split("/")[0];
+  // Printable ASCII (the usual case) is kept whole: every character is a letter, digit, punctuation, symbol or space.
+  if (product.length <= FIELD_MANAGER_MAX_LENGTH && /^[\x20-\x7e]*$/.test(product)) return product;
   const utf8 = new TextEncoder();
   let out = "";
   let bytes = 0;
-  for (const ch of userAgent.split("/")[0]) {
+  for (const ch of product) {
     if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue;
     const size = utf8.encode(ch).length;
     if (bytes + size > FIELD_MANAGER_MAX_LENGTH) break;
@@ -127,20 +136,31 @@ export function managerFromUserAgent(userAgent: string): string {
  * does; a write that sets managedFields to [] or [{}] resets them.
  */
 export function updateManagedFields(old: KObject | undefined, updated: KObject, opts: UpdateOptions): KObject {
-  const ctx = contextOf(opts);
   const result = clone(updated);
-  const managers = liveOrNewManagers(old, updated, opts.subresource !== undefined);
+  const entries = managedFieldsAfterUpdate(old, updated, opts);
+  // Deleted first: the record goes last in metadata, as it always has.
   delete result.metadata.managedFields;
-  if (managers.size === 0 && old !== undefined) return result;
+  if (entries) result.metadata.managedFields = entries;
+  return result;
+}
+
+/**
+ * The metadata.managedFields updateManagedFields gives `updated` (undefined:
+ * none), without copying the objects: neither is changed, and the entries
+ * returned are new. For callers that keep `updated` (the store).
+ */
+export function managedFieldsAfterUpdate(old: KObject | undefined, updated: KObject, opts: UpdateOptions): ManagedFieldsEntry[] | undefined {
+  const ctx = contextOf(opts);
+  const managers = liveOrNewManagers(old, updated, opts.subresource !== undefined);
+  if (managers.size === 0 && old !== undefined) return undefined;
   try {
-    recordUpdate(ctx, withoutManagedFields(old) ?? {}, result, managers, opts.manager);
+    recordUpdate(ctx, withoutManagedFields(old) ?? {}, withoutManagedFields(updated), managers, opts.manager);
   } catch (e) {
     // UpdateNoErrors: an object the schema cannot describe keeps its old record.
     if (!(e instanceof TypedError)) throw e;
-    if (old?.metadata.managedFields) result.metadata.managedFields = clone(old.metadata.managedFields);
-    return result;
+    return old?.metadata.managedFields ? clone(old.metadata.managedFields) : undefined;
   }
-  return withManagedFields(result, managers);
+  return encodeManagedFields(managers);
 }
 
 /**
@@ -216,11 +236,15 @@ function checkApplied(live: KObject | undefined, applied: KObject, apiVersion: s
 
 const describe = (o: KObject) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}; ${o.apiVersion ?? ""}, Kind=${o.kind ?? ""}`;
 
+/** The object without metadata.managedFields: a view sharing everything but the two top levels, to be read, not changed. */
+function withoutManagedFields(o: KObject): KObject;
+function withoutManagedFields(o: KObject | undefined): KObject | undefined;
 function withoutManagedFields(o: KObject | undefined): KObject | undefined {
   if (!o) return undefined;
-  const copy = clone(o);
-  if (copy.metadata) delete copy.metadata.managedFields;
-  return copy;
+  if (!o.metadata || !Object.prototype.hasOwnProperty.call(o.metadata, "managedFields")) return o;
+  const view = { ...o, metadata: { ...o.metadata } };
+  delete view.metadata.managedFields;
+  return view;
 }
 
 function withManagedFields(o: KObject, managers: Managers): KObject {
@@ -294,7 +318,7 @@ const ignoreReset = (ctx: Context, s: FieldSet) => s.recursiveDifference(ctx.res
  * that were removed, and the fields that changed, which are conflicts unless forced.
  */
 function updateOwners(ctx: Context, oldObj: unknown, newObj: unknown, managers: Managers, workflow: string, force: boolean): Comparison {
-  const c = compare(withGoZeroValues(oldObj, ctx.root), withGoZeroValues(newObj, ctx.root), ctx.root);
+  const c = compareGo(oldObj, newObj, ctx.root);
   const cmp: Comparison = { added: ignoreReset(ctx, c.added), modified: ignoreReset(ctx, c.modified), removed: ignoreReset(ctx, c.removed) };
   const changed = cmp.modified.union(cmp.added);
   const conflicts = new Map<string, FieldSet>();

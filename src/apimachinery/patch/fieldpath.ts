@@ -7,7 +7,7 @@
  * key fields, `v:"value"`, "i:0"), so sets are plain string-keyed trees and
  * serialise to metadata.managedFields[].fieldsV1 exactly as Kubernetes does.
  */
-import { goJson, isObject, type JsonObject } from "./json.js";
+import { goEscape, goJson, isObject, type JsonObject } from "./json.js";
 
 /** One path element in FieldsV1 spelling. */
 export type PathElement = string;
@@ -18,6 +18,35 @@ export const fieldElement = (name: string): PathElement => `f:${name}`;
 export const valueElement = (v: unknown): PathElement => `v:${goJson(v, true)}`;
 /** A map-list item by its key fields (written sorted by name). */
 export const keyElement = (fields: [string, unknown][]): PathElement => `k:${goJson(Object.fromEntries(fields), true)}`;
+
+/**
+ * keyElement([[name, value]]), the usual case (containers by name, ports by
+ * containerPort), without building and sorting an object for a scalar value.
+ */
+export function singleKeyElement(name: string, value: unknown): PathElement {
+  const t = typeof value;
+  if (name === "__proto__" || (t !== "string" && t !== "number" && t !== "boolean")) return keyElement([[name, value]]);
+  return `k:${goEscape(`{${JSON.stringify(name)}:${JSON.stringify(value)}}`)}`;
+}
+
+/**
+ * canonicalElement results: every write decodes the stored managedFields, and
+ * the same key and value elements (`k:{"name":"nginx"}`) recur in them.
+ * Bounded: emptied when it grows past MAX_CANONICAL entries.
+ */
+const canonical = new Map<string, PathElement | undefined>();
+const MAX_CANONICAL = 4096;
+
+function canonicalElementCached(s: string): PathElement | undefined {
+  if (s[0] === "f" && s[1] === ":") return s;
+  let pe = canonical.get(s);
+  if (pe === undefined && !canonical.has(s)) {
+    pe = canonicalElement(s);
+    if (canonical.size >= MAX_CANONICAL) canonical.clear();
+    canonical.set(s, pe);
+  }
+  return pe;
+}
 
 /** Parse and re-spell an element read from FieldsV1; undefined for unknown element types (ignored, as Kubernetes does). */
 function canonicalElement(s: string): PathElement | undefined {
@@ -43,9 +72,24 @@ function canonicalElement(s: string): PathElement | undefined {
 
 const KIND_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
+/** The JSON of key and value elements, parsed once for the many comparisons of a sort (bounded like `canonical`). */
+const parsed = new Map<PathElement, unknown>();
+
+function parsedBody(pe: PathElement): unknown {
+  let v = parsed.get(pe);
+  if (v === undefined) {
+    v = JSON.parse(pe.slice(2));
+    if (parsed.size >= MAX_CANONICAL) parsed.clear();
+    parsed.set(pe, v);
+  }
+  return v;
+}
+
 /** The order Kubernetes sorts elements in (PathElement.Compare): fields, keys, values, indices. */
 function compareElements(a: PathElement, b: PathElement): number {
   if (a === b) return 0;
+  // Two fields (the common case) order by name, which the shared "f:" prefix leaves intact.
+  if (a[0] === "f" && b[0] === "f") return a < b ? -1 : 1;
   const ka = KIND_ORDER[a[0]];
   const kb = KIND_ORDER[b[0]];
   if (ka !== kb) return ka - kb;
@@ -57,11 +101,11 @@ function compareElements(a: PathElement, b: PathElement): number {
     case "i":
       return Number(ba) - Number(bb);
     case "v":
-      return compareValues(JSON.parse(ba), JSON.parse(bb));
+      return compareValues(parsedBody(a), parsedBody(b));
     default: {
       // Key field lists compare name by name, value by value, shorter first.
-      const fa = Object.entries(JSON.parse(ba) as JsonObject);
-      const fb = Object.entries(JSON.parse(bb) as JsonObject);
+      const fa = Object.entries(parsedBody(a) as JsonObject);
+      const fb = Object.entries(parsedBody(b) as JsonObject);
       for (let i = 0; i < Math.min(fa.length, fb.length); i++) {
         if (fa[i][0] !== fb[i][0]) return fa[i][0] < fb[i][0] ? -1 : 1;
         const c = compareValues(fa[i][1], fb[i][1]);
@@ -139,7 +183,7 @@ export class FieldSet {
   insert(path: Path): void {
     if (path.length === 0) return;
     let s: FieldSet = this;
-    for (const pe of path.slice(0, -1)) s = s.descend(pe);
+    for (let i = 0; i < path.length - 1; i++) s = s.descend(path[i]);
     s.members.add(path[path.length - 1]);
   }
 
@@ -173,14 +217,16 @@ export class FieldSet {
     return true;
   }
 
+  /** Subtrees only one side has are shared with it, not copied (sets are not changed once built). */
   union(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const m of [...this.members, ...o.members]) out.members.add(m);
+    for (const m of this.members) out.members.add(m);
+    for (const m of o.members) out.members.add(m);
     for (const [pe, c] of this.children) {
       const oc = o.children.get(pe);
-      out.children.set(pe, oc ? c.union(oc) : c.copy());
+      out.children.set(pe, oc ? c.union(oc) : c);
     }
-    for (const [pe, oc] of o.children) if (!this.children.has(pe)) out.children.set(pe, oc.copy());
+    for (const [pe, oc] of o.children) if (!this.children.has(pe)) out.children.set(pe, oc);
     return out;
   }
 
@@ -212,14 +258,18 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       if (recursive && o.members.has(pe)) continue;
       const oc = o.children.get(pe);
-      const r = oc ? c.subtract(oc, recursive) : c.copy();
+      const r = oc ? c.subtract(oc, recursive) : c;
       if (!r.empty()) out.children.set(pe, r);
     }
     return out;
   }
 
+  /** A deep copy, safe to insert into. */
   copy(): FieldSet {
-    return this.union(new FieldSet());
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const [pe, c] of this.children) out.children.set(pe, c.copy());
+    return out;
   }
 
   /** Every member path: members of a node first, then its children, each in element order. */
@@ -235,17 +285,23 @@ export class FieldSet {
 
   /** The FieldsV1 JSON of the set, keys in Kubernetes' order ("." first). */
   toFieldsV1(): JsonObject {
-    return this.emit(false);
+    return this.emit(false) ?? {};
   }
 
-  private emit(includeSelf: boolean): JsonObject {
-    const out: JsonObject = {};
-    if (includeSelf && !this.empty()) out["."] = {};
-    const elements = new Set([...this.members, ...[...this.children].filter(([, c]) => !c.empty()).map(([pe]) => pe)]);
-    for (const pe of [...elements].sort(compareElements)) {
-      const child = this.children.get(pe);
-      out[pe] = child && !child.empty() ? child.emit(this.members.has(pe)) : {};
+  /** The node's JSON, "." first when it is itself a member; undefined for an empty set. One pass, bottom-up. */
+  private emit(includeSelf: boolean): JsonObject | undefined {
+    let below: Map<PathElement, JsonObject> | undefined;
+    for (const [pe, c] of this.children) {
+      const json = c.emit(this.members.has(pe));
+      if (json) (below ??= new Map()).set(pe, json);
     }
+    if (this.members.size === 0 && !below) return undefined;
+    const elements = [...this.members];
+    if (below) for (const pe of below.keys()) if (!this.members.has(pe)) elements.push(pe);
+    if (elements.length > 1) elements.sort(compareElements);
+    const out: JsonObject = {};
+    if (includeSelf) out["."] = {};
+    for (const pe of elements) out[pe] = below?.get(pe) ?? {};
     return out;
   }
 
@@ -265,7 +321,7 @@ function read(obj: JsonObject): { set: FieldSet | undefined; member: boolean } {
       member = true;
       continue;
     }
-    const pe = canonicalElement(key);
+    const pe = canonicalElementCached(key);
     if (pe === undefined) continue;
     if (!isObject(value)) throw new Error(`FieldsV1 entry ${key} must be an object`);
     const child = read(value);

@@ -6,5 +6,5 @@
 export { applyJsonPatch } from "./json-patch.js";
 export { applyMergePatch } from "./merge-patch.js";
 export { applyStrategicMergePatch } from "./strategic-merge-patch.js";
-export { applyServerSide, managerFromUserAgent, updateManagedFields, type ApplyOptions, type UpdateOptions } from "./field-manager.js";
+export { applyServerSide, managedFieldsAfterUpdate, managerFromUserAgent, updateManagedFields, type ApplyOptions, type UpdateOptions } from "./field-manager.js";
 export { typeRefOf, type TypeRef } from "./schema-walk.js";

@@ -74,7 +74,11 @@ export function goFormat(v: unknown): string {
  * clients compare byte for byte (FieldsV1 keys, last-applied annotation).
  */
 export function goJson(v: unknown, sortKeys: boolean): string {
-  const text = JSON.stringify(sortKeys ? sortedKeys(v) : v);
+  return goEscape(JSON.stringify(sortKeys ? sortedKeys(v) : v));
+}
+
+/** JSON text with the characters Go escapes (HTML-sensitive ones, line and paragraph separators) escaped. */
+export function goEscape(text: string): string {
   return text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

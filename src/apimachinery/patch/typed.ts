@@ -10,7 +10,7 @@
  * strategy) makes them a set or a map keyed by fields. Values of unknown
  * type are granular maps and atomic lists, like Kubernetes' "deduced" type.
  */
-import { FieldSet, fieldElement, keyElement, pathString, valueElement, type Path, type PathElement } from "./fieldpath.js";
+import { FieldSet, fieldElement, keyElement, pathString, singleKeyElement, valueElement, type Path, type PathElement } from "./fieldpath.js";
 import { deepEqual, hasOwn, isObject, type JsonObject } from "./json.js";
 import {
   declaredKind,
@@ -29,10 +29,10 @@ import {
 /** A value does not fit its schema (a map-list item without keys, duplicate keys in applied config). */
 export class TypedError extends Error {}
 
-type Atom = "map" | "list" | "scalar";
+export type Atom = "map" | "list" | "scalar";
 
 /** How a value is handled: by what it is, and for null by what its schema declares. */
-function atomOf(v: unknown, t: TypeRef): Atom {
+export function atomOf(v: unknown, t: TypeRef): Atom {
   if (isObject(v)) return "map";
   if (Array.isArray(v)) return "list";
   if (v === null) {
@@ -66,7 +66,7 @@ function itemElement(lt: ListType, items: TypeRef, child: unknown): PathElement 
         `associative list with keys has an element that omits all key fields [${lt.keys.map((k) => JSON.stringify(k)).join(" ")}] (and doesn't have default values for any key fields)`,
       );
     }
-    return keyElement(fields);
+    return fields.length === 1 ? singleKeyElement(fields[0][0], fields[0][1]) : keyElement(fields);
   }
   if (isObject(child)) throw new TypedError("associative list without keys has an element that's a map type");
   if (Array.isArray(child)) throw new TypedError("not supported: associative list with lists as elements");
@@ -74,7 +74,8 @@ function itemElement(lt: ListType, items: TypeRef, child: unknown): PathElement 
   return valueElement(child);
 }
 
-function elements(lt: ListType, items: TypeRef, list: unknown[], path: Path): PathElement[] {
+/** The path elements of a list's items; throws a TypedError for an item the list type does not allow. */
+export function elements(lt: ListType, items: TypeRef, list: unknown[], path: Path): PathElement[] {
   return list.map((child, i) => {
     try {
       return itemElement(lt, items, child);
