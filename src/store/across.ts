@@ -11,6 +11,7 @@
  */
 import type { Env } from "../env.js";
 import { forEachLine } from "../apimachinery/lines.js";
+import { CoalescingStream } from "../apimachinery/coalescing-stream.js";
 import type { KObject } from "../registry/types.js";
 import { clusterStore, namespaceStore } from "./object-store.js";
 import type { ListQuery, ListResult, Result, TableOptions } from "./protocol.js";
@@ -91,7 +92,8 @@ function lastNameOf(items: string[], table: boolean): string | undefined {
 /**
  * Merge the watch streams of every namespace (and of namespaces created
  * later) into one NDJSON stream. Lines from each store arrive whole and in
- * order; across namespaces order is by arrival.
+ * order; across namespaces order is by arrival. Lines the runtime has not
+ * taken yet leave together (CoalescingStream).
  */
 export function watchAcross(
   env: Env,
@@ -102,57 +104,43 @@ export function watchAcross(
   const enc = new TextEncoder();
   const readers = new Set<ReadableStreamDefaultReader<Uint8Array>>();
   const watched = new Set<string>();
-  let closed = false;
   let first = true;
   let nsReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const emit = (line: string) => {
-        if (closed) return;
-        if (first && transformFirst) line = transformFirst(line);
-        first = false;
-        try {
-          controller.enqueue(enc.encode(line + "\n"));
-        } catch {
-          closed = true;
-        }
-      };
-      const pump = async (ns: string, since: number | undefined) => {
-        if (watched.has(ns) || closed) return;
-        watched.add(ns);
-        const stream = await open(ns, since);
-        const reader = stream.getReader();
-        readers.add(reader);
-        try {
-          await forEachLine(reader, emit);
-        } catch {
-          /* a namespace stream ended (namespace deleted, or the client left) */
-        } finally {
-          readers.delete(reader);
-        }
-      };
-      // Follow the namespaces themselves: new ones join the merged watch from the start of this watch.
-      const { names, rv } = await clusterStore(env).namespaceNames();
-      for (const ns of names) void pump(ns, sinceRv);
-      const nsStream = await clusterStore(env).watch({ resource: "namespaces", namespace: "", sinceRv: rv });
-      nsReader = nsStream.getReader();
-      void (async () => {
-        try {
-          await forEachLine(nsReader!, (line) => {
-            const ev = JSON.parse(line) as { type: string; object: KObject };
-            // A namespace born after the watch began: everything in it is news (replay from the start of the watch).
-            if (ev.type === "ADDED") void pump(ev.object.metadata.name ?? "", sinceRv ?? rv);
-          });
-        } catch {
-          /* closed */
-        }
-      })();
-    },
-    cancel() {
-      closed = true;
-      for (const r of readers) void r.cancel().catch(() => {});
-      void nsReader?.cancel().catch(() => {});
-    },
+  const out = new CoalescingStream(() => {
+    for (const r of readers) void r.cancel().catch(() => {});
+    void nsReader?.cancel().catch(() => {});
   });
+  const emit = (line: string) => {
+    if (first && transformFirst) line = transformFirst(line);
+    first = false;
+    out.push(enc.encode(line + "\n"));
+  };
+  const pump = async (ns: string, since: number | undefined) => {
+    if (watched.has(ns) || out.closed) return;
+    watched.add(ns);
+    const reader = (await open(ns, since)).getReader();
+    readers.add(reader);
+    try {
+      await forEachLine(reader, emit);
+    } catch {
+      /* a namespace stream ended (namespace deleted, or the client left) */
+    } finally {
+      readers.delete(reader);
+    }
+  };
+  void (async () => {
+    // Follow the namespaces themselves: new ones join the merged watch from the start of this watch.
+    const { names, rv } = await clusterStore(env).namespaceNames();
+    for (const ns of names) void pump(ns, sinceRv);
+    nsReader = (await clusterStore(env).watch({ resource: "namespaces", namespace: "", sinceRv: rv })).getReader();
+    await forEachLine(nsReader, (line) => {
+      const ev = JSON.parse(line) as { type: string; object: KObject };
+      // A namespace born after the watch began: everything in it is news (replay from the start of the watch).
+      if (ev.type === "ADDED") void pump(ev.object.metadata.name ?? "", sinceRv ?? rv);
+    });
+  })().catch(() => {
+    // The cluster store failed (or the client left): end the watch, the client watches again from its last version.
+    out.close();
+  });
+  return out.readable;
 }

@@ -3,10 +3,14 @@
  * A committed change is serialised once and the same bytes go to every
  * watcher it matches. Objects moving in or out of a label/field selection
  * become ADDED/DELETED for that watcher, as the apiserver's watch cache does.
+ * Each watch is a CoalescingStream: events the runtime has not taken yet
+ * leave together, so fan-out to many watchers degrades into bigger chunks,
+ * not a growing backlog.
  */
 import type { KindDef, KObject } from "../registry/types.js";
 import { tableDocument, tableRow } from "../registry/table.js";
 import type { TableOptions } from "./protocol.js";
+import { CoalescingStream } from "../apimachinery/coalescing-stream.js";
 
 export type EventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 export type Filter = (o: KObject) => boolean;
@@ -21,10 +25,9 @@ export interface Watcher {
   filter: Filter | null;
   table?: TableOptions;
   bookmarks: boolean;
-  controller: ReadableStreamDefaultController<Uint8Array>;
   /** Table watches: whether column definitions were sent yet. */
   headersSent: boolean;
-  closed: boolean;
+  out: CoalescingStream;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -35,22 +38,13 @@ export class WatchHub {
     return this.watchers.size;
   }
 
-  /** Open a watch stream; `start` enqueues its initial or replayed events before any live one. */
-  open(w: Omit<Watcher, "controller" | "headersSent" | "closed">, start: (w: Watcher) => void, timeoutSeconds?: number): ReadableStream<Uint8Array> {
-    let watcher!: Watcher;
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          watcher = { ...w, controller, headersSent: false, closed: false };
-          this.watchers.add(watcher);
-          start(watcher);
-          if (timeoutSeconds && timeoutSeconds > 0) watcher.timer = setTimeout(() => this.close(watcher), timeoutSeconds * 1000);
-        },
-        cancel: () => this.drop(watcher),
-      },
-      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-    );
-    return stream;
+  /** Open a watch stream; `start` queues its initial or replayed events before any live one. */
+  open(init: Omit<Watcher, "headersSent" | "out">, start: (w: Watcher) => void, timeoutSeconds?: number): ReadableStream<Uint8Array> {
+    const w: Watcher = { ...init, headersSent: false, out: new CoalescingStream(() => this.drop(w)) };
+    this.watchers.add(w);
+    start(w);
+    if (timeoutSeconds && timeoutSeconds > 0 && !w.out.closed) w.timer = setTimeout(() => this.close(w), timeoutSeconds * 1000);
+    return w.out.readable;
   }
 
   /** Serialise one event line for a watcher (Table form when it asked for tables). */
@@ -68,16 +62,10 @@ export class WatchHub {
   }
 
   private sendBytes(w: Watcher, bytes: Uint8Array): void {
-    if (w.closed) return;
-    if ((w.controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
-      this.close(w);
-      return;
-    }
-    try {
-      w.controller.enqueue(bytes);
-    } catch {
-      this.drop(w);
-    }
+    if (w.out.closed) return;
+    // A reader this far behind is cut off; it resumes from the last version it saw.
+    if (w.out.pendingBytes > MAX_QUEUED_BYTES) this.close(w);
+    else w.out.push(bytes);
   }
 
   /** Fan a committed change out. prev is the object before the change (for selection moves). */
@@ -115,16 +103,10 @@ export class WatchHub {
     }
   }
 
+  /** End a watch: what is pending still goes out, then the stream ends. */
   close(w: Watcher): void {
-    if (w.closed) return;
-    w.closed = true;
-    this.watchers.delete(w);
-    if (w.timer) clearTimeout(w.timer);
-    try {
-      w.controller.close();
-    } catch {
-      /* already errored or cancelled */
-    }
+    this.drop(w);
+    w.out.close();
   }
 
   closeAll(): void {
@@ -132,7 +114,6 @@ export class WatchHub {
   }
 
   private drop(w: Watcher): void {
-    w.closed = true;
     if (w.timer) clearTimeout(w.timer);
     this.watchers.delete(w);
   }

@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { CoalescingStream } from "./coalescing-stream.js";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+test("a push reaches a waiting reader at once; pushes made while it is busy come as one chunk", async () => {
+  const s = new CoalescingStream();
+  const reader = s.readable.getReader();
+  const first = reader.read();
+  s.push(enc.encode("a\n"));
+  assert.equal(dec.decode((await first).value), "a\n");
+  s.push(enc.encode("b\n"));
+  s.push(enc.encode("c\n"));
+  assert.equal(s.pendingBytes, 4);
+  assert.equal(dec.decode((await reader.read()).value), "b\nc\n");
+  assert.equal(s.pendingBytes, 0);
+});
+
+test("close lets what is pending out first, then ends; pushes after close are dropped", async () => {
+  const s = new CoalescingStream();
+  s.push(enc.encode("x"));
+  s.close();
+  s.push(enc.encode("y"));
+  const reader = s.readable.getReader();
+  assert.equal(dec.decode((await reader.read()).value), "x");
+  assert.equal((await reader.read()).done, true);
+});
+
+test("a reader going away is reported once and drops what was pending", async () => {
+  let cancelled = 0;
+  const s = new CoalescingStream(() => cancelled++);
+  const reader = s.readable.getReader();
+  const waiting = reader.read();
+  await reader.cancel();
+  assert.equal((await waiting).done, true);
+  s.push(enc.encode("late"));
+  assert.equal(s.closed, true);
+  assert.equal(s.pendingBytes, 0);
+  assert.equal(cancelled, 1);
+});
