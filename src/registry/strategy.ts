@@ -5,9 +5,9 @@
  * their particular hooks (KindDef.strategy).
  */
 import { errors, invalidError, fieldErrors, type FieldError } from "../apimachinery/status.js";
-import { deepEqual } from "../apimachinery/objects.js";
+import { clone, deepEqual } from "../apimachinery/objects.js";
 import { validateObjectMeta, generateName } from "../apimachinery/validation.js";
-import { validateSchema, type FieldValidation } from "./validate.js";
+import { validateChanges, validateSchema, type FieldValidation } from "./validate.js";
 import { apiVersionOf, type KindDef, type KObject, type StrategyContext } from "./types.js";
 
 export interface PrepareOptions {
@@ -102,19 +102,22 @@ export function prepareUpdate(
 ): { obj: KObject; warnings: string[] } {
   checkTypeMeta(kind, body, opts.namespace);
   let warnings: string[] = [];
-  if (!opts.validated) warnings = validateSchema(kind, body, opts.fieldValidation);
+  if (!opts.validated) warnings = validateChanges(kind, body, old, opts.fieldValidation);
   let obj = body as KObject;
   const meta = obj.metadata;
   if (meta.name !== undefined && meta.name !== old.metadata.name) {
     throw errors.badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${String(old.metadata.name)})`);
   }
   if (opts.subresource === "status") {
-    // Only status changes through /status; everything else is kept.
-    obj = { ...structuredClone(old), status: obj.status };
+    // Only status changes through /status; everything else is kept. Old's status is replaced, so not copied;
+    // assigning the key keeps its place in the JSON.
+    const status = obj.status;
+    obj = clone({ ...old, status: undefined }) as KObject;
+    obj.status = status;
   } else if (kind.subresources?.status && !opts.subresource) {
     // A main-resource write keeps status; action subresources (binding) write the whole object.
     if (old.status === undefined) delete obj.status;
-    else obj.status = structuredClone(old.status);
+    else obj.status = clone(old.status);
   }
   const m = obj.metadata;
   m.name = old.metadata.name;

@@ -6,6 +6,8 @@
  */
 import * as v from "valibot";
 import { ApiError, errors, fieldErrors, invalidError, type FieldError } from "../apimachinery/status.js";
+import { deepEqual } from "../apimachinery/objects.js";
+import { strictObject, unknown as anything, type Schema } from "../schemas/dsl.js";
 import type { KindDef } from "./types.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -80,4 +82,41 @@ export function validateSchema(kind: KindDef, obj: Record<string, unknown>, mode
     throw invalidError(kind.kind, kind.group, meta?.name ?? "", required);
   }
   return warnings;
+}
+
+/** The fields of a kind's top-level object schema (generated schemas are a strict object, maybe in a pipe). */
+function topLevelEntries(schema: Schema): Record<string, Schema> | undefined {
+  const s = schema as { type?: string; entries?: Record<string, Schema>; pipe?: { type?: string; entries?: Record<string, Schema> }[] };
+  const root = s.type === "strict_object" ? s : s.pipe?.[0];
+  return root?.type === "strict_object" ? root.entries : undefined;
+}
+
+/** A kind's schema with some top-level fields accepted as they are; one per kind and field set. */
+const skipping = new WeakMap<KindDef, Map<string, Schema>>();
+
+function schemaSkipping(kind: KindDef, entries: Record<string, Schema>, same: string[]): Schema {
+  let byKey = skipping.get(kind);
+  if (!byKey) skipping.set(kind, (byKey = new Map()));
+  const key = same.join(",");
+  let schema = byKey.get(key);
+  if (!schema) {
+    const loose = { ...entries };
+    for (const k of same) loose[k] = anything;
+    byKey.set(key, (schema = strictObject(loose)));
+  }
+  return schema;
+}
+
+/**
+ * validateSchema for a write over a stored object: top-level fields equal to
+ * the stored ones passed validation when they were stored (and lost their
+ * unknown fields then), so they are not parsed again. A status write sends
+ * the whole spec back unchanged; parsing it was most of the cost. Fields
+ * that changed get exactly the errors and warnings validateSchema gives.
+ */
+export function validateChanges(kind: KindDef, obj: Record<string, unknown>, stored: Record<string, unknown>, mode: FieldValidation): string[] {
+  const entries = topLevelEntries(kind.schema);
+  if (!entries) return validateSchema(kind, obj, mode);
+  const same = Object.keys(entries).filter((k) => obj[k] !== undefined && deepEqual(obj[k], stored[k]));
+  return validateSchema(kind, obj, mode, same.length ? schemaSkipping(kind, entries, same) : kind.schema);
 }

@@ -21,11 +21,11 @@ import { registry } from "../registry/index.js";
 import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
-import { validateSchema } from "../registry/validate.js";
+import { validateChanges, validateSchema } from "../registry/validate.js";
 import { partialMetadataJson, tableRow } from "../registry/table.js";
 import { decodeObject, decodeBody } from "../apimachinery/codec.js";
 import { ApiError, errors, success } from "../apimachinery/status.js";
-import { deepEqual } from "../apimachinery/objects.js";
+import { clone, deepEqual } from "../apimachinery/objects.js";
 import { generateName } from "../apimachinery/validation.js";
 import { applyPatch, trackManagedFields } from "./patching.js";
 import { scaleOf, applyScale } from "./scale.js";
@@ -54,6 +54,8 @@ const ADMISSION_CACHED = new Set(["limitranges", "resourcequotas"]);
 /** Compaction runs after this many writes. */
 const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
+/** SQLite's LIMIT for "no limit" (the prepared page statements always carry one). */
+const NO_LIMIT = -1;
 
 type Stored = { obj: KObject; data: string; rv: number };
 
@@ -168,11 +170,11 @@ export class ObjectStore extends DurableObject<Env> {
   // ---------------------------------------------------------------- meta
 
   private getMeta(key: string): string | null {
-    return this.db.select().from(schema.meta).where(eq(schema.meta.key, key)).get()?.value ?? null;
+    return this.q.getMeta.get({ key })?.value ?? null;
   }
 
   private setMeta(key: string, value: string): void {
-    this.db.insert(schema.meta).values({ key, value }).onConflictDoUpdate({ target: schema.meta.key, set: { value } }).run();
+    this.q.setMeta.run({ key, value });
   }
 
   private bindNamespace(ns: string): void {
@@ -230,14 +232,12 @@ export class ObjectStore extends DurableObject<Env> {
       const now = Date.now();
       const items: string[] = [];
       const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
-      const conds = [eq(schema.objects.resource, req.resource)];
-      if (req.after) conds.push(gt(schema.objects.name, req.after));
       let last: string | undefined;
       let remaining = 0;
       if (!filter && !req.table) {
         // Plain pages are the stored JSON as it is: paged in SQL, nothing parsed.
-        const q = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(and(...conds)).orderBy(asc(schema.objects.name));
-        const rows = limit === Infinity ? q.all() : q.limit(limit + 1).all();
+        const max = limit === Infinity ? NO_LIMIT : limit + 1;
+        const rows = req.after ? this.q.pageAfter.all({ resource: req.resource, after: req.after, limit: max }) : this.q.page.all({ resource: req.resource, limit: max });
         for (const row of rows) {
           if (items.length >= limit) {
             remaining = 1;
@@ -248,8 +248,8 @@ export class ObjectStore extends DurableObject<Env> {
         }
       } else {
         // Filters and tables need the objects: read names and versions, and the JSON only of rows the cache lacks.
-        const q = this.db.select({ name: schema.objects.name, rv: schema.objects.rv }).from(schema.objects).where(and(...conds)).orderBy(asc(schema.objects.name));
-        const rows = filter || limit === Infinity ? q.all() : q.limit(limit + 1).all();
+        const max = filter || limit === Infinity ? NO_LIMIT : limit + 1;
+        const rows = req.after ? this.q.versionsAfter.all({ resource: req.resource, after: req.after, limit: max }) : this.q.versions.all({ resource: req.resource, limit: max });
         const missing = this.loadMissing(req.resource, filter ? rows : rows.slice(0, limit));
         for (const row of rows) {
           if (items.length >= limit && !filter) {
@@ -322,7 +322,7 @@ export class ObjectStore extends DurableObject<Env> {
     const now = Date.now();
     if (req.sinceRv === undefined) {
       if (req.sendInitialEvents === false) return;
-      const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, req.resource)).orderBy(asc(schema.objects.name)).all();
+      const rows = this.q.page.all({ resource: req.resource, limit: NO_LIMIT });
       for (const row of rows) {
         const data = this.sealing.reveal(req.resource, row.name, row.data);
         const o = JSON.parse(data) as KObject;
@@ -336,12 +336,7 @@ export class ObjectStore extends DurableObject<Env> {
       }
       return;
     }
-    const rows = this.db
-      .select()
-      .from(schema.events)
-      .where(and(eq(schema.events.resource, req.resource), gt(schema.events.rv, req.sinceRv)))
-      .orderBy(asc(schema.events.rv))
-      .all();
+    const rows = this.q.eventsSince.all({ resource: req.resource, rv: req.sinceRv });
     for (const row of rows) {
       const data = this.sealing.revealEvent(row.rv, req.resource, row.data);
       const o = JSON.parse(data) as KObject;
@@ -459,7 +454,7 @@ export class ObjectStore extends DurableObject<Env> {
       namespacePhase: () => this.lifecycle,
       list: (r) => this.objectsOf(r),
       get: (r, name) => this.load(r, name)?.obj,
-      count: (r) => this.db.select({ n: sql<number>`count(*)` }).from(schema.objects).where(eq(schema.objects.resource, r)).get()?.n ?? 0,
+      count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
       warn: (m) => warnings.push(m),
       writeStatus: (r, obj) => {
         const cur = this.load(r, obj.metadata.name ?? "");
@@ -471,7 +466,7 @@ export class ObjectStore extends DurableObject<Env> {
   private objectsOf(resource: string): KObject[] {
     const cached = this.admissionCache.get(resource);
     if (cached) return cached;
-    const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resource)).all();
+    const rows = this.q.page.all({ resource, limit: NO_LIMIT });
     const objs = rows.map((r) => JSON.parse(this.sealing.reveal(resource, r.name, r.data)) as KObject);
     if (ADMISSION_CACHED.has(resource)) this.admissionCache.set(resource, objs);
     return objs;
@@ -551,7 +546,8 @@ export class ObjectStore extends DurableObject<Env> {
   /** Validate and store a new state of an existing object. */
   private replace(kind: KindDef, cur: Stored, input: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions, subresource: string | undefined, validated: boolean, extraWarnings: string[] = []): Result {
     const adm = this.admission(kind, "UPDATE", ctx.user, options.dryRun, subresource, cur.obj);
-    const { obj, warnings } = prepareUpdate(kind, input, structuredClone(cur.obj), {
+    // prepareUpdate and the strategies only read the old object: it needs no copy.
+    const { obj, warnings } = prepareUpdate(kind, input, cur.obj, {
       fieldValidation: options.fieldValidation,
       ctx,
       namespace: this.namespace ?? "",
@@ -607,14 +603,14 @@ export class ObjectStore extends DurableObject<Env> {
     const patched = applyPatch(kind, cur.obj, patchType, patchDoc, options, ctx, subresource) as Record<string, unknown>;
     const meta = (patched.metadata ?? {}) as { resourceVersion?: string };
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
-    const warnings = validateSchema(kind, patched, options.fieldValidation);
+    const warnings = validateChanges(kind, patched, cur.obj, options.fieldValidation);
     return this.replace(kind, cur, patched, ctx, options, subresource, true, warnings);
   }
 
   private writeScale(kind: KindDef, cur: Stored, scale: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions): Result {
     const meta = (scale.metadata ?? {}) as { resourceVersion?: string };
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, cur.obj.metadata.name ?? "");
-    const next = applyScale(kind, structuredClone(cur.obj), scale);
+    const next = applyScale(kind, clone(cur.obj), scale);
     const r = this.replace(kind, cur, next, ctx, { ...options, fieldManager: options.fieldManager }, undefined, true);
     if (r.code >= 300) return r;
     return { code: 200, body: JSON.stringify(scaleOf(kind, JSON.parse(r.body) as KObject)), warnings: r.warnings };
@@ -628,7 +624,7 @@ export class ObjectStore extends DurableObject<Env> {
     const cur = this.mustLoad(kind, name);
     const meta = (input.metadata ?? {}) as { name?: string };
     if (meta.name && meta.name !== name) throw errors.badRequest(`the name of the ${def.kind} (${meta.name}) does not match the name on the URL (${name})`);
-    const out = def.apply(structuredClone(cur.obj), input as KObject, ctx);
+    const out = def.apply(clone(cur.obj), input as KObject, ctx);
     if (out === "delete") {
       const r = this.remove(kind, name, (input as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}, ctx);
       if (r.code >= 300) return r;
@@ -656,7 +652,7 @@ export class ObjectStore extends DurableObject<Env> {
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
       throw errors.conflict(ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${cur.rv}`);
     }
-    const obj = structuredClone(cur.obj);
+    const obj = clone(cur.obj);
     const policy = options.propagationPolicy ?? (options.orphanDependents ? "Orphan" : undefined);
     const finalizers = new Set(obj.metadata.finalizers ?? []);
     if (policy === "Orphan") {
@@ -696,15 +692,17 @@ export class ObjectStore extends DurableObject<Env> {
     if (options.dryRun) return { code: 200, body: JSON.stringify(obj) };
     if (deepEqual(obj, cur.obj)) return { code: 200, body: cur.data };
     const data = this.commit(kind, "MODIFIED", obj, cur.obj);
+    // Only the garbage collector's finalizers write the object again (or remove it): else it is as committed, no re-read.
+    const gc = finalizers.has("orphan") || finalizers.has("foregroundDeletion");
     this.collect(kind, obj);
-    const after = this.load(resourceKeyOf(kind), name);
+    const after = gc ? this.load(resourceKeyOf(kind), name) : undefined;
     if (kind.kind === "Namespace") this.ctx.waitUntil(this.onNamespaceDeleting(obj));
     return { code: 200, body: after ? after.data : data };
   }
 
   private removeCollection(kind: KindDef, labelSelector: string | undefined, fieldSelector: string | undefined, options: DeleteOptions, ctx: StrategyContext): Result {
     const filter = compileFilter(kind, labelSelector, fieldSelector);
-    const rows = this.db.select({ name: schema.objects.name, data: schema.objects.data }).from(schema.objects).where(eq(schema.objects.resource, resourceKeyOf(kind))).all();
+    const rows = this.q.page.all({ resource: resourceKeyOf(kind), limit: NO_LIMIT });
     const items: string[] = [];
     for (const row of rows) {
       const data = this.sealing.reveal(resourceKeyOf(kind), row.name, row.data);
@@ -730,7 +728,7 @@ export class ObjectStore extends DurableObject<Env> {
         const others = refs.filter((r) => r.uid !== uid);
         // Dependents that still have another owner keep living, without this one.
         if (others.length && d.obj.metadata.deletionTimestamp === undefined) {
-          const next = structuredClone(d.obj);
+          const next = clone(d.obj);
           next.metadata.ownerReferences = others;
           this.commit(dk, "MODIFIED", next, d.obj);
           continue;
@@ -748,7 +746,7 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   private dependents(uid: string): { resource: string; name: string }[] {
-    return this.db.select({ resource: schema.ownerRefs.resource, name: schema.ownerRefs.name }).from(schema.ownerRefs).where(eq(schema.ownerRefs.ownerUid, uid)).all();
+    return this.q.dependents.all({ uid });
   }
 
   /**
@@ -768,7 +766,7 @@ export class ObjectStore extends DurableObject<Env> {
         const dk = registry.byKey(dep.resource);
         const d = this.load(dep.resource, dep.name);
         if (!dk || !d) continue;
-        const o = structuredClone(d.obj);
+        const o = clone(d.obj);
         o.metadata.ownerReferences = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
         if (!o.metadata.ownerReferences.length) delete o.metadata.ownerReferences;
         this.commit(dk, "MODIFIED", o, d.obj);
@@ -791,7 +789,7 @@ export class ObjectStore extends DurableObject<Env> {
     if (next.length === fin.length) return;
     const cur = this.load(resourceKeyOf(kind), obj.metadata.name ?? "");
     if (!cur) return;
-    const o = structuredClone(cur.obj);
+    const o = clone(cur.obj);
     o.metadata.finalizers = next;
     if (!next.length) delete o.metadata.finalizers;
     if (!next.length && !this.pendingByKind(kind, o)) this.destroy(kind, o, cur.obj);
@@ -799,11 +797,7 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   private recheckOwner(uid: string): void {
-    const row = this.db
-      .select({ resource: schema.objects.resource, name: schema.objects.name, data: schema.objects.data })
-      .from(schema.objects)
-      .where(eq(schema.objects.uid, uid))
-      .get();
+    const row = this.q.byUid.get({ uid });
     if (!row) return;
     const k = registry.byKey(row.resource);
     const o = JSON.parse(this.sealing.reveal(row.resource, row.name, row.data)) as KObject;
@@ -853,8 +847,8 @@ export class ObjectStore extends DurableObject<Env> {
   private indexOwners(resource: string, name: string, now: { uid: string }[], before: { uid: string }[]): void {
     const a = new Set(now.map((r) => r.uid));
     const b = new Set(before.map((r) => r.uid));
-    for (const uid of b) if (!a.has(uid)) this.db.delete(schema.ownerRefs).where(and(eq(schema.ownerRefs.ownerUid, uid), eq(schema.ownerRefs.resource, resource), eq(schema.ownerRefs.name, name))).run();
-    for (const uid of a) if (!b.has(uid)) this.db.insert(schema.ownerRefs).values({ ownerUid: uid, resource, name }).onConflictDoNothing().run();
+    for (const uid of b) if (!a.has(uid)) this.q.dropOwner.run({ uid, resource, name });
+    for (const uid of a) if (!b.has(uid)) this.q.addOwner.run({ uid, resource, name });
   }
 
   private maybeCompact(force = false): void {
@@ -959,7 +953,7 @@ export class ObjectStore extends DurableObject<Env> {
     const kind = this.kindOf("namespaces");
     const cur = this.load("namespaces", name);
     if (!cur || !cur.obj.metadata.deletionTimestamp) return;
-    const o = structuredClone(cur.obj);
+    const o = clone(cur.obj);
     (o.spec as { finalizers?: string[] }).finalizers = [];
     this.ctx.storage.transactionSync(() => {
       if (!(o.metadata.finalizers ?? []).length) this.destroy(kind, o, cur.obj);
@@ -1099,6 +1093,8 @@ export class ObjectStore extends DurableObject<Env> {
 
 function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
   const o = schema.objects;
+  const ev = schema.events;
+  const refs = schema.ownerRefs;
   const p = (n: string) => sql.placeholder(n);
   return {
     load: db.select({ data: o.data, rv: o.rv }).from(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
@@ -1109,6 +1105,37 @@ function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
       .prepare(),
     remove: db.delete(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
     event: db.insert(schema.events).values({ rv: p("rv"), resource: p("resource"), type: p("type"), name: p("name"), data: p("data") }).prepare(),
+    /** A resource's rows in name order, at most limit of them (NO_LIMIT: all). */
+    page: db.select({ name: o.name, data: o.data }).from(o).where(eq(o.resource, p("resource"))).orderBy(asc(o.name)).limit(p("limit")).prepare(),
+    /** The same, after a name (list continuation). */
+    pageAfter: db
+      .select({ name: o.name, data: o.data })
+      .from(o)
+      .where(and(eq(o.resource, p("resource")), gt(o.name, p("after"))))
+      .orderBy(asc(o.name))
+      .limit(p("limit"))
+      .prepare(),
+    /** Names and versions only (lists served from the parsed-object cache). */
+    versions: db.select({ name: o.name, rv: o.rv }).from(o).where(eq(o.resource, p("resource"))).orderBy(asc(o.name)).limit(p("limit")).prepare(),
+    versionsAfter: db
+      .select({ name: o.name, rv: o.rv })
+      .from(o)
+      .where(and(eq(o.resource, p("resource")), gt(o.name, p("after"))))
+      .orderBy(asc(o.name))
+      .limit(p("limit"))
+      .prepare(),
+    count: db.select({ n: sql<number>`count(*)` }).from(o).where(eq(o.resource, p("resource"))).prepare(),
+    byUid: db.select({ resource: o.resource, name: o.name, data: o.data }).from(o).where(eq(o.uid, p("uid"))).prepare(),
+    eventsSince: db.select().from(ev).where(and(eq(ev.resource, p("resource")), gt(ev.rv, p("rv")))).orderBy(asc(ev.rv)).prepare(),
+    dependents: db.select({ resource: refs.resource, name: refs.name }).from(refs).where(eq(refs.ownerUid, p("uid"))).prepare(),
+    addOwner: db.insert(refs).values({ ownerUid: p("uid"), resource: p("resource"), name: p("name") }).onConflictDoNothing().prepare(),
+    dropOwner: db.delete(refs).where(and(eq(refs.ownerUid, p("uid")), eq(refs.resource, p("resource")), eq(refs.name, p("name")))).prepare(),
+    getMeta: db.select({ value: schema.meta.value }).from(schema.meta).where(eq(schema.meta.key, p("key"))).prepare(),
+    setMeta: db
+      .insert(schema.meta)
+      .values({ key: p("key"), value: p("value") })
+      .onConflictDoUpdate({ target: schema.meta.key, set: { value: sql`excluded.value` } })
+      .prepare(),
   };
 }
 

@@ -22,7 +22,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+export { clone } from "../objects.js";
 
 /** The JSON kind of a value, as used to decide whether two values can merge. */
 function kindOf(v: unknown): "object" | "array" | "string" | "number" | "boolean" | "null" {

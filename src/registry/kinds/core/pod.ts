@@ -63,18 +63,21 @@ export function podStatusReason(o: KObject): string {
 const IMMUTABLE_SPEC_MESSAGE =
   "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
-function withoutMutable(spec: Record<string, unknown>): Record<string, unknown> {
-  const s = structuredClone(spec);
-  for (const key of ["containers", "initContainers"]) {
-    const list = s[key] as { image?: string }[] | undefined;
-    for (const c of list ?? []) delete c.image;
-  }
-  delete s.activeDeadlineSeconds;
-  delete s.tolerations;
-  delete s.terminationGracePeriodSeconds;
-  // Binding sets nodeName once; the binding subresource guards it.
-  delete s.nodeName;
-  return s;
+/** Spec fields a pod update may change (nodeName: binding sets it once; the binding subresource guards it). */
+const MUTABLE_SPEC = new Set(["activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "nodeName", "containers", "initContainers"]);
+const IMAGE = new Set(["image"]);
+
+/** Container lists equal but for their images (compared in place: this runs on every pod write). */
+function sameButImages(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return deepEqual(a, b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i], IMAGE)) return false;
+  return true;
+}
+
+/** Whether two specs differ only in the fields a pod update may change. */
+function sameImmutableSpec(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return deepEqual(a, b, MUTABLE_SPEC) && sameButImages(a.containers, b.containers) && sameButImages(a.initContainers, b.initContainers);
 }
 
 export const pod: KindDef = {
@@ -156,10 +159,8 @@ export const pod: KindDef = {
       return errs;
     },
     validateUpdate(o, old): FieldError[] {
-      const a = withoutMutable((o.spec ?? {}) as Record<string, unknown>);
-      const b = withoutMutable((old.spec ?? {}) as Record<string, unknown>);
       const errs: FieldError[] = [];
-      if (!deepEqual(a, b)) errs.push(fieldErrors.forbidden("spec", IMMUTABLE_SPEC_MESSAGE));
+      if (!sameImmutableSpec((o.spec ?? {}) as Record<string, unknown>, (old.spec ?? {}) as Record<string, unknown>)) errs.push(fieldErrors.forbidden("spec", IMMUTABLE_SPEC_MESSAGE));
       const oldNode = specOf(old).nodeName;
       if (oldNode && specOf(o).nodeName !== oldNode) errs.push(fieldErrors.forbidden("spec.nodeName", "field is immutable once set"));
       return errs;
