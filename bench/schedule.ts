@@ -61,36 +61,42 @@ function follow(fake: FakeNodes, ns: string, want: number, started: number) {
   };
 }
 
+/** Namespaces are new on every attempt (the bench repeats a disturbed run). */
+let attempt = 0;
+
 export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number; pods: number; deployments: number; log: (m: string) => void }): Promise<ScheduleResult> {
+  attempt++;
+  const big = `d1000-${attempt}`;
+  const sched = `sched-${attempt}`;
   const fake = new FakeNodes({ kubeconfig: c.cp.kubeconfig, count: o.nodes, cpu: "16", memory: "64Gi", pods: 110, leaseIntervalMs: 60_000, log: () => {} });
   const t0 = Date.now();
   await fake.start();
   const registerMs = Date.now() - t0;
   o.log(`${o.nodes} fake nodes registered in ${registerMs} ms`);
   try {
-    await c.call("POST", "/api/v1/namespaces", { metadata: { name: "d1000" } });
+    await c.call("POST", "/api/v1/namespaces", { metadata: { name: big } });
     let start = Date.now();
-    const one = follow(fake, "d1000", 1000, start);
-    await c.call("POST", "/apis/apps/v1/namespaces/d1000/deployments", deployment("big", 1000));
+    const one = follow(fake, big, 1000, start);
+    await c.call("POST", `/apis/apps/v1/namespaces/${big}/deployments`, deployment("big", 1000));
     await one.done;
     one.stop();
     const deploy1000RunningMs = one.result().runningMs;
     o.log(`Deployment of 1,000 replicas Running in ${deploy1000RunningMs} ms`);
-    await c.call("DELETE", "/api/v1/namespaces/d1000");
+    await c.call("DELETE", `/api/v1/namespaces/${big}`);
     // The measured phase starts once that namespace is gone: its cascade would otherwise share the CPU with it.
     const gone = Date.now();
-    while ((await c.call("GET", "/api/v1/namespaces/d1000", undefined, [404])).status !== 404) {
-      if (Date.now() - gone > 120_000) throw new Error("namespace d1000 still there after 120 s");
+    while ((await c.call("GET", `/api/v1/namespaces/${big}`, undefined, [404])).status !== 404) {
+      if (Date.now() - gone > 120_000) throw new Error(`namespace ${big} still there after 120 s`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    o.log(`namespace d1000 deleted in ${Date.now() - gone} ms`);
+    o.log(`namespace ${big} deleted in ${Date.now() - gone} ms`);
 
-    await c.call("POST", "/api/v1/namespaces", { metadata: { name: "sched" } });
+    await c.call("POST", "/api/v1/namespaces", { metadata: { name: sched } });
     const per = Math.ceil(o.pods / o.deployments);
     const total = per * o.deployments;
     start = Date.now();
-    const many = follow(fake, "sched", total, start);
-    await Promise.all(Array.from({ length: o.deployments }, (_, i) => c.call("POST", "/apis/apps/v1/namespaces/sched/deployments", deployment(`app-${i}`, per))));
+    const many = follow(fake, sched, total, start);
+    await Promise.all(Array.from({ length: o.deployments }, (_, i) => c.call("POST", `/apis/apps/v1/namespaces/${sched}/deployments`, deployment(`app-${i}`, per))));
     await many.done;
     many.stop();
     const r = many.result();

@@ -119,6 +119,8 @@ export interface RestContext {
   url: URL;
   info: ResourceRequest;
   user: RequestUser;
+  /** Told the name of an object this request created (for the audit log). */
+  created?: (name: string) => void;
 }
 
 export async function handleResource(c: RestContext): Promise<Response> {
@@ -174,6 +176,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
       const r = await stub.write(w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
+      if (r.name !== undefined) c.created?.(r.name);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
     case "delete": {

@@ -60,7 +60,7 @@ export function entryOf(req: Request, user: RequestUser | undefined, code: numbe
 }
 
 /** Records each request after it is answered (401s and 429s included). */
-export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser; info?: RequestInfo } }>(): MiddlewareHandler<E> {
+export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser; info?: RequestInfo; created?: string } }>(): MiddlewareHandler<E> {
   return async (c: Context<E>, next) => {
     await next();
     const waitUntil = (p: Promise<unknown>) => {
@@ -73,7 +73,13 @@ export function auditRequests<E extends { Bindings: Env; Variables: { user: Requ
     try {
       const entry = entryOf(c.req.raw, c.get("user") as RequestUser | undefined, c.res.status, Date.now(), c.get("info") as RequestInfo | undefined);
       if (entry.verb === "create" && !entry.name && c.res.status === 201) {
-        // The name of a created object is in the response, read off the request's path.
+        // A created object's name: from the store, else read off the response.
+        const created = c.get("created") as string | undefined;
+        if (created !== undefined) {
+          entry.name = created;
+          enqueue(c.env, entry, waitUntil);
+          return;
+        }
         const copy = c.res.clone();
         waitUntil(
           copy

@@ -503,9 +503,9 @@ export class ObjectStore extends DurableObject<Env> {
     adm.validate(obj);
     warnings.push(...adm.warnings);
     trackManagedFields(kind, undefined, obj, options, ctx);
-    if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings };
+    if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings, name: obj.metadata.name };
     const data = this.commit(kind, "ADDED", obj, undefined);
-    return { code: 201, body: data, warnings };
+    return { code: 201, body: data, warnings, name: obj.metadata.name };
   }
 
   private freeName(kind: KindDef, prefix: string): string {
@@ -587,8 +587,8 @@ export class ObjectStore extends DurableObject<Env> {
         const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "", admit: adm.mutate });
         adm.validate(obj);
         w2.push(...adm.warnings);
-        if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2] };
-        return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2] };
+        if (options.dryRun) return { code: 201, body: JSON.stringify(obj), warnings: [...warnings, ...w2], name: obj.metadata.name };
+        return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2], name: obj.metadata.name };
       }
       const merged = applyPatch(kind, cur.obj, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
       return this.replace(kind, cur, merged, ctx, { ...options, fieldManager: undefined }, subresource === "scale" ? undefined : subresource, true, warnings);

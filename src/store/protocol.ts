@@ -97,4 +97,6 @@ export interface Result {
   code: number;
   body: string;
   warnings?: string[];
+  /** The object's name, on a create (a generated name included): the audit log records it without parsing body. */
+  name?: string;
 }
