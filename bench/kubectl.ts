@@ -55,11 +55,13 @@ export function kubectlBinary(): string | undefined {
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
 
+// For a scheduler that does not run: the pods stay Pending, untouched, and no
+// node of a later section (fake nodes, the agent) ever gets them.
 const pod = (name: string) => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name, labels: { app: "bench" } },
-  spec: { containers: [{ name: "app", image: "registry.k8s.io/pause:3.9" }] },
+  spec: { schedulerName: "bench-no-scheduler", containers: [{ name: "app", image: "registry.k8s.io/pause:3.9" }] },
 });
 
 function runKubectl(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; lines: number; code: number; stderr: string }> {

@@ -33,6 +33,16 @@ const noisy = (foreign?: number): string => (foreign !== undefined && foreign > 
 
 async function main(o: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
+  /** A section that fails leaves a row saying so; the others still run and print. */
+  const section = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      if (wasInterrupted()) throw e;
+      log(`${name} failed: ${(e as Error).stack ?? String(e)}`);
+      rows.push({ benchmark: `${name} (section)`, result: `failed: ${(e as Error).message.slice(0, 200)}`, target: "—", ok: false });
+    }
+  };
   /** Rate runs: wait for a quiet machine, and repeat a run that others disturbed. */
   const measure = <T>(fn: () => Promise<T>) => undisturbed(fn, { attempts: o.attempts, quietMs: o.quietMs, log });
   const quiet = () => waitQuiet(o.quietMs, log);
@@ -99,7 +109,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
       log(`control plane at ${cluster.origin}`);
     }
 
-    if (o.only.has("create") && cluster) {
+    if (o.only.has("create") && cluster) await section("create", async () => {
       log(`ConfigMap create, ${c16}, ${o.durationMs / 1000} s; then GET and LIST latency`);
       const { value: r, foreignCores } = await measure(() => createBench(cluster!, o, engine));
       showErrors("create", r.create.errorSamples);
@@ -117,9 +127,9 @@ async function main(o: BenchOptions): Promise<Row[]> {
       else if (etcdMissing) rows.push({ benchmark: "create / etcd put", result: "n/a (install etcd-server)", target: "≥ 0.25" });
       rows.push({ benchmark: `ConfigMap GET p50 / p99 (serial, ${r.get.errors} errors)`, result: `${ms(percentile(r.get.latencies, 0.5))} / ${ms(percentile(r.get.latencies, 0.99))}`, target: "—" });
       rows.push({ benchmark: `ConfigMap LIST of ${r.list.items} p50 / p99 (serial, ${r.list.errors} errors)`, result: `${ms(percentile(r.list.latencies, 0.5))} / ${ms(percentile(r.list.latencies, 0.99))}`, target: "—" });
-    }
+    });
 
-    if (o.only.has("watch") && cluster) {
+    if (o.only.has("watch") && cluster) await section("watch", async () => {
       log(`watch: ${o.watchers} watchers, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
       await quiet();
       const { value: w, foreignCores } = await withForeignLoad(() => watchBench(cluster!, o));
@@ -141,9 +151,9 @@ async function main(o: BenchOptions): Promise<Row[]> {
         ok: w.lost === 0 && w.streamErrors === 0 && w.writeErrors === 0,
         value: w.lost,
       });
-    }
+    });
 
-    if (o.only.has("watch") && cluster) {
+    if (o.only.has("watch") && cluster) await section("watch floor", async () => {
       log(`watch floor: the bare Durable Object fanning one line out to ${o.watchers} HTTPS streams, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
       await quiet();
       const tls = await throwawayTls();
@@ -160,9 +170,9 @@ async function main(o: BenchOptions): Promise<Row[]> {
         await bare.stop();
         tls.cleanup();
       }
-    }
+    });
 
-    if (o.only.has("kubectl") && cluster) {
+    if (o.only.has("kubectl") && cluster) await section("kubectl", async () => {
       const bin = kubectlBinary();
       if (!bin) rows.push({ benchmark: "kubectl get pods -A", result: "n/a (no kubectl; set KUBECTL)", target: "≤ 500 ms" });
       else {
@@ -189,14 +199,14 @@ async function main(o: BenchOptions): Promise<Row[]> {
         });
         rows.push({ benchmark: "pod create via API (32 in flight, setup for the above)", result: `${int(k.pods / k.createSeconds)} pods/s (${k.createErrors} errors)`, target: "—", value: k.pods / k.createSeconds });
       }
-    }
-    if (o.only.has("schedule") && cluster) {
+    });
+    if (o.only.has("schedule") && cluster) await section("schedule", async () => {
       log(`scheduling end to end: ${int(o.schedNodes)} fake nodes, ${int(o.schedPods)} pods from 10 Deployments, after one Deployment of 1,000`);
       const { value: s, foreignCores } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
       rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(foreignCores)}`, target: "—", value: s.deploy1000RunningMs });
       rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(foreignCores)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
-    }
-    if (o.only.has("agent") && cluster) {
+    });
+    if (o.only.has("agent") && cluster) await section("agent", async () => {
       log("node agent with real containers (Podman): pod startup latency and the agent's footprint");
       await quiet();
       const pods = o.quick ? 10 : 30;
@@ -206,7 +216,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
       rows.push({ benchmark: `pod startup, create → Running by watch, ${a.pods} pods at 5/s (real containers) p50 / p99`, result: `${ms(p50)} / ${ms(p99)}${noisy(foreignCores)}`, target: "p99 ≤ 2 s", ok: p99 <= 2000, value: p99 });
       rows.push({ benchmark: "agent idle: RSS / cpu", result: `${a.idle.rssMiB.toFixed(1)} MiB / ${a.idle.cpuPercent.toFixed(2)} %`, target: "≤ 60 MiB / < 1 %", ok: a.idle.rssMiB <= 60 && a.idle.cpuPercent < 1, value: a.idle.rssMiB });
       rows.push({ benchmark: `agent with ${a.pods} pods: RSS / cpu`, result: `${a.loaded.rssMiB.toFixed(1)} MiB / ${a.loaded.cpuPercent.toFixed(2)} %`, target: "—", value: a.loaded.rssMiB });
-    }
+    });
   } finally {
     await cluster?.stop();
   }

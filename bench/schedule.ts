@@ -104,5 +104,13 @@ export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number;
     return { nodes: o.nodes, registerMs, deploy1000RunningMs, pods: total, bindPerSecond: r.bindPerSecond, allBoundMs: r.boundMs, allRunningMs: r.runningMs };
   } finally {
     await fake.stop();
+    // Leave the cluster as found for the next section: no fake Nodes for its pods to land on, no namespace still being emptied.
+    await c.call("DELETE", "/api/v1/nodes?labelSelector=type%3Dfake", undefined, [404]).catch((e) => o.log(`removing fake nodes: ${(e as Error).message}`));
+    for (const ns of [big, sched]) await c.call("DELETE", `/api/v1/namespaces/${ns}`, undefined, [404]).catch(() => {});
+    const t0 = Date.now();
+    while ((await c.call("GET", `/api/v1/namespaces/${sched}`, undefined, [404]).catch(() => ({ status: 404 }))).status !== 404 && Date.now() - t0 < 300_000) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    o.log(`fake nodes and the bench namespaces removed in ${Date.now() - t0} ms`);
   }
 }

@@ -60,6 +60,17 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
     return this.list(resource).filter((o) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid));
   }
 
+  onNode(nodeName: string): KObject[] {
+    return this.list("pods").filter((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === nodeName);
+  }
+
+  claimable(resource: Resource, namespace: string, ownerUid: string): KObject[] {
+    return this.list(resource, namespace).filter((o) => {
+      const refs = o.metadata.ownerReferences ?? [];
+      return refs.some((r) => r.uid === ownerUid) || !refs.some((r) => r.controller);
+    });
+  }
+
   // ---------------------------------------------------------------- ClusterClient
   async create(resource: Resource, obj: KObject): Promise<KObject> {
     const kind = this.kind(resource);

@@ -69,7 +69,7 @@ export function loops(_env: Partial<Env> = {}, lister: Lister = emptyLister): Lo
   return [new SchedulingQueue(lister)];
 }
 
-const emptyLister: Lister = { get: () => undefined, list: () => [], ownedBy: () => [] };
+const emptyLister: Lister = { get: () => undefined, list: () => [], ownedBy: () => [], claimable: () => [], onNode: () => [] };
 
 /** Resources the stores push to the controller manager. */
 export function watchedResources(): Resource[] {

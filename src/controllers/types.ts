@@ -26,6 +26,14 @@ export interface Lister {
   list(resource: Resource, namespace?: string): KObject[];
   /** Objects of a resource whose ownerReferences name this uid. */
   ownedBy(resource: Resource, ownerUid: string): KObject[];
+  /**
+   * What an owner may claim in its namespace: objects naming it as an owner,
+   * and objects with no controller (orphans it may adopt). Everything else
+   * has another controller, which claiming leaves alone.
+   */
+  claimable(resource: Resource, namespace: string, ownerUid: string): KObject[];
+  /** Pods bound to a node (spec.nodeName), in every namespace. */
+  onNode(nodeName: string): KObject[];
 }
 
 export interface DeleteOpts {

@@ -20,7 +20,8 @@ export const objects = sqliteTable(
     rv: integer("rv").notNull(),
     data: text("data").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.resource, t.name] })],
+  // uid: the garbage collector finds an owner by uid (a dependent's deletion can let a foreground owner go).
+  (t) => [primaryKey({ columns: [t.resource, t.name] }), index("objects_uid").on(t.uid)],
 );
 
 export const events = sqliteTable(

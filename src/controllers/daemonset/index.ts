@@ -123,7 +123,7 @@ export const daemonSetController: Controller = {
     const hash = computeHash(ds.spec.template);
     const template = daemonTemplate(ds, hash);
     const nodes = ctx.lister.list("nodes") as NodeObject[];
-    const look = async () => nodeViews(template, nodes, await claim(ctx, "pods", ds, ownerSelector(ds), ctx.lister.list("pods", key.namespace) as KObject[]));
+    const look = async () => nodeViews(template, nodes, await claim(ctx, "pods", ds, ownerSelector(ds), ctx.lister.claimable("pods", key.namespace, ds.metadata.uid ?? "")));
 
     const first = await look();
     let views = first.views;

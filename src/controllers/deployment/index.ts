@@ -52,7 +52,7 @@ export const deploymentController: Controller = {
     const stored = ctx.lister.get(DEPLOYMENTS, key.namespace, key.name) as Deployment | undefined;
     if (!stored) return;
     const d = { ...structuredClone(stored), status: stored.status ? structuredClone(stored.status) : {} };
-    const candidates = ctx.lister.list(REPLICASETS, key.namespace) as ReplicaSet[];
+    const candidates = ctx.lister.claimable(REPLICASETS, key.namespace, stored.metadata.uid ?? "") as ReplicaSet[];
     const p: Pass = { ctx, stored, d, rsList: await claim(ctx, REPLICASETS, d, ownerSelector(d), candidates) };
 
     if (d.metadata.deletionTimestamp) {

@@ -132,7 +132,7 @@ export const jobController: Controller = {
     if (!job || job.metadata.deletionTimestamp) return;
     const finished = finishedCondition(job);
     if (finished) return expire(ctx, job, finished);
-    const pods = await claim(ctx, "pods", job, ownerSelector(job), ctx.lister.list("pods", key.namespace) as Pod[]);
+    const pods = await claim(ctx, "pods", job, ownerSelector(job), ctx.lister.claimable("pods", key.namespace, job.metadata.uid ?? "") as Pod[]);
     return sync(ctx, job, pods);
   },
 };

@@ -88,8 +88,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
   /** Pods bound to a node that is gone: force-deleted once past the grace period (the pod GC's quarantine). */
   async function collectOrphans(nodeName: string, ctx: ReconcileContext): Promise<number | undefined> {
     let next: number | undefined;
-    for (const p of ctx.lister.list("pods") as Pod[]) {
-      if (p.spec?.nodeName !== nodeName) continue;
+    for (const p of ctx.lister.onNode(nodeName) as Pod[]) {
       const due = (timeMs(p.metadata.creationTimestamp) ?? 0) + gracePeriodMs;
       if (ctx.now() >= due) await ctx.client.delete("pods", p.metadata.namespace ?? "", p.metadata.name ?? "", { gracePeriodSeconds: 0 });
       else next = Math.min(next ?? Infinity, due);
@@ -102,8 +101,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
     const now = ctx.now();
     const unreachable = conditionStatus(node, "Ready") === "Unknown";
     let next: number | undefined;
-    for (const pod of ctx.lister.list("pods") as Pod[]) {
-      if (pod.spec?.nodeName !== node.metadata?.name) continue;
+    for (const pod of ctx.lister.onNode(node.metadata?.name ?? "") as Pod[]) {
       const ns = pod.metadata.namespace ?? "";
       const name = pod.metadata.name ?? "";
       if (pod.metadata.deletionTimestamp) {

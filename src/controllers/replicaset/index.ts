@@ -21,7 +21,7 @@ export const replicaSetController: Controller = {
   async reconcile(key, ctx) {
     const rs = ctx.lister.get(REPLICASETS, key.namespace, key.name) as ReplicaSet | undefined;
     if (!rs) return;
-    const active = (ctx.lister.list("pods", key.namespace) as Pod[]).filter(isPodActive);
+    const active = (ctx.lister.claimable("pods", key.namespace, rs.metadata.uid ?? "") as Pod[]).filter(isPodActive);
     let pods = await claim(ctx, "pods", rs, ownerSelector(rs), active);
     const diff = pods.length - rs.spec.replicas;
     let error: unknown;

@@ -1,9 +1,11 @@
 /**
  * The controller manager's informer cache: every watched object of every
- * namespace, indexed by owner uid, fed by the stores' change notifications
- * and by full re-lists. It implements Lister for the reconcilers; writes the
- * manager makes are applied here at once (read-your-writes), and an older
- * version never replaces a newer one.
+ * namespace, fed by the stores' change notifications and by full re-lists.
+ * It implements Lister for the reconcilers; writes the manager makes are
+ * applied here at once (read-your-writes), and an older version never
+ * replaces a newer one. Indexed as client-go's indexers are, so a
+ * reconcile costs what its own objects cost, not the whole cluster: by
+ * namespace, by owner uid, and (for claiming) objects without a controller.
  */
 import type { KObject } from "../../registry/types.js";
 import type { Lister, Resource } from "../types.js";
@@ -12,68 +14,122 @@ export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 export type ChangeHandler = (resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined) => void;
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
+
+/** Add k to (or drop it from) the set at index[ik], dropping emptied sets. */
+function setMember(index: Map<string, Set<string>>, ik: string, k: string, add: boolean): void {
+  let s = index.get(ik);
+  if (add) {
+    if (!s) index.set(ik, (s = new Set()));
+    s.add(k);
+  } else if (s) {
+    s.delete(k);
+    if (!s.size) index.delete(ik);
+  }
+}
 const rvOf = (o: KObject) => BigInt(o.metadata.resourceVersion ?? "0");
 
 export class Informer implements Lister {
-  private store = new Map<Resource, Map<string, KObject>>();
+  /** resource → namespace → name → object. */
+  private store = new Map<Resource, Map<string, Map<string, KObject>>>();
+  /** `${resource}|${ownerUid}` → keys of objects naming that owner. */
   private owners = new Map<string, Set<string>>();
+  /** `${resource}|${namespace}` → keys of objects with no controller (orphans a controller may adopt). */
+  private orphans = new Map<string, Set<string>>();
+  /** Node name → keys of the pods bound to it (spec.nodeName, the field index kubelets and the pod GC use). */
+  private podsByNode = new Map<string, Set<string>>();
   /** Deleted keys and the version they were deleted at, so a late stale add is ignored. */
   private tombstones = new Map<string, bigint>();
 
   constructor(private onChange: ChangeHandler) {}
 
-  private bucket(r: Resource): Map<string, KObject> {
+  private namespaces(r: Resource): Map<string, Map<string, KObject>> {
     let b = this.store.get(r);
     if (!b) this.store.set(r, (b = new Map()));
     return b;
   }
 
+  private byKey(resource: Resource, k: string): KObject | undefined {
+    const i = k.indexOf("/");
+    return this.store.get(resource)?.get(k.slice(0, i))?.get(k.slice(i + 1));
+  }
+
   get(resource: Resource, namespace: string, name: string): KObject | undefined {
-    return this.bucket(resource).get(key(namespace, name));
+    return this.store.get(resource)?.get(namespace)?.get(name);
   }
 
   list(resource: Resource, namespace?: string): KObject[] {
-    const all = [...this.bucket(resource).values()];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata.namespace ?? "") === namespace);
+    const b = this.store.get(resource);
+    if (!b) return [];
+    if (namespace !== undefined) return [...(b.get(namespace)?.values() ?? [])];
+    const all: KObject[] = [];
+    for (const ns of b.values()) for (const o of ns.values()) all.push(o);
+    return all;
   }
 
   ownedBy(resource: Resource, ownerUid: string): KObject[] {
-    const keys = this.owners.get(`${resource}|${ownerUid}`);
+    return this.resolve(resource, this.owners.get(`${resource}|${ownerUid}`));
+  }
+
+  claimable(resource: Resource, namespace: string, ownerUid: string): KObject[] {
+    const owned = this.ownedBy(resource, ownerUid).filter((o) => (o.metadata.namespace ?? "") === namespace);
+    return [...owned, ...this.resolve(resource, this.orphans.get(`${resource}|${namespace}`)).filter((o) => !owned.includes(o))];
+  }
+
+  onNode(nodeName: string): KObject[] {
+    return this.resolve("pods", this.podsByNode.get(nodeName));
+  }
+
+  private resolve(resource: Resource, keys: Set<string> | undefined): KObject[] {
     if (!keys) return [];
-    const b = this.bucket(resource);
-    return [...keys].map((k) => b.get(k)).filter((o): o is KObject => !!o);
+    const out: KObject[] = [];
+    for (const k of keys) {
+      const o = this.byKey(resource, k);
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   count(resource: Resource): number {
-    return this.bucket(resource).size;
+    let n = 0;
+    for (const ns of this.store.get(resource)?.values() ?? []) n += ns.size;
+    return n;
   }
 
   private index(resource: Resource, k: string, o: KObject | undefined, add: boolean): void {
-    for (const ref of o?.metadata.ownerReferences ?? []) {
-      const ik = `${resource}|${ref.uid}`;
-      let s = this.owners.get(ik);
-      if (add) {
-        if (!s) this.owners.set(ik, (s = new Set()));
-        s.add(k);
-      } else if (s) {
-        s.delete(k);
-        if (!s.size) this.owners.delete(ik);
-      }
-    }
+    if (!o) return;
+    const refs = o.metadata.ownerReferences ?? [];
+    for (const ref of refs) setMember(this.owners, `${resource}|${ref.uid}`, k, add);
+    if (!refs.some((r) => r.controller)) setMember(this.orphans, `${resource}|${o.metadata.namespace ?? ""}`, k, add);
+    const node = resource === "pods" ? (o.spec as { nodeName?: string } | undefined)?.nodeName : undefined;
+    if (node) setMember(this.podsByNode, node, k, add);
+  }
+
+  private put(resource: Resource, o: KObject): void {
+    const ns = o.metadata.namespace ?? "";
+    const b = this.namespaces(resource);
+    let m = b.get(ns);
+    if (!m) b.set(ns, (m = new Map()));
+    m.set(o.metadata.name ?? "", o);
+  }
+
+  private remove(resource: Resource, o: KObject): void {
+    const ns = o.metadata.namespace ?? "";
+    const m = this.store.get(resource)?.get(ns);
+    m?.delete(o.metadata.name ?? "");
+    if (m && !m.size) this.store.get(resource)!.delete(ns);
   }
 
   /** Apply a change (from a notification, a list, or the manager's own write). */
   apply(resource: Resource, type: ChangeType, obj: KObject): void {
     const k = key(obj.metadata.namespace ?? "", obj.metadata.name ?? "");
-    const b = this.bucket(resource);
-    const old = b.get(k);
+    const old = this.get(resource, obj.metadata.namespace ?? "", obj.metadata.name ?? "");
     const rv = rvOf(obj);
     if (old && rvOf(old) > rv) return;
     const tk = `${resource}|${k}`;
     if (type === "DELETED") {
       if (!old) return;
       this.index(resource, k, old, false);
-      b.delete(k);
+      this.remove(resource, old);
       this.tombstones.set(tk, rv);
       this.onChange(resource, "DELETED", obj, old);
       return;
@@ -83,7 +139,7 @@ export class Informer implements Lister {
     this.tombstones.delete(tk);
     if (old && rvOf(old) === rv) return;
     this.index(resource, k, old, false);
-    b.set(k, obj);
+    this.put(resource, obj);
     this.index(resource, k, obj, true);
     this.onChange(resource, old ? "MODIFIED" : "ADDED", obj, old);
   }

@@ -1,0 +1,1 @@
+CREATE INDEX `objects_uid` ON `objects` (`uid`);
