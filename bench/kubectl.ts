@@ -6,6 +6,7 @@
  * every pod.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { Pool } from "undici";
 import { existsSync } from "node:fs";
 import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
@@ -27,7 +28,12 @@ export interface KubectlResults {
   unchunkedMs: number[];
   /** From one run at -v=6: the list requests kubectl made, and how long its own rate limiter held them. */
   throttle: { requests: number; waitedMs: number };
+  /** The server's part: the same Table list in one request, read by this process (no kubectl). */
+  serverMs: number[];
 }
+
+/** What kubectl asks for (server-side Table, with metadata objects). */
+const TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
 /**
  * kubectl's client-side limiter (client-go's default 5 requests/s, burst 10)
@@ -120,7 +126,20 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   }
   const verbose = await runKubectl(bin, [...args, "-v=6"], env);
   const throttle = throttleOf(verbose.stderr);
+  // Read as bytes, not parsed: the time is the server's (and the wire's), not this client's.
+  const pool = new Pool(c.origin, { connections: 1, connect: { ca: c.caCert } });
+  const serverMs: number[] = [];
+  try {
+    for (let i = 0; i < o.kubectlRuns; i++) {
+      const t = performance.now();
+      const res = await pool.request({ method: "GET", path: "/api/v1/pods", headers: { ...c.auth, accept: TABLE_ACCEPT } });
+      await res.body.arrayBuffer();
+      if (res.statusCode === 200) serverMs.push(performance.now() - t);
+    }
+  } finally {
+    await pool.close();
+  }
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
-  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs, throttle };
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs, throttle, serverMs };
 }
