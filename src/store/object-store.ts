@@ -15,6 +15,7 @@ import * as schema from "./schema.js";
 import { Clock } from "./clock.js";
 import { WatchHub, type Watcher } from "./watch-hub.js";
 import { ObjectCache } from "./object-cache.js";
+import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { registry } from "../registry/index.js";
@@ -837,10 +838,13 @@ export class ObjectStore extends DurableObject<Env> {
     setTimeout(() => {
       const batch = this.outbox;
       this.outbox = [];
-      // Lost pushes are repaired by the cron resync's full re-list.
-      controllerManager(this.env)
-        .notify(batch)
-        .catch((e) => console.error("notify controller manager:", e));
+      // RPC arguments are limited to 32 MiB: a namespace's cascade can commit more than that in one tick.
+      for (const part of byteBatches(batch, NOTIFY_BATCH_BYTES)) {
+        // Lost pushes are repaired by the cron resync's full re-list.
+        controllerManager(this.env)
+          .notify(part)
+          .catch((e) => console.error("notify controller manager:", e));
+      }
     }, 0);
   }
 
@@ -1138,6 +1142,9 @@ function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
       .prepare(),
   };
 }
+
+/** At most this much changed JSON in one notify call (the RPC limit is 32 MiB). */
+const NOTIFY_BATCH_BYTES = 8 * 1024 * 1024;
 
 const resourceKeyOf = (k: KindDef) => (k.group ? `${k.plural}.${k.group}` : k.plural);
 
