@@ -1100,6 +1100,8 @@ function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
   const ev = schema.events;
   const refs = schema.ownerRefs;
   const p = (n: string) => sql.placeholder(n);
+  /** One resource's rows, from the start or after a name (list continuation). */
+  const rowsOf = (after: boolean) => (after ? and(eq(o.resource, p("resource")), gt(o.name, p("after"))) : eq(o.resource, p("resource")));
   return {
     load: db.select({ data: o.data, rv: o.rv }).from(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
     upsert: db
@@ -1109,25 +1111,12 @@ function prepareStatements(db: DrizzleSqliteDODatabase<typeof schema>) {
       .prepare(),
     remove: db.delete(o).where(and(eq(o.resource, p("resource")), eq(o.name, p("name")))).prepare(),
     event: db.insert(schema.events).values({ rv: p("rv"), resource: p("resource"), type: p("type"), name: p("name"), data: p("data") }).prepare(),
-    /** A resource's rows in name order, at most limit of them (NO_LIMIT: all). */
-    page: db.select({ name: o.name, data: o.data }).from(o).where(eq(o.resource, p("resource"))).orderBy(asc(o.name)).limit(p("limit")).prepare(),
-    /** The same, after a name (list continuation). */
-    pageAfter: db
-      .select({ name: o.name, data: o.data })
-      .from(o)
-      .where(and(eq(o.resource, p("resource")), gt(o.name, p("after"))))
-      .orderBy(asc(o.name))
-      .limit(p("limit"))
-      .prepare(),
+    /** A resource's rows in name order, at most limit of them (NO_LIMIT: all); …After: after a name. */
+    page: db.select({ name: o.name, data: o.data }).from(o).where(rowsOf(false)).orderBy(asc(o.name)).limit(p("limit")).prepare(),
+    pageAfter: db.select({ name: o.name, data: o.data }).from(o).where(rowsOf(true)).orderBy(asc(o.name)).limit(p("limit")).prepare(),
     /** Names and versions only (lists served from the parsed-object cache). */
-    versions: db.select({ name: o.name, rv: o.rv }).from(o).where(eq(o.resource, p("resource"))).orderBy(asc(o.name)).limit(p("limit")).prepare(),
-    versionsAfter: db
-      .select({ name: o.name, rv: o.rv })
-      .from(o)
-      .where(and(eq(o.resource, p("resource")), gt(o.name, p("after"))))
-      .orderBy(asc(o.name))
-      .limit(p("limit"))
-      .prepare(),
+    versions: db.select({ name: o.name, rv: o.rv }).from(o).where(rowsOf(false)).orderBy(asc(o.name)).limit(p("limit")).prepare(),
+    versionsAfter: db.select({ name: o.name, rv: o.rv }).from(o).where(rowsOf(true)).orderBy(asc(o.name)).limit(p("limit")).prepare(),
     count: db.select({ n: sql<number>`count(*)` }).from(o).where(eq(o.resource, p("resource"))).prepare(),
     byUid: db.select({ resource: o.resource, name: o.name, data: o.data }).from(o).where(eq(o.uid, p("uid"))).prepare(),
     eventsSince: db.select().from(ev).where(and(eq(ev.resource, p("resource")), gt(ev.rv, p("rv")))).orderBy(asc(ev.rv)).prepare(),

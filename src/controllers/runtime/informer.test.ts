@@ -66,3 +66,11 @@ test("onNode gives the pods bound to a node, following binding and deletion", ()
   assert.deepEqual(inf.onNode("n1"), []);
   assert.deepEqual(inf.onNode("n2").map((p) => p.metadata.name), ["b"]);
 });
+
+test("an orphan that names the owner without being controlled by it is claimable once", () => {
+  const inf = new Informer(() => {});
+  const o = pod("loose", 1);
+  o.metadata.ownerReferences = [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "rs", uid: "rs-a" }];
+  inf.apply("pods", "ADDED", o);
+  assert.deepEqual(inf.claimable("pods", "ns", "rs-a").map((p) => p.metadata.name), ["loose"]);
+});

@@ -72,7 +72,9 @@ export class Informer implements Lister {
 
   claimable(resource: Resource, namespace: string, ownerUid: string): KObject[] {
     const owned = this.ownedBy(resource, ownerUid).filter((o) => (o.metadata.namespace ?? "") === namespace);
-    return [...owned, ...this.resolve(resource, this.orphans.get(`${resource}|${namespace}`)).filter((o) => !owned.includes(o))];
+    // An orphan may name the owner without being controlled by it: it is in both indexes, listed once.
+    const seen = new Set(owned);
+    return [...owned, ...this.resolve(resource, this.orphans.get(`${resource}|${namespace}`)).filter((o) => !seen.has(o))];
   }
 
   onNode(nodeName: string): KObject[] {
