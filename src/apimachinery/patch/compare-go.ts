@@ -16,57 +16,14 @@
  */
 import { FieldSet, fieldElement, type Path, type PathElement } from "./fieldpath.js";
 import { deepEqual, hasOwn, isObject, type JsonObject } from "./json.js";
-import { declaredKind, fieldOf, isAtomicMap, itemsOf, listType, resolve, type ListType, type TypeRef } from "./schema-walk.js";
-import { atomOf, elements, type Comparison } from "./typed.js";
+import { fieldOf, isAtomicMap, itemsOf, listType, resolve, type ListType, type TypeRef } from "./schema-walk.js";
+import { atomOf, elements, withGoZeroValues, zeroFields, type Comparison } from "./typed.js";
 
 /** compare(withGoZeroValues(lhs, t), withGoZeroValues(rhs, t), t), faster. */
 export function compareGo(lhs: unknown, rhs: unknown, t: TypeRef): Comparison {
   const w = new Walker();
   w.at(lhs, rhs, t);
   return w.cmp;
-}
-
-/** A field Go decoding always gives a value: a {}-defaulted struct, or a required map or list (null). */
-interface ZeroField {
-  key: string;
-  value: unknown;
-}
-
-const zeroPlans = new WeakMap<object, ZeroField[]>();
-const NO_ZEROS: ZeroField[] = [];
-
-/** The zero fields of a schema, as withGoZeroValues adds them, in its order; values are shared and frozen. */
-function zeroFields(t: TypeRef): ZeroField[] {
-  const owner = t.schema;
-  if (!owner || typeof owner !== "object") return NO_ZEROS;
-  let plan = zeroPlans.get(owner);
-  if (plan) return plan;
-  plan = [];
-  const s = resolve(t);
-  const required: unknown[] = Array.isArray(s?.required) ? s.required : [];
-  for (const [k, prop] of Object.entries((s?.properties ?? {}) as Record<string, JsonObject>)) {
-    const ft = fieldOf(t, k);
-    const kind = declaredKind(ft);
-    if (kind === "map" && isObject(prop?.default) && Object.keys(prop.default).length === 0) plan.push({ key: k, value: deepFreeze(filledDeep({}, ft)) });
-    else if ((kind === "map" || kind === "list") && required.includes(k)) plan.push({ key: k, value: null });
-  }
-  zeroPlans.set(owner, plan.length ? plan : NO_ZEROS);
-  return plan;
-}
-
-/** withGoZeroValues of an empty struct: the zero fields, themselves filled. */
-function filledDeep(m: JsonObject, t: TypeRef): JsonObject {
-  const out: JsonObject = { ...m };
-  for (const z of zeroFields(t)) if (!hasOwn(out, z.key)) out[z.key] = z.value;
-  return out;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
 }
 
 /** A map with its absent zero fields added (the map itself when none is absent); its values stay unfilled. */
@@ -111,20 +68,7 @@ function same(a: unknown, b: unknown): boolean {
 function equalFilled(l: unknown, r: unknown, t: TypeRef): boolean {
   if (deepEqual(l, r)) return true;
   if (typeof l !== "object" || l === null || typeof r !== "object" || r === null) return false;
-  return deepEqual(fillAll(l, t), fillAll(r, t));
-}
-
-/** withGoZeroValues, from the cached plans. */
-function fillAll(v: unknown, t: TypeRef): unknown {
-  if (Array.isArray(v)) {
-    const items = itemsOf(t);
-    return v.map((x) => fillAll(x, items));
-  }
-  if (!isObject(v)) return v;
-  const out: JsonObject = {};
-  for (const [k, val] of Object.entries(v)) out[k] = fillAll(val, fieldOf(t, k));
-  for (const z of zeroFields(t)) if (!hasOwn(out, z.key)) out[z.key] = z.value;
-  return out;
+  return deepEqual(withGoZeroValues(l, t), withGoZeroValues(r, t));
 }
 
 const mayThrowMemo = new WeakMap<object, boolean>();

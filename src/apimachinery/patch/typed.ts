@@ -316,6 +316,7 @@ function mergeItems(lhs: unknown[], rhs: unknown[], lt: ListType, items: TypeRef
  * `default: {}`) are always there, and required lists and maps are there as
  * null. This is why a create records "." on labels (a map that appeared) but
  * not on spec or template (structs that were always there, if empty).
+ * The zero values added are shared and frozen (see zeroFields).
  */
 export function withGoZeroValues(v: unknown, t: TypeRef): unknown {
   if (Array.isArray(v)) {
@@ -325,16 +326,51 @@ export function withGoZeroValues(v: unknown, t: TypeRef): unknown {
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, val] of Object.entries(v)) out[k] = withGoZeroValues(val, fieldOf(t, k));
+  for (const z of zeroFields(t)) if (!hasOwn(out, z.key)) out[z.key] = z.value;
+  return out;
+}
+
+/** A field Go decoding always gives a value: a {}-defaulted struct, or a required map or list (null). */
+export interface ZeroField {
+  key: string;
+  value: unknown;
+}
+
+const zeroPlans = new WeakMap<object, ZeroField[]>();
+const NO_ZEROS: ZeroField[] = [];
+
+/** The zero fields of a schema, as withGoZeroValues adds them, in its order; values are shared and frozen. */
+export function zeroFields(t: TypeRef): ZeroField[] {
+  const owner = t.schema;
+  if (!owner || typeof owner !== "object") return NO_ZEROS;
+  let plan = zeroPlans.get(owner);
+  if (plan) return plan;
+  plan = [];
   const s = resolve(t);
   const required: unknown[] = Array.isArray(s?.required) ? s.required : [];
   for (const [k, prop] of Object.entries((s?.properties ?? {}) as Record<string, JsonObject>)) {
-    if (hasOwn(out, k)) continue;
     const ft = fieldOf(t, k);
     const kind = declaredKind(ft);
-    if (kind === "map" && isObject(prop?.default) && Object.keys(prop.default).length === 0) out[k] = withGoZeroValues({}, ft);
-    else if ((kind === "map" || kind === "list") && required.includes(k)) out[k] = null;
+    if (kind === "map" && isObject(prop?.default) && Object.keys(prop.default).length === 0) plan.push({ key: k, value: deepFreeze(filledDeep({}, ft)) });
+    else if ((kind === "map" || kind === "list") && required.includes(k)) plan.push({ key: k, value: null });
   }
+  zeroPlans.set(owner, plan.length ? plan : NO_ZEROS);
+  return plan;
+}
+
+/** withGoZeroValues of an empty struct: the zero fields, themselves filled. */
+function filledDeep(m: JsonObject, t: TypeRef): JsonObject {
+  const out: JsonObject = { ...m };
+  for (const z of zeroFields(t)) if (!hasOwn(out, z.key)) out[z.key] = z.value;
   return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 /** The object without the fields in `set` (TypedValue.RemoveItems); undefined when nothing is left. */
