@@ -7,7 +7,7 @@
 import type { Env } from "../env.js";
 import { errors, ApiError } from "../apimachinery/status.js";
 import { MAX_BODY_BYTES, decodeObject, toYaml } from "../apimachinery/codec.js";
-import { apiVersionOf, resourceKey, type KindDef, type KObject } from "../registry/types.js";
+import { apiVersionOf, resourceKey, type KindDef } from "../registry/types.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
 import { parseFieldValidation } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";

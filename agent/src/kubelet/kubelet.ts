@@ -18,7 +18,7 @@ import * as http from "node:http";
 import { KubeError, type KubeClient } from "../../../src/cli/kube-client.js";
 import { LABELS, type ContainerInfo, type ContainerSpec, type Runtime, type SandboxInfo, type SandboxSpec } from "../runtime/types.js";
 import { attemptOf, nextBackoff, plan, podStatus, specHash, type ContainerMemory, type Observed } from "./pod-state.js";
-import { containerEnv, ConfigError, expand, type Refs } from "./env.js";
+import { containerEnv, ConfigError, expand } from "./env.js";
 import { cleanupPodDir, containerMounts, memoryVolumeName, setupVolumes, type VolumeRefs, type VolumeSources } from "./volumes.js";
 import { authsFor, ImageError, pullPolicy, pullSecretNames } from "./images.js";
 import { EventRecorder } from "./events.js";

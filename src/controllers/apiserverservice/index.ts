@@ -11,6 +11,7 @@ import type { KObject } from "../../registry/types.js";
 import { deepEqual } from "../../apimachinery/objects.js";
 import { isAlreadyExists } from "../common/errors.js";
 import type { Controller, ReconcileContext } from "../types.js";
+import { isActiveNamespace } from "../common/namespaces.js";
 
 const NS = "default";
 const NAME = "kubernetes";
@@ -77,8 +78,7 @@ export function apiServerServiceController(endpoint: string | undefined): Contro
     ],
     async reconcile(key, ctx) {
       if (key.namespace !== NS || key.name !== NAME) return;
-      const ns = ctx.lister.get("namespaces", "", NS);
-      if (!ns || (ns.status as { phase?: string } | undefined)?.phase !== "Active") return;
+      if (!isActiveNamespace(ctx.lister, NS)) return;
       const svc = ctx.lister.get("services", NS, NAME);
       if (!svc) await ensure(ctx, "services", want.service as KObject, []);
       else {

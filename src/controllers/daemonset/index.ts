@@ -12,7 +12,6 @@
  * get PodScheduled and its events, and wait visibly when they do not fit.
  */
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
-import type { KObject } from "../../registry/types.js";
 import { computeHash } from "../common/hash.js";
 import { claim, ownerOrSelector, ownerSelector } from "../common/owner-refs.js";
 import { createPod, deletePod } from "../common/pod-control.js";

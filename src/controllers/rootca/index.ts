@@ -9,6 +9,7 @@
 import { deepEqual } from "../../apimachinery/objects.js";
 import { isAlreadyExists } from "../common/errors.js";
 import type { Controller } from "../types.js";
+import { isActiveNamespace } from "../common/namespaces.js";
 
 export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
 const DESCRIPTION_ANNOTATION = "kubernetes.io/description";
@@ -23,8 +24,7 @@ export function rootCaController(caPem = ""): Controller {
     watches: [{ resource: "namespaces", map: (ns) => [{ namespace: ns.metadata.name ?? "", name: ROOT_CA_CONFIGMAP }] }],
     async reconcile(key, ctx) {
       if (key.name !== ROOT_CA_CONFIGMAP) return;
-      const ns = ctx.lister.get("namespaces", "", key.namespace);
-      if (!ns || ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase !== "Active") return;
+      if (!isActiveNamespace(ctx.lister, key.namespace)) return;
       const cm = ctx.lister.get("configmaps", key.namespace, key.name);
       if (!cm) {
         try {

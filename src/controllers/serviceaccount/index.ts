@@ -6,6 +6,7 @@
  */
 import { isAlreadyExists } from "../common/errors.js";
 import type { Controller } from "../types.js";
+import { isActiveNamespace } from "../common/namespaces.js";
 
 const DEFAULT_SERVICE_ACCOUNT = "default";
 
@@ -15,9 +16,7 @@ export const serviceAccountController: Controller = {
   watches: [{ resource: "namespaces", map: (ns) => [{ namespace: ns.metadata.name ?? "", name: DEFAULT_SERVICE_ACCOUNT }] }],
   async reconcile(key, ctx) {
     if (key.name !== DEFAULT_SERVICE_ACCOUNT) return;
-    const ns = ctx.lister.get("namespaces", "", key.namespace);
-    const phase = (ns?.status as { phase?: string } | undefined)?.phase;
-    if (!ns || ns.metadata.deletionTimestamp || phase !== "Active") return;
+    if (!isActiveNamespace(ctx.lister, key.namespace)) return;
     if (ctx.lister.get("serviceaccounts", key.namespace, key.name)) return;
     try {
       await ctx.client.create("serviceaccounts", { metadata: { name: key.name, namespace: key.namespace } });
