@@ -13,12 +13,11 @@ import { boundPod, configMap, pod, runningPod } from "../src/apimachinery/patch/
 import type { KindDef, KObject, StrategyContext } from "../src/registry/types.js";
 import type { WriteOptions } from "../src/store/protocol.js";
 import { trackManagedFields } from "../src/store/patching.js";
+import { registry } from "../src/registry/index.js";
 
 const seconds = Number(process.argv[2] ?? 1.5);
-// trackManagedFields reads only these fields of a kind.
-const kindOf = (schemaName: string) => ({ group: "", version: "v1", schemaName }) as unknown as KindDef;
-const configMapKind = kindOf("io.k8s.api.core.v1.ConfigMap");
-const podKind = kindOf("io.k8s.api.core.v1.Pod");
+const configMapKind = registry.byKey("configmaps")!;
+const podKind = registry.byKey("pods")!;
 const ctx: StrategyContext = { now: Date.parse("2024-05-01T10:00:00Z"), nowRfc3339: "2024-05-01T10:00:00Z", user: { username: "bench", groups: [] } };
 const later: StrategyContext = { ...ctx, nowRfc3339: "2024-05-01T10:00:07Z" };
 const opts = (fieldManager?: string): WriteOptions => ({ fieldValidation: "Ignore", fieldManager, userAgent: "kubectl/v1.30.0 (linux/amd64) kubernetes/abc" });
