@@ -1,5 +1,5 @@
-// Runs every test: colocated unit tests (src/**, agent/**) and the
-// end-to-end suites under test/, with node's own test runner through tsx.
+// Runs every test: the type check, colocated unit tests (src/**, agent/**) and
+// the end-to-end suites under test/, with node's own test runner through tsx.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +17,13 @@ function find(dir, out = []) {
 }
 
 const only = process.argv.slice(2);
+// The whole suite starts with the type check (strict, no unused names): tsx runs the tests without one.
+if (!only.length) {
+  for (const args of [["--noEmit"], ["--noEmit", "-p", "dashboard"]]) {
+    const t = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", ...args], { stdio: "inherit" });
+    if (t.status !== 0) process.exit(t.status ?? 1);
+  }
+}
 const files = only.length ? only : [...find("src"), ...find("agent/src"), ...find("test")];
 if (!only.length || only.some((f) => f.startsWith("test"))) {
   const b = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });

@@ -143,7 +143,7 @@ export const pod: KindDef = {
       defaultPodSpec(spec);
       if (spec) spec.enableServiceLinks ??= true;
     },
-    prepareForCreate(o, ctx) {
+    prepareForCreate(o) {
       o.status = { phase: "Pending", qosClass: qosClass(o) };
     },
     validate(o): FieldError[] {
