@@ -43,7 +43,7 @@ export async function agentBench(c: BenchCluster, o: { pods: number; perSecond: 
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-agent-"));
   writeFileSync(join(dir, "ca.crt"), c.cp.caCert);
   const node = "bench-agent";
-  const child = spawn(process.execPath, ["dist/agent.mjs", "--server", c.origin, "--token", c.cp.token, "--ca", join(dir, "ca.crt"), "--name", node, "--runtime", podman.socket, "--data-dir", join(dir, "data"), "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["dist/agent.mjs", "--server", c.origin, `--token=${c.cp.token}`, "--ca", join(dir, "ca.crt"), "--name", node, "--runtime", podman.socket, "--data-dir", join(dir, "data"), "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const client = new KubeClient({ server: c.origin, token: c.cp.token, ca: c.cp.caCert });

@@ -7,10 +7,9 @@
  * `--dry-run` builds the bundle and prints the plan without touching an account.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { kubeconfigYaml } from "./local.js";
+import { kubeconfigYaml, newAdminToken } from "./local.js";
 
 export interface DeployOptions {
   home: string;
@@ -27,7 +26,7 @@ export function deploySecrets(home: string): Record<string, string> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "secrets.json");
   const secrets: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  secrets.ADMIN_TOKEN ??= randomBytes(24).toString("base64url");
+  secrets.ADMIN_TOKEN ??= newAdminToken();
   writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
   return secrets;
 }

@@ -38,11 +38,18 @@ export const COMPATIBILITY_DATE = "2026-04-01";
 /** As in wrangler.toml: request.signal tells a streamed response (kubectl logs -f) that its client left. */
 export const COMPATIBILITY_FLAGS = ["enable_request_signal"];
 
+/**
+ * A new admin token. Hex, so it never starts with "-": command-line parsers
+ * (the agent's `--token`, Node's parseArgs) take such a value for an option,
+ * and a base64url token did one time in 64.
+ */
+export const newAdminToken = (): string => randomBytes(24).toString("hex");
+
 /** The admin token: made once per home and kept, so kubeconfigs stay valid across restarts. */
 export function adminToken(home: string): string {
   const file = join(home, "admin-token");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  const token = randomBytes(24).toString("base64url");
+  const token = newAdminToken();
   writeFileSync(file, token + "\n", { mode: 0o600 });
   return token;
 }

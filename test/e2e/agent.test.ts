@@ -31,7 +31,7 @@ function startAgent(name: string, token = c.token): void {
   const log: string[] = [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, "--token", token, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
+    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, `--token=${token}`, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d) => log.push(String(d)));
