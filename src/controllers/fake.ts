@@ -9,6 +9,7 @@ import { prepareCreate, prepareUpdate } from "../registry/strategy.js";
 import type { KObject, StrategyContext } from "../registry/types.js";
 import { errors } from "../apimachinery/status.js";
 import { applyMergePatch } from "../apimachinery/patch/index.js";
+import { controllerRefOf } from "./common/owner-refs.js";
 import type { ClusterClient, DeleteOpts, EventRecorder, EventType, Lister, ReconcileContext, Resource } from "./types.js";
 
 export interface RecordedEvent {
@@ -65,10 +66,7 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
   }
 
   claimable(resource: Resource, namespace: string, ownerUid: string): KObject[] {
-    return this.list(resource, namespace).filter((o) => {
-      const refs = o.metadata.ownerReferences ?? [];
-      return refs.some((r) => r.uid === ownerUid) || !refs.some((r) => r.controller);
-    });
+    return this.list(resource, namespace).filter((o) => !controllerRefOf(o) || (o.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid));
   }
 
   // ---------------------------------------------------------------- ClusterClient

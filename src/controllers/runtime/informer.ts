@@ -9,6 +9,7 @@
  */
 import type { KObject } from "../../registry/types.js";
 import type { Lister, Resource } from "../types.js";
+import { controllerRefOf } from "../common/owner-refs.js";
 
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 export type ChangeHandler = (resource: Resource, type: ChangeType, obj: KObject, old: KObject | undefined) => void;
@@ -101,7 +102,7 @@ export class Informer implements Lister {
     if (!o) return;
     const refs = o.metadata.ownerReferences ?? [];
     for (const ref of refs) setMember(this.owners, `${resource}|${ref.uid}`, k, add);
-    if (!refs.some((r) => r.controller)) setMember(this.orphans, `${resource}|${o.metadata.namespace ?? ""}`, k, add);
+    if (!controllerRefOf(o)) setMember(this.orphans, `${resource}|${o.metadata.namespace ?? ""}`, k, add);
     const node = resource === "pods" ? (o.spec as { nodeName?: string } | undefined)?.nodeName : undefined;
     if (node) setMember(this.podsByNode, node, k, add);
   }
