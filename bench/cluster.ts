@@ -86,6 +86,16 @@ export async function ensureNamespace(c: HttpTarget, name: string): Promise<void
   await c.call("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } }, [409]);
 }
 
+/** Wait until a namespace is gone (its contents deleted first); false if it is still there after timeoutMs. */
+export async function namespaceGone(c: HttpTarget, name: string, timeoutMs: number): Promise<boolean> {
+  const t0 = Date.now();
+  while ((await c.call("GET", `/api/v1/namespaces/${name}`, undefined, [404])).status !== 404) {
+    if (Date.now() - t0 > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return true;
+}
+
 /** Run fn over items with at most `limit` in flight. */
 export async function parallel<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -6,11 +6,11 @@
  * every pod.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { Pool } from "undici";
 import { existsSync } from "node:fs";
 import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
 import { withForeignLoad } from "./interference.js";
+import { serialLatency } from "./loadgen.js";
 
 export interface KubectlResults {
   binary: string;
@@ -126,19 +126,8 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   }
   const verbose = await runKubectl(bin, [...args, "-v=6"], env);
   const throttle = throttleOf(verbose.stderr);
-  // Read as bytes, not parsed: the time is the server's (and the wire's), not this client's.
-  const pool = new Pool(c.origin, { connections: 1, connect: { ca: c.caCert } });
-  const serverMs: number[] = [];
-  try {
-    for (let i = 0; i < o.kubectlRuns; i++) {
-      const t = performance.now();
-      const res = await pool.request({ method: "GET", path: "/api/v1/pods", headers: { ...c.auth, accept: TABLE_ACCEPT } });
-      await res.body.arrayBuffer();
-      if (res.statusCode === 200) serverMs.push(performance.now() - t);
-    }
-  } finally {
-    await pool.close();
-  }
+  const server = await serialLatency({ origin: c.origin, ca: c.caCert, count: o.kubectlRuns, warmup: 0, spec: { method: "GET", path: "/api/v1/pods", headers: { ...c.auth, accept: TABLE_ACCEPT } } });
+  const serverMs = server.latencies;
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
   return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs, throttle, serverMs };

@@ -132,13 +132,14 @@ export async function serialLatency(o: { origin: string; ca?: string; count: num
     const started = performance.now();
     try {
       const res = await pool.request({ method: o.spec.method, path: o.spec.path, headers: o.spec.headers, body: o.spec.body });
-      const text = await res.body.text();
+      // Read as bytes: the time is the server's (and the wire's), not this client's decoding.
+      const bytes = await res.body.arrayBuffer();
       const took = performance.now() - started;
       if (i < warm) continue;
       if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(took);
       else {
         errors++;
-        if (errorSamples.length < 5) errorSamples.push(`${res.statusCode} ${text.slice(0, 200)}`);
+        if (errorSamples.length < 5) errorSamples.push(`${res.statusCode} ${new TextDecoder().decode(bytes).slice(0, 200)}`);
       }
     } catch (e) {
       if (i < warm) continue;

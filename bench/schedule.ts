@@ -5,7 +5,7 @@
  * come from one watch on the namespace's pods (first nodeName, first Running).
  */
 import { FakeNodes } from "../src/cli/fake-nodes.js";
-import type { BenchCluster } from "./cluster.js";
+import { namespaceGone, type BenchCluster } from "./cluster.js";
 
 export interface ScheduleResult {
   nodes: number;
@@ -85,10 +85,7 @@ export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number;
     await c.call("DELETE", `/api/v1/namespaces/${big}`);
     // The measured phase starts once that namespace is gone: its cascade would otherwise share the CPU with it.
     const gone = Date.now();
-    while ((await c.call("GET", `/api/v1/namespaces/${big}`, undefined, [404])).status !== 404) {
-      if (Date.now() - gone > 120_000) throw new Error(`namespace ${big} still there after 120 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    if (!(await namespaceGone(c, big, 120_000))) throw new Error(`namespace ${big} still there after 120 s`);
     o.log(`namespace ${big} deleted in ${Date.now() - gone} ms`);
 
     await c.call("POST", "/api/v1/namespaces", { metadata: { name: sched } });
@@ -108,9 +105,7 @@ export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number;
     await c.call("DELETE", "/api/v1/nodes?labelSelector=type%3Dfake", undefined, [404]).catch((e) => o.log(`removing fake nodes: ${(e as Error).message}`));
     for (const ns of [big, sched]) await c.call("DELETE", `/api/v1/namespaces/${ns}`, undefined, [404]).catch(() => {});
     const t0 = Date.now();
-    while ((await c.call("GET", `/api/v1/namespaces/${sched}`, undefined, [404]).catch(() => ({ status: 404 }))).status !== 404 && Date.now() - t0 < 300_000) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await namespaceGone(c, sched, 300_000).catch((e) => o.log(`waiting for namespace ${sched}: ${(e as Error).message}`));
     o.log(`fake nodes and the bench namespaces removed in ${Date.now() - t0} ms`);
   }
 }
