@@ -89,6 +89,8 @@ export type KeyMapper = (obj: KObject, lister: Lister) => ObjectKey[];
  */
 export interface Controller {
   name: string;
+  /** The source its Events name, as kubectl describe shows it; default "<name>-controller" (as "replicaset-controller"). */
+  component?: string;
   /** The resource whose keys this controller reconciles. */
   primary: Resource;
   /** Other watched resources and how their changes map to primary keys. */

@@ -217,6 +217,26 @@ test("a node that stops heartbeating turns NotReady and its pods are recreated e
   }, 30_000, "pods recreated on other nodes");
 });
 
+test("ReplicaSet events are from replicaset-controller and, past 9 of them, combined as client-go does", async () => {
+  await c.kubectl(["create", "namespace", "evts"]);
+  await c.kubectl(["create", "deployment", "many", "--image=busybox", "--replicas=12", "-n", "evts"]);
+  type Ev = { count: number; message: string; source: { component: string }; involvedObject: { kind: string } };
+  const events = await eventually(async () => {
+    const all = JSON.parse((await c.kubectl(["get", "events", "-n", "evts", "--field-selector", "reason=SuccessfulCreate", "-o", "json"])).stdout).items as Ev[];
+    const ofRs = all.filter((e) => e.involvedObject.kind === "ReplicaSet");
+    return ofRs.reduce((n, e) => n + e.count, 0) === 12 ? ofRs : undefined;
+  }, 15_000, "12 SuccessfulCreate counted");
+  assert.ok(events.every((e) => e.source.component === "replicaset-controller"));
+  const combined = events.filter((e) => e.message.startsWith("(combined from similar events): Created pod: many-"));
+  assert.equal(events.length - combined.length, 9, "nine single events");
+  assert.equal(combined.length, 1);
+  assert.equal(combined[0].count, 3);
+  const described = (await c.kubectl(["describe", "rs", "-n", "evts", "-l", "app=many"])).stdout;
+  assert.match(described, /SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: many-/);
+  assert.match(described, /SuccessfulCreate\s+\S+ \(x3 over \S+\)\s+replicaset-controller\s+\(combined from similar events\): Created pod: many-/);
+  await c.kubectl(["delete", "namespace", "evts", "--wait=false"]);
+});
+
 test("deleting a namespace deletes its contents, then the namespace", async () => {
   await c.kubectl(["create", "namespace", "tmp"]);
   await c.kubectl(["create", "deployment", "x", "--image=busybox", "--replicas=2", "-n", "tmp"]);

@@ -46,6 +46,7 @@ function backendOf(svc: Service, pod: Pod): Backend | undefined {
 
 export const endpointsController: Controller = {
   name: "endpoints",
+  component: "endpoint-controller",
   primary: "services",
   watches: [
     { resource: "endpoints", map: self },

@@ -154,6 +154,7 @@ export function hpaController(opts: HpaOptions): Controller {
 
   return {
     name: "horizontalpodautoscaler",
+    component: "horizontal-pod-autoscaler",
     primary: HPAS,
     watches: [
       { resource: "deployments.apps", map: targetToHpas("Deployment") },

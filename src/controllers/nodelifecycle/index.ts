@@ -127,6 +127,7 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
 
   return {
     name: "nodelifecycle",
+    component: "node-controller",
     primary: "nodes",
     watches: [
       { resource: "leases.coordination.k8s.io", map: (l) => (l.metadata.namespace === LEASE_NAMESPACE ? [{ namespace: "", name: l.metadata.name ?? "" }] : []) },

@@ -153,6 +153,7 @@ async function unbind(pv: PersistentVolume, ctx: ReconcileContext): Promise<void
 
 export const pvBinderController: Controller = {
   name: "pvbinder",
+  component: "persistentvolume-controller",
   primary: PVCS,
   watches: [{ resource: PVS, map: volumeKeys }],
   async reconcile(key, ctx) {

@@ -153,9 +153,8 @@ export class StoreClient implements ClusterClient {
     const cur = this.informer.get("pods", namespace, pod);
     if (cur && !(cur.spec as { nodeName?: string }).nodeName) {
       // The binding's result is a Status; reflect the assignment until the store's notification arrives.
-      const next = structuredClone(cur);
-      (next.spec as { nodeName?: string }).nodeName = node;
-      next.metadata.resourceVersion = String(BigInt(cur.metadata.resourceVersion ?? "0") + 1n);
+      // Cached objects are never changed in place, so the copy shares all but what differs.
+      const next = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(BigInt(cur.metadata.resourceVersion ?? "0") + 1n) }, spec: { ...(cur.spec as object), nodeName: node } };
       this.informer.apply("pods", "MODIFIED", next);
     }
   }

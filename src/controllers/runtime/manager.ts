@@ -48,6 +48,8 @@ const SCHEDULER_USER = { username: "system:kube-scheduler", groups: ["system:aut
 
 interface ControllerState {
   c: Controller;
+  /** Its context: the shared cache and client, its own event recorder. */
+  ctx: ReconcileContext;
   queue: WorkQueue;
   reconciles: number;
   errors: number;
@@ -79,7 +81,14 @@ export class ControllerManager extends DurableObject<Env> {
     this.schedulerClient = new StoreClient(env, this.informer, SCHEDULER_USER, "default-scheduler", allows);
     const recorder = new Recorder(this.client, "controller-manager");
     this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
-    this.states = controllers(env, this.informer).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
+    this.states = controllers(env, this.informer).map((c) => ({
+      c,
+      ctx: { ...this.ctxs, recorder: new Recorder(this.client, c.component ?? `${c.name}-controller`) },
+      queue: new WorkQueue({ onReady: () => this.schedulePump() }),
+      reconciles: 0,
+      errors: 0,
+      durationMs: 0,
+    }));
     this.loopList = loops(env, this.informer);
     for (const l of this.loopList) l.attach?.(() => this.scheduleLoops());
     ctx.blockConcurrencyWhile(() => this.fullSync());
@@ -204,7 +213,7 @@ export class ControllerManager extends DurableObject<Env> {
     const started = Date.now();
     s.reconciles++;
     try {
-      const r = await s.c.reconcile(parseKey(key), this.ctxs);
+      const r = await s.c.reconcile(parseKey(key), s.ctx);
       s.queue.forget(key);
       if (r && r.requeueAfterMs !== undefined) s.queue.addAfter(key, r.requeueAfterMs);
     } catch (e) {

@@ -1,32 +1,62 @@
 /**
- * Records core/v1 Events the way client-go's recorder does: an event
- * repeated for the same object, reason and message bumps count and
- * lastTimestamp on the existing Event instead of creating a new one. Writes
- * are fire-and-forget; a failed event never fails a reconcile.
+ * Records core/v1 Events as client-go's recorder does, through its
+ * EventCorrelator, so `kubectl describe` shows what it shows on a real
+ * cluster and a busy controller cannot flood the store:
+ * - aggregation: once an object has 10 events of the same type and reason
+ *   with different messages within 10 minutes, the rest go to one Event
+ *   "(combined from similar events): <latest message>" whose count grows;
+ * - dedup: an event equal to one seen before (same message too) bumps count
+ *   and lastTimestamp on the existing Event instead of creating another;
+ * - spam filter: each source and object gets a token bucket of 25 writes,
+ *   refilled one per 5 minutes; an event without a token is dropped (its
+ *   count still advances, so the next write carries the true total).
+ * A ReplicaSet creating 1,000 pods thus writes 25 Events, as in Kubernetes.
+ * Writes are fire-and-forget; a failed event never fails a reconcile.
  */
+import { ApiError } from "../../apimachinery/status.js";
 import type { KObject } from "../../registry/types.js";
 import type { ClusterClient, EventRecorder, EventType } from "../types.js";
 
-interface Seen {
+/** client-go's defaults (tools/record/events_cache.go). */
+export const AGGREGATE_MAX_EVENTS = 10;
+const AGGREGATE_INTERVAL_MS = 600_000;
+export const SPAM_BURST = 25;
+const SPAM_REFILL_MS = 300_000;
+const MAX_REMEMBERED = 4096;
+export const COMBINED_PREFIX = "(combined from similar events): ";
+
+interface Observed {
   name: string;
   namespace: string;
   count: number;
+  /** firstTimestamp of the Event. */
   first: string;
-  /** When the Event object was last written. */
-  writtenAt: number;
 }
 
-/**
- * A repeat is written at most this often per event (client-go's spam filter
- * does the like); the count still includes every occurrence.
- */
-const REPEAT_WRITE_INTERVAL_MS = 10_000;
+interface Aggregate {
+  messages: Set<string>;
+  last: number;
+}
 
-const MAX_REMEMBERED = 4096;
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** A map that forgets its oldest entry past MAX_REMEMBERED (client-go's LRU caches). */
+function remember<V>(m: Map<string, V>, key: string, value: V): void {
+  m.delete(key);
+  if (m.size >= MAX_REMEMBERED) m.delete(m.keys().next().value as string);
+  m.set(key, value);
+}
 
 export class Recorder implements EventRecorder {
-  private seen = new Map<string, Seen>();
+  private observed = new Map<string, Observed>();
+  private aggregates = new Map<string, Aggregate>();
+  private buckets = new Map<string, Bucket>();
   recorded = 0;
+  /** Events the spam filter dropped. */
+  dropped = 0;
 
   constructor(
     private client: ClusterClient,
@@ -35,43 +65,65 @@ export class Recorder implements EventRecorder {
   ) {}
 
   event(obj: KObject, type: EventType, reason: string, message: string): void {
-    const ns = obj.metadata.namespace || "default";
-    const key = `${obj.metadata.uid}|${type}|${reason}|${message}`;
-    const ts = new Date(this.now()).toISOString().replace(/\.\d+Z$/, "Z");
-    const prev = this.seen.get(key);
     this.recorded++;
-    if (prev) {
-      prev.count++;
-      if (this.now() - prev.writtenAt < REPEAT_WRITE_INTERVAL_MS) return;
-      prev.writtenAt = this.now();
-      void this.client.patch("events", prev.namespace, prev.name, { count: prev.count, lastTimestamp: ts }).catch(() => this.seen.delete(key));
+    const now = this.now();
+    const ts = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
+    const m = obj.metadata;
+    const source = `${this.component}|${obj.kind}|${m.namespace ?? ""}|${m.name}|${m.uid ?? ""}|${obj.apiVersion}`;
+
+    // EventAggregate: past 10 different messages, one combined Event per source, object, type and reason.
+    const aggKey = `${source}|${type}|${reason}`;
+    let agg = this.aggregates.get(aggKey);
+    if (!agg || now - agg.last > AGGREGATE_INTERVAL_MS) agg = { messages: new Set(), last: now };
+    agg.messages.add(message);
+    agg.last = now;
+    remember(this.aggregates, aggKey, agg);
+    let key = `${aggKey}|${message}`;
+    if (agg.messages.size >= AGGREGATE_MAX_EVENTS) {
+      agg.messages.delete(agg.messages.values().next().value as string);
+      key = aggKey;
+      message = COMBINED_PREFIX + message;
+    }
+
+    // eventObserve: a repeat of a known Event is a count bump on it.
+    const prev = this.observed.get(key);
+    const ns = m.namespace || "default";
+    const seen: Observed = prev ? { ...prev, count: prev.count + 1 } : { name: `${m.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, namespace: ns, count: 1, first: ts };
+    remember(this.observed, key, seen);
+
+    // EventSourceObjectSpamFilter: a token bucket per source and object.
+    let bucket = this.buckets.get(source);
+    if (!bucket) bucket = { tokens: SPAM_BURST, at: now };
+    bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (now - bucket.at) / SPAM_REFILL_MS);
+    bucket.at = now;
+    remember(this.buckets, source, bucket);
+    if (bucket.tokens < 1) {
+      this.dropped++;
       return;
     }
-    if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
-    const name = `${obj.metadata.name}.${(this.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
-    this.seen.set(key, { name, namespace: ns, count: 1, first: ts, writtenAt: this.now() });
+    bucket.tokens--;
+
     const ev: KObject = {
       apiVersion: "v1",
       kind: "Event",
-      metadata: { name, namespace: ns },
-      involvedObject: {
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: obj.metadata.name,
-        namespace: obj.metadata.namespace,
-        uid: obj.metadata.uid,
-        resourceVersion: obj.metadata.resourceVersion,
-      },
+      metadata: { name: seen.name, namespace: ns },
+      involvedObject: { apiVersion: obj.apiVersion, kind: obj.kind, name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
       reason,
       message,
       type,
-      count: 1,
-      firstTimestamp: ts,
+      count: seen.count,
+      firstTimestamp: seen.first,
       lastTimestamp: ts,
       source: { component: this.component },
       reportingComponent: this.component,
       reportingInstance: this.component,
     };
-    void this.client.create("events", ev).catch(() => this.seen.delete(key));
+    const forget = () => {
+      if (this.observed.get(key) === seen) this.observed.delete(key);
+    };
+    const create = () => this.client.create("events", ev).then(() => undefined, forget);
+    if (!prev) return void create();
+    // A repeat patches the Event; if it is gone (expired, deleted, or its create was dropped), it is created anew.
+    void this.client.patch("events", seen.namespace, seen.name, { count: seen.count, lastTimestamp: ts, message }).catch((e) => (e instanceof ApiError && e.code === 404 ? create() : forget()));
   }
 }
