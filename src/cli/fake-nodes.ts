@@ -3,6 +3,11 @@
  * keeps their Leases renewed, and plays kubelet for pods bound to them:
  * Running with an IP as soon as they are bound, and gone when deleted. For
  * tests and benchmarks of the scheduler and controllers without containers.
+ * As N independent kubelets would, each node renews on its own phase (the
+ * renewals are spread over the interval, not sent as one burst), and a node
+ * the node lifecycle controller marked Unknown while it was alive (an
+ * overloaded control plane) posts Ready again, as the kubelet's status loop
+ * does.
  */
 import { KubeClient, KubeError } from "./kube-client.js";
 import { loadKubeconfig } from "./kubeconfig.js";
@@ -29,12 +34,17 @@ type Pod = {
 };
 
 const now = timeNow;
+/** Lease renewals in flight at once, leaving the client's other connections to pod status (as separate kubelets would). */
+const RENEWALS_IN_FLIGHT = 16;
 
 export class FakeNodes {
   readonly client: KubeClient;
   readonly names: string[];
   private timers: ReturnType<typeof setInterval>[] = [];
-  private stopWatch?: () => void;
+  private stopWatches: (() => void)[] = [];
+  /** Nodes with a renewal or a status post in flight (never two at once for one node). */
+  private renewing = new Set<string>();
+  private healing = new Set<string>();
   private ipCounter = new Map<string, number>();
   private started = new Set<string>();
   podsStarted = 0;
@@ -100,10 +110,22 @@ export class FakeNodes {
         await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: this.nodeObject(name, index.get(name)!).status });
       }
     });
-    await this.renewLeases();
-    this.timers.push(setInterval(() => void this.renewLeases().catch((e) => this.o.log?.(`lease renewal: ${(e as Error).message}`)), this.o.leaseIntervalMs ?? 10_000));
+    await parallel(this.names, 32, (name) => renewLease(this.client, name));
+    this.spreadRenewals(this.o.leaseIntervalMs ?? 10_000);
     const mine = new Set(this.names);
-    this.stopWatch = this.client.watch(
+    this.stopWatches.push(
+      this.client.watch(
+        "/api/v1/nodes",
+        (type, obj) => {
+          const node = obj as unknown as { metadata: { name: string; deletionTimestamp?: string }; status?: { conditions?: { type: string; status: string }[] } };
+          const name = node.metadata.name;
+          if (type === "DELETED" || !mine.has(name) || node.metadata.deletionTimestamp) return;
+          if (node.status?.conditions?.find((c) => c.type === "Ready")?.status !== "True") this.postReady(name, index.get(name)!);
+        },
+        (e) => this.o.log?.(`node watch: ${(e as Error).message}`),
+      ),
+    );
+    this.stopWatches.push(this.client.watch(
       "/api/v1/pods",
       (type, obj) => {
         const pod = obj as unknown as Pod;
@@ -111,13 +133,39 @@ export class FakeNodes {
         void this.handle(pod).catch((e) => this.o.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`));
       },
       (e) => this.o.log?.(`watch: ${(e as Error).message}`),
+    ));
+  }
+
+  /** Renew every node's Lease once per interval, a few nodes every tick, so the load is even. */
+  private spreadRenewals(intervalMs: number): void {
+    const tickMs = Math.min(100, intervalMs);
+    let next = 0;
+    let due = 0;
+    this.timers.push(
+      setInterval(() => {
+        // Renewals the server has not answered yet hold later ones back (a slow server is not sent a growing queue).
+        due = Math.min(this.names.length, due + (this.names.length * tickMs) / intervalMs);
+        for (; due >= 1 && this.renewing.size < RENEWALS_IN_FLIGHT; due--) {
+          const name = this.names[next];
+          next = (next + 1) % this.names.length;
+          if (this.renewing.has(name)) continue;
+          this.renewing.add(name);
+          renewLease(this.client, name)
+            .catch((e) => this.o.log?.(`lease renewal of ${name}: ${(e as Error).message}`))
+            .finally(() => this.renewing.delete(name));
+        }
+      }, tickMs),
     );
   }
 
-  private async renewLeases(): Promise<void> {
-    await parallel(this.names, 32, async (name) => {
-      await renewLease(this.client, name);
-    });
+  /** The kubelet's status loop: a live node whose Ready condition is not True posts its real status again. */
+  private postReady(name: string, i: number): void {
+    if (this.healing.has(name)) return;
+    this.healing.add(name);
+    this.client
+      .mergePatch(`/api/v1/nodes/${name}/status`, { status: { conditions: this.nodeObject(name, i).status.conditions } })
+      .catch((e) => this.o.log?.(`status of ${name}: ${(e as Error).message}`))
+      .finally(() => this.healing.delete(name));
   }
 
   private async handle(pod: Pod): Promise<void> {
@@ -164,7 +212,7 @@ export class FakeNodes {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    this.stopWatch?.();
+    for (const stop of this.stopWatches) stop();
     await this.client.close();
   }
 }

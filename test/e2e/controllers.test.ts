@@ -217,6 +217,18 @@ test("a node that stops heartbeating turns NotReady and its pods are recreated e
   }, 30_000, "pods recreated on other nodes");
 });
 
+test("a live node the control plane marked Unknown posts Ready again, as the kubelet's status loop does", async () => {
+  const phoenix = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "phoenix", leaseIntervalMs: 1000 });
+  extra.push(phoenix);
+  await phoenix.start();
+  const node = async () => JSON.parse((await c.kubectl(["get", "node", "phoenix-0", "-o", "json"])).stdout) as { spec: { taints?: { key: string }[] }; status: { conditions: { type: string; status: string }[] } };
+  const ready = async () => (await node()).status.conditions.find((x) => x.type === "Ready")?.status;
+  await eventually(async () => (await ready()) === "True", 10_000, "phoenix-0 Ready");
+  await c.kubectl(["patch", "node", "phoenix-0", "--subresource=status", "-p", JSON.stringify({ status: { conditions: [{ type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." }] } })]);
+  await eventually(async () => (await ready()) === "True", 10_000, "phoenix-0 Ready again");
+  await eventually(async () => !(await node()).spec.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) || undefined, 10_000, "no lifecycle taints left");
+});
+
 test("ReplicaSet events are from replicaset-controller and, past 9 of them, combined as client-go does", async () => {
   await c.kubectl(["create", "namespace", "evts"]);
   await c.kubectl(["create", "deployment", "many", "--image=busybox", "--replicas=12", "-n", "evts"]);
