@@ -24,6 +24,7 @@ export interface KubectlResults {
   stderr: string;
   /** Cores other processes used during the timed runs. */
   foreignCores?: number;
+  stolenCores?: number;
   /** The same with --chunk-size=0 (one request, no paging): what paging and client throttling cost. */
   unchunkedMs: number[];
   /** From one run at -v=6: the list requests kubectl made, and how long its own rate limiter held them. */
@@ -111,7 +112,7 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   const rows: number[] = [];
   let stderr = warm.code !== 0 ? warm.stderr : "";
   const unchunkedMs: number[] = [];
-  const { foreignCores } = await withForeignLoad(async () => {
+  const { foreignCores, stolenCores } = await withForeignLoad(async () => {
     for (let i = 0; i < o.kubectlRuns; i++) {
       const r = await runKubectl(bin, args, env);
       runsMs.push(r.ms);
@@ -130,5 +131,5 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   const serverMs = server.latencies;
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
-  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, unchunkedMs, throttle, serverMs };
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, stolenCores, unchunkedMs, throttle, serverMs };
 }

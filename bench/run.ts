@@ -15,11 +15,11 @@ import { startBareDurableObject } from "./bare-durable-object.js";
 import { watchBench } from "./watch.js";
 import { kubectlBench, kubectlBinary } from "./kubectl.js";
 import { benchSchedulerAlgorithm } from "./scheduler-algorithm.js";
-import { benchScheduleEndToEnd } from "./schedule.js";
+import { benchScheduleEndToEnd, LEASE_INTERVAL_MS } from "./schedule.js";
 import { agentBench } from "./agent.js";
 import { markdownTable, type Row } from "./table.js";
 import { machineLoad, wasInterrupted } from "./cleanup.js";
-import { undisturbed, waitQuiet, withForeignLoad } from "./interference.js";
+import { disturbedNote as noisy, undisturbed, waitQuiet, withForeignLoad } from "./interference.js";
 import { int, median, ms, percentile, ratio } from "./stats.js";
 import { pickEngine, type LoadResult } from "./loadgen.js";
 
@@ -29,7 +29,6 @@ const showErrors = (what: string, samples: string[]) => {
   for (const s of samples) log(`  ${what} error: ${s}`);
 };
 /** Flag a figure taken while other processes used more than a fifth of a core. */
-const noisy = (foreign?: number): string => (foreign !== undefined && foreign > 0.2 ? ` ⚠ others used ${foreign.toFixed(1)} cores` : "");
 
 async function main(o: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -62,19 +61,19 @@ async function main(o: BenchOptions): Promise<Row[]> {
     const h = await measure(() => helloRate(o, engine));
     hello = h.value;
     showErrors("hello", hello.errorSamples);
-    rows.push({ benchmark: `hello-world (workerd, HTTP, ${c16})`, result: rate(hello) + noisy(h.foreignCores), target: "—", value: hello.rate });
+    rows.push({ benchmark: `hello-world (workerd, HTTP, ${c16})`, result: rate(hello) + noisy(h), target: "—", value: hello.rate });
     log(`hello-world (workerd, HTTPS), ${c16}`);
     const tls = await throwawayTls();
     try {
       const hs = await measure(() => helloRate(o, engine, tls));
       helloTls = hs.value;
-      rows.push({ benchmark: `hello-world (workerd, HTTPS, ${c16})`, result: rate(hs.value) + noisy(hs.foreignCores), target: "— (info)", value: hs.value.rate });
+      rows.push({ benchmark: `hello-world (workerd, HTTPS, ${c16})`, result: rate(hs.value) + noisy(hs), target: "— (info)", value: hs.value.rate });
       log(`bare Durable Object put (one SQLite insert, no Kubernetes code, HTTPS), ${c16}`);
       const bare = await startBareDurableObject(tls);
       try {
         const b = await measure(() => createRate(bare, o, engine));
         barePut = b.value;
-        rows.push({ benchmark: `bare Durable Object put (HTTPS, ${c16})`, result: `${rate(b.value)} (${ratio(b.value.rate, hello.rate)} of hello)${noisy(b.foreignCores)}`, target: "— (floor)", value: b.value.rate });
+        rows.push({ benchmark: `bare Durable Object put (HTTPS, ${c16})`, result: `${rate(b.value)} (${ratio(b.value.rate, hello.rate)} of hello)${noisy(b)}`, target: "— (floor)", value: b.value.rate });
       } finally {
         await bare.stop();
       }
@@ -93,7 +92,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
       const e = await measure(() => etcdRate(o, engine, bin));
       etcd = e.value;
       showErrors("etcd", etcd.errorSamples);
-      rows.push({ benchmark: `etcd put (JSON gateway, ${c16})`, result: rate(etcd) + noisy(e.foreignCores), target: "—", value: etcd.rate });
+      rows.push({ benchmark: `etcd put (JSON gateway, ${c16})`, result: rate(etcd) + noisy(e), target: "—", value: etcd.rate });
     }
   }
 
@@ -111,12 +110,12 @@ async function main(o: BenchOptions): Promise<Row[]> {
 
     if (o.only.has("create") && cluster) await section("create", async () => {
       log(`ConfigMap create, ${c16}, ${o.durationMs / 1000} s; then GET and LIST latency`);
-      const { value: r, foreignCores } = await measure(() => createBench(cluster!, o, engine));
+      const { value: r, ...load } = await measure(() => createBench(cluster!, o, engine));
       showErrors("create", r.create.errorSamples);
       showErrors("get", r.get.errorSamples);
       showErrors("list", r.list.errorSamples);
       const cr = r.create.rate;
-      rows.push({ benchmark: `ConfigMap create (${c16})`, result: rate(r.create) + noisy(foreignCores), target: "—", value: cr });
+      rows.push({ benchmark: `ConfigMap create (${c16})`, result: rate(r.create) + noisy(load), target: "—", value: cr });
       // wrk's latency figures over TLS are not trustworthy here (their sum exceeds connections × duration), so only the node engine's are shown.
       if (r.create.engine === "node") rows.push({ benchmark: "ConfigMap create latency under load p50 / p99", result: `${ms(r.create.p50)} / ${ms(r.create.p99)}`, target: "—" });
       if (hello) rows.push({ benchmark: "create / hello-world", result: ratio(cr, hello.rate), target: "≥ 0.35", ok: cr / hello.rate >= 0.35, value: cr / hello.rate });
@@ -132,14 +131,14 @@ async function main(o: BenchOptions): Promise<Row[]> {
     if (o.only.has("watch") && cluster) await section("watch", async () => {
       log(`watch: ${o.watchers} watchers, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
       await quiet();
-      const { value: w, foreignCores } = await withForeignLoad(() => watchBench(cluster!, o));
+      const { value: w, ...load } = await withForeignLoad(() => watchBench(cluster!, o));
       showErrors("watch stream", w.streamErrorSamples);
       const p50 = percentile(w.latencies, 0.5);
       const p99 = percentile(w.latencies, 0.99);
       log(`  opened ${w.watchers} streams in ${ms(w.openMs)}; reader CPU ${w.readerCpuPercent.toFixed(0)}% of a core; max ${ms(percentile(w.latencies, 1))}; ${w.duplicates} duplicates; ${w.writeErrors} write errors`);
       rows.push({
         benchmark: `watch: ${int(w.watchers)} watchers × ${w.writes} writes at ${o.watchRatePerSec}/s, write→event p50 / p99`,
-        result: `${ms(p50)} / ${ms(p99)}${noisy(foreignCores)}`,
+        result: `${ms(p50)} / ${ms(p99)}${noisy(load)}`,
         target: "p99 ≤ 100 ms",
         ok: p99 <= 100,
         value: p99,
@@ -159,10 +158,10 @@ async function main(o: BenchOptions): Promise<Row[]> {
       const tls = await throwawayTls();
       const bare = await startBareDurableObject(tls);
       try {
-        const { value: w, foreignCores } = await withForeignLoad(() => watchBench(bare, o));
+        const { value: w, ...load } = await withForeignLoad(() => watchBench(bare, o));
         rows.push({
           benchmark: `watch floor: bare Durable Object, ${int(w.watchers)} streams × ${w.writes} writes, p50 / p99 (lost)`,
-          result: `${ms(percentile(w.latencies, 0.5))} / ${ms(percentile(w.latencies, 0.99))} (${int(w.lost)})${noisy(foreignCores)}`,
+          result: `${ms(percentile(w.latencies, 0.5))} / ${ms(percentile(w.latencies, 0.99))} (${int(w.lost)})${noisy(load)}`,
           target: "— (floor)",
           value: percentile(w.latencies, 0.99),
         });
@@ -185,7 +184,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
         const complete = k.rows.every((r) => r === k.pods);
         rows.push({
           benchmark: `kubectl get pods -A, ${int(k.pods)} pods in ${o.namespaces} ns (median of ${k.runsMs.length}, ${bin.split("/").pop()})`,
-          result: `${ms(m)}${complete ? "" : ` (incomplete output: ${k.rows.join("/")} rows)`}${noisy(k.foreignCores)}`,
+          result: `${ms(m)}${complete ? "" : ` (incomplete output: ${k.rows.join("/")} rows)`}${noisy(k)}`,
           target: "≤ 500 ms",
           ok: m <= 500 && complete,
           value: m,
@@ -203,18 +202,18 @@ async function main(o: BenchOptions): Promise<Row[]> {
     });
     if (o.only.has("schedule") && cluster) await section("schedule", async () => {
       log(`scheduling end to end: ${int(o.schedNodes)} fake nodes, ${int(o.schedPods)} pods from 10 Deployments, after one Deployment of 1,000`);
-      const { value: s, foreignCores } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
-      rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(foreignCores)}`, target: "—", value: s.deploy1000RunningMs });
-      rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(foreignCores)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
+      const { value: s, ...load } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
+      rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(load)}`, target: "—", value: s.deploy1000RunningMs });
+      rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes, leases renewed every ${LEASE_INTERVAL_MS / 1000} s`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(load)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
     });
     if (o.only.has("agent") && cluster) await section("agent", async () => {
       log("node agent with real containers (Podman): pod startup latency and the agent's footprint");
       await quiet();
       const pods = o.quick ? 10 : 30;
-      const { value: a, foreignCores } = await withForeignLoad(() => agentBench(cluster!, { pods, perSecond: 5, idleMs: o.quick ? 5_000 : 20_000, log }));
+      const { value: a, ...load } = await withForeignLoad(() => agentBench(cluster!, { pods, perSecond: 5, idleMs: o.quick ? 5_000 : 20_000, log }));
       const p50 = percentile(a.startLatencies, 0.5);
       const p99 = percentile(a.startLatencies, 0.99);
-      rows.push({ benchmark: `pod startup, create → Running by watch, ${a.pods} pods at 5/s (real containers) p50 / p99`, result: `${ms(p50)} / ${ms(p99)}${noisy(foreignCores)}`, target: "p99 ≤ 2 s", ok: p99 <= 2000, value: p99 });
+      rows.push({ benchmark: `pod startup, create → Running by watch, ${a.pods} pods at 5/s (real containers) p50 / p99`, result: `${ms(p50)} / ${ms(p99)}${noisy(load)}`, target: "p99 ≤ 2 s", ok: p99 <= 2000, value: p99 });
       rows.push({ benchmark: "agent idle: RSS / cpu", result: `${a.idle.rssMiB.toFixed(1)} MiB / ${a.idle.cpuPercent.toFixed(2)} %`, target: "≤ 60 MiB / < 1 %", ok: a.idle.rssMiB <= 60 && a.idle.cpuPercent < 1, value: a.idle.rssMiB });
       rows.push({ benchmark: `agent with ${a.pods} pods: RSS / cpu`, result: `${a.loaded.rssMiB.toFixed(1)} MiB / ${a.loaded.cpuPercent.toFixed(2)} %`, target: "—", value: a.loaded.rssMiB });
     });
@@ -224,8 +223,8 @@ async function main(o: BenchOptions): Promise<Row[]> {
 
   if (o.only.has("scheduler")) {
     log(`scheduler algorithm alone (in this process): ${int(o.schedNodes)} nodes, ${int(o.schedPods)} pods`);
-    const { value: s, foreignCores } = await measure(() => benchSchedulerAlgorithm({ nodes: o.schedNodes, pods: o.schedPods }));
-    rows.push({ benchmark: `scheduler algorithm alone, ${int(o.schedNodes)} nodes, ${int(o.schedPods)} pods`, result: `${int(s.podsPerSecond)} pods/s${noisy(foreignCores)}`, target: "—", value: s.podsPerSecond });
+    const { value: s, ...load } = await measure(() => benchSchedulerAlgorithm({ nodes: o.schedNodes, pods: o.schedPods }));
+    rows.push({ benchmark: `scheduler algorithm alone, ${int(o.schedNodes)} nodes, ${int(o.schedPods)} pods`, result: `${int(s.podsPerSecond)} pods/s${noisy(load)}`, target: "—", value: s.podsPerSecond });
   }
   return rows;
 }
