@@ -77,3 +77,13 @@ export function requestInfo(method: string, path: string, query: URLSearchParams
   const fieldSelector = verb === "list" || verb === "watch" ? (query.get("fieldSelector") ?? undefined) : undefined;
   return { isResourceRequest: true, verb, group, version, namespace, resource, name, subresource, kind, allNamespaces, fieldSelector };
 }
+
+/**
+ * Path and query of a request's URL ("/api/v1/pods?limit=500"). Request.url
+ * is already serialized by the URL parser, so this equals url.pathname +
+ * url.search without parsing the URL again on every request.
+ */
+export function requestUri(url: string): string {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  return path < 0 ? "/" : url.slice(path);
+}

@@ -7,7 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../env.js";
-import { requestInfo, type RequestInfo } from "../apiserver/request-info.js";
+import { requestInfo, requestUri, type RequestInfo } from "../apiserver/request-info.js";
 import type { RequestUser } from "../store/protocol.js";
 import { auditLog } from "./audit-log.js";
 import type { AuditEntry } from "./types.js";
@@ -40,17 +40,21 @@ function enqueue(env: Env, e: AuditEntry, waitUntil: (p: Promise<unknown>) => vo
   }
 }
 
+function requestInfoOf(req: Request): RequestInfo {
+  const url = new URL(req.url);
+  return requestInfo(req.method, url.pathname, url.searchParams);
+}
+
 /** The entry for one request. */
 export function entryOf(req: Request, user: RequestUser | undefined, code: number, now = Date.now(), parsed?: RequestInfo): AuditEntry {
-  const url = new URL(req.url);
-  const info = parsed ?? requestInfo(req.method, url.pathname, url.searchParams);
+  const info = parsed ?? requestInfoOf(req);
   const base = {
     time: new Date(now).toISOString(),
     user: user?.username ?? "system:anonymous",
     groups: user?.groups ?? ["system:unauthenticated"],
     verb: info.verb,
     code,
-    uri: url.pathname + url.search,
+    uri: requestUri(req.url),
     userAgent: req.headers.get("user-agent") ?? "",
     sourceIP: req.headers.get("cf-connecting-ip") ?? req.headers.get("x-forwarded-for")?.split(",")[0].trim() ?? req.headers.get("x-real-ip") ?? "",
   };
