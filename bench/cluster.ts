@@ -56,7 +56,9 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const forgetHome = onCleanup(() => rmSync(home, { recursive: true, force: true }));
   // BENCH_RBAC=1: requests come from a user outside system:masters, bound to cluster-admin, so every one is an RBAC decision.
   const rbac = process.env.BENCH_RBAC === "1";
-  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000, bindings: rbac ? { STATIC_TOKENS: "bench-user-token,bench,bench," } : undefined });
+  // A large cluster's node grace period (kube-controller-manager --node-monitor-grace-period): see LEASE_INTERVAL_MS in schedule.ts.
+  const bindings = { NODE_MONITOR_GRACE_SECONDS: "300", ...(rbac ? { STATIC_TOKENS: "bench-user-token,bench,bench," } : {}) };
+  const cp = await startLocal({ home, port: 0, cronIntervalMs: 3_600_000, bindings });
   const origin = cp.url;
   const auth = { authorization: `Bearer ${rbac ? "bench-user-token" : cp.token}` };
   if (rbac) {

@@ -34,11 +34,14 @@ type Pod = {
 };
 
 const now = timeNow;
-/** Lease renewals in flight at once, leaving the client's other connections to pod status (as separate kubelets would). */
-const RENEWALS_IN_FLIGHT = 16;
+/** Lease renewals in flight at once, on connections of their own (pod status never queues behind them, as with separate kubelets). */
+const RENEWALS_IN_FLIGHT = 32;
 
 export class FakeNodes {
   readonly client: KubeClient;
+  private leases: KubeClient;
+  /** The Leases' spec.leaseDurationSeconds: 40 s, or four renewal intervals when they are longer (the kubelet renews at a quarter). */
+  private leaseSeconds: number;
   readonly names: string[];
   private timers: ReturnType<typeof setInterval>[] = [];
   private stopWatches: (() => void)[] = [];
@@ -51,6 +54,8 @@ export class FakeNodes {
 
   constructor(private o: FakeNodeOptions) {
     this.client = new KubeClient(loadKubeconfig(o.kubeconfig), 64);
+    this.leases = new KubeClient(loadKubeconfig(o.kubeconfig), RENEWALS_IN_FLIGHT);
+    this.leaseSeconds = Math.max(40, Math.ceil((4 * (o.leaseIntervalMs ?? 10_000)) / 1000));
     const prefix = o.prefix ?? "fake-node";
     this.names = Array.from({ length: o.count }, (_, i) => `${prefix}-${i}`);
   }
@@ -110,7 +115,7 @@ export class FakeNodes {
         await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: this.nodeObject(name, index.get(name)!).status });
       }
     });
-    await parallel(this.names, 32, (name) => renewLease(this.client, name));
+    await parallel(this.names, RENEWALS_IN_FLIGHT, (name) => renewLease(this.leases, name, this.leaseSeconds));
     this.spreadRenewals(this.o.leaseIntervalMs ?? 10_000);
     const mine = new Set(this.names);
     this.stopWatches.push(
@@ -150,7 +155,7 @@ export class FakeNodes {
           next = (next + 1) % this.names.length;
           if (this.renewing.has(name)) continue;
           this.renewing.add(name);
-          renewLease(this.client, name)
+          renewLease(this.leases, name, this.leaseSeconds)
             .catch((e) => this.o.log?.(`lease renewal of ${name}: ${(e as Error).message}`))
             .finally(() => this.renewing.delete(name));
         }
@@ -214,6 +219,7 @@ export class FakeNodes {
     for (const t of this.timers) clearInterval(t);
     for (const stop of this.stopWatches) stop();
     await this.client.close();
+    await this.leases.close();
   }
 }
 
