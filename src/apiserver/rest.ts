@@ -13,6 +13,7 @@ import { parseFieldValidation } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
 import { listAcross, watchAcross } from "../store/across.js";
 import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions, WriteRequest } from "../store/protocol.js";
+import { listItems } from "../store/rpc-lists.js";
 import type { ResourceRequest } from "./request-info.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
@@ -309,7 +310,7 @@ async function list(c: RestContext, kind: KindDef, resource: string, n: Negotiat
   if ("code" in r) return respond(r.code, r.body, undefined);
   const rv = cont?.rv ?? r.rv;
   const next = r.last !== undefined ? encodeContinue({ rv, after: r.last }) : undefined;
-  return respond(200, listDocument(kind, r.items, rv, n, next), n);
+  return respond(200, listDocument(kind, await listItems(r), rv, n, next), n);
 }
 
 async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotiated): Promise<Response> {

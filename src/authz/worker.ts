@@ -12,6 +12,7 @@
 import type { Env } from "../env.js";
 import type { KObject } from "../registry/types.js";
 import type { RequestUser, ListResult, Result } from "../store/protocol.js";
+import { listObjects } from "../store/rpc-lists.js";
 import type { RequestInfo } from "../apiserver/request-info.js";
 import { clusterStore, namespaceStore } from "../store/object-store.js";
 import { listAcross } from "../store/across.js";
@@ -23,7 +24,7 @@ import type { PolicyRule } from "./rules.js";
 export const FRESH_MS = 5_000;
 export const RECHECK_MS = 100;
 
-const items = (r: ListResult | Result | undefined): KObject[] => (r && !("code" in r) ? r.items.map((s) => JSON.parse(s) as KObject) : []);
+const items = async (r: ListResult | Result | undefined): Promise<KObject[]> => (r && !("code" in r) ? listObjects<KObject>(r) : []);
 
 interface Caches {
   cluster: Cached<Policy>;
@@ -36,11 +37,11 @@ function cachesFor(env: Env): Caches {
   return (caches ??= {
     cluster: new Cached(async () => {
       const r = await clusterStore(env).listMany([CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS], "");
-      return policyFrom(items(r[CLUSTER_ROLES]), items(r[CLUSTER_ROLE_BINDINGS]));
+      return policyFrom(await items(r[CLUSTER_ROLES]), await items(r[CLUSTER_ROLE_BINDINGS]));
     }),
     namespaces: new CachedMap(async (ns) => {
       const r = await namespaceStore(env, ns).listMany([ROLES, ROLE_BINDINGS], ns);
-      return policyFrom(items(r[ROLES]), items(r[ROLE_BINDINGS]));
+      return policyFrom(await items(r[ROLES]), await items(r[ROLE_BINDINGS]));
     }),
     pods: new CachedMap(async (key) => {
       const [node, ns] = key.split("\0");

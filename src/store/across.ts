@@ -15,6 +15,7 @@ import { CoalescingStream } from "../apimachinery/coalescing-stream.js";
 import type { KObject } from "../registry/types.js";
 import { clusterStore, namespaceStore } from "./object-store.js";
 import type { ListQuery, ListResult, Result, TableOptions } from "./protocol.js";
+import { listItems } from "./rpc-lists.js";
 
 /** At most this many namespace stores are asked in one request. */
 export const MAX_NAMESPACES_PER_PAGE = 200;
@@ -65,14 +66,15 @@ export async function listAcross(env: Env, resource: string, q: ListQuery & { st
       if ("code" in r) return { items: [], rv: 0, error: r };
       rv = Math.min(rv, r.rv);
       const room = limit - items.length;
-      if (r.items.length > room || (r.last !== undefined && r.items.length >= room)) {
+      const got = await listItems(r);
+      if (got.length > room || (r.last !== undefined && got.length >= room)) {
         // This namespace fills the page: stop inside it.
-        const taken = r.items.slice(0, room);
+        const taken = got.slice(0, room);
         items.push(...taken);
         const lastName = lastNameOf(taken, q.table !== undefined);
         return { items, rv, next: { ns: batch[j], after: lastName } };
       }
-      items.push(...r.items);
+      items.push(...got);
       if (items.length >= limit && i + j + 1 < names.length) return { items, rv, next: { ns: names[i + j + 1] } };
     }
     visited += batch.length;

@@ -17,6 +17,7 @@ import { WatchHub, type Watcher } from "./watch-hub.js";
 import { ObjectCache } from "./object-cache.js";
 import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
+import { fitForRpc, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { registry } from "../registry/index.js";
 import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
@@ -225,6 +226,11 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   async list(req: ListRequest): Promise<ListResult | Result> {
+    const r = this.listNow(req);
+    return "code" in r ? r : fitForRpc(r, rpcBudget());
+  }
+
+  private listNow(req: ListRequest): ListResult | Result {
     try {
       this.bindNamespace(req.namespace);
       const kind = this.kindOf(req.resource);
@@ -370,7 +376,12 @@ export class ObjectStore extends DurableObject<Env> {
   /** Lists of several resources at once (the controller manager's re-list). */
   async listMany(resources: string[], namespace: string): Promise<Record<string, ListResult | Result>> {
     const out: Record<string, ListResult | Result> = {};
-    for (const r of resources) out[r] = await this.list({ resource: r, namespace });
+    // One budget for the whole call: together the lists must fit one RPC result too.
+    const budget = rpcBudget();
+    for (const r of resources) {
+      const l = this.listNow({ resource: r, namespace });
+      out[r] = "code" in l ? l : fitForRpc(l, budget);
+    }
     return out;
   }
 
@@ -711,6 +722,10 @@ export class ObjectStore extends DurableObject<Env> {
       if (filter && !filter(o)) continue;
       const r = this.remove(kind, row.name, options, ctx);
       if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? data : r.body);
+    }
+    if (items.reduce((n, s) => n + s.length + 1, 0) > RPC_ITEM_CHARS) {
+      // Too big to send back in one call: deletecollection's documented answer (the OpenAPI's) is a Status.
+      return { code: 200, body: JSON.stringify(success({ kind: kind.plural, group: kind.group })) };
     }
     const list = `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":{"resourceVersion":"${this.clock.current()}"},"items":[${items.join(",")}]}`;
     return { code: 200, body: list };

@@ -71,6 +71,8 @@ export interface ListRequest extends ListQuery {
 export interface ListResult {
   /** Serialised objects, or serialised Table rows when table was asked. */
   items: string[];
+  /** The items instead, when they would not fit one RPC (see rpc-lists.ts: read them with listItems()). */
+  itemStream?: ReadableStream<Uint8Array>;
   /** A version no later write in this store will have. */
   rv: number;
   /** Set when the list stopped at limit: the last name returned. */

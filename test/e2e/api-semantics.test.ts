@@ -305,6 +305,24 @@ test("deleting a namespace deletes its contents, then the namespace", async () =
   assert.equal((await post("/api/v1/namespaces/doomed/configmaps", cm("reborn"))).status, 201);
 });
 
+test("a namespace holding more than one store call can carry (36 MB) lists, resyncs and deletes as a collection", async () => {
+  await ns("heavy");
+  const blob = "x".repeat(900_000);
+  for (let i = 0; i < 40; i++) assert.equal((await post("/api/v1/namespaces/heavy/configmaps", JSON.stringify({ metadata: { name: `big-${i}` }, data: { blob } }))).status, 201);
+  const names = (l: any) => l.items.map((o: any) => o.metadata.name).filter((n: string) => n.startsWith("big-")).length;
+  assert.equal(names(await json(await c.api("/api/v1/namespaces/heavy/configmaps"))), 40, "one unpaged list");
+  assert.equal(names(await json(await c.api("/api/v1/namespaces/heavy/configmaps?limit=500"))), 40, "a page");
+  assert.equal(names(await json(await c.api("/api/v1/configmaps"))), 40, "across namespaces");
+  const got = await c.kubectl(["get", "configmaps", "-n", "heavy", "-o", "name"]);
+  assert.equal(got.stdout.split("\n").filter((l) => l.startsWith("configmap/big-")).length, 40, "kubectl's paged table");
+  // The controller manager's full re-list reads the namespace too.
+  await c.runCron();
+  const del = await c.api("/api/v1/namespaces/heavy/configmaps", { method: "DELETE" });
+  assert.equal(del.status, 200);
+  assert.equal((await json(del)).status, "Success");
+  assert.equal(names(await json(await c.api("/api/v1/namespaces/heavy/configmaps"))), 0);
+});
+
 test("the cron trigger runs the resync", async () => {
   await c.runCron();
   const cs = await json(await c.api("/api/v1/componentstatuses"));

@@ -19,6 +19,7 @@ import { StoreClient } from "./client.js";
 import { ListerAuthorizer } from "../../authz/lister-authorizer.js";
 import type { RequestInfo } from "../../apiserver/request-info.js";
 import { Recorder } from "./recorder.js";
+import { listObjects } from "../../store/rpc-lists.js";
 import { controllers, loops, watchedResources } from "../index.js";
 import type { Controller, ObjectKey, ReconcileContext, Resource } from "../types.js";
 
@@ -140,14 +141,12 @@ export class ControllerManager extends DurableObject<Env> {
     const namespaced = resources.filter((r) => registry.byKey(r)?.namespaced);
     const cluster = clusterStore(this.env);
     const lists = await cluster.listMany(clusterScoped, "");
-    for (const r of clusterScoped) this.replaceFrom(r, undefined, lists[r]);
+    for (const r of clusterScoped) await this.replaceFrom(r, undefined, lists[r]);
     const { names } = await cluster.namespaceNames();
     for (let i = 0; i < names.length; i += 16) {
       const batch = names.slice(i, i + 16);
       const results = await Promise.all(batch.map((ns) => namespaceStore(this.env, ns).listMany(namespaced, ns)));
-      batch.forEach((ns, j) => {
-        for (const r of namespaced) this.replaceFrom(r, ns, results[j][r]);
-      });
+      for (const [j, ns] of batch.entries()) for (const r of namespaced) await this.replaceFrom(r, ns, results[j][r]);
     }
     this.informer.pruneTombstones();
     this.lastResync = Date.now();
@@ -159,9 +158,9 @@ export class ControllerManager extends DurableObject<Env> {
     }
   }
 
-  private replaceFrom(resource: Resource, ns: string | undefined, r: ListResult | Result | undefined): void {
+  private async replaceFrom(resource: Resource, ns: string | undefined, r: ListResult | Result | undefined): Promise<void> {
     if (!r || "code" in r) return;
-    this.informer.replace(resource, ns, r.items.map((s) => JSON.parse(s) as KObject));
+    this.informer.replace(resource, ns, await listObjects<KObject>(r));
   }
 
   // ------------------------------------------------------------ routing
