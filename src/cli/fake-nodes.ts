@@ -130,15 +130,17 @@ export class FakeNodes {
         (e) => this.o.log?.(`node watch: ${(e as Error).message}`),
       ),
     );
-    this.stopWatches.push(this.client.watch(
-      "/api/v1/pods",
-      (type, obj) => {
-        const pod = obj as unknown as Pod;
-        if (type === "DELETED" || !pod.spec.nodeName || !mine.has(pod.spec.nodeName)) return;
-        void this.handle(pod).catch((e) => this.o.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`));
-      },
-      (e) => this.o.log?.(`watch: ${(e as Error).message}`),
-    ));
+    this.stopWatches.push(
+      this.client.watch(
+        "/api/v1/pods",
+        (type, obj) => {
+          const pod = obj as unknown as Pod;
+          if (type === "DELETED" || !pod.spec.nodeName || !mine.has(pod.spec.nodeName)) return;
+          void this.handle(pod).catch((e) => this.o.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`));
+        },
+        (e) => this.o.log?.(`watch: ${(e as Error).message}`),
+      ),
+    );
   }
 
   /** Renew every node's Lease once per interval, a few nodes every tick, so the load is even. */
