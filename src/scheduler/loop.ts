@@ -12,6 +12,7 @@ import { ApiError } from "../apimachinery/status.js";
 import type { KObject } from "../registry/types.js";
 import { keyString, keyOf, type ReconcileContext } from "../controllers/types.js";
 import type { FitFailure, Scheduler } from "./scheduler.js";
+import { rfc3339 } from "../controllers/common/time.js";
 
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 /** Binding and status writes in flight at once. */
@@ -58,7 +59,6 @@ export function podBackoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 const truncate = (m: string) => (m.length <= EVENT_MESSAGE_LIMIT ? m : `${m.slice(0, EVENT_MESSAGE_LIMIT - 4)} ...`);
 
 /** Sets PodScheduled=False with this reason and message, unless it already says so; and records FailedScheduling. */

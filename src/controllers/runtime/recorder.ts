@@ -15,19 +15,21 @@
  */
 import { ApiError } from "../../apimachinery/status.js";
 import type { KObject } from "../../registry/types.js";
+import { TokenBuckets } from "../../limits/token-bucket.js";
+import { rfc3339 } from "../common/time.js";
 import type { ClusterClient, EventRecorder, EventType } from "../types.js";
 
 /** client-go's defaults (tools/record/events_cache.go). */
 export const AGGREGATE_MAX_EVENTS = 10;
 const AGGREGATE_INTERVAL_MS = 600_000;
 export const SPAM_BURST = 25;
-const SPAM_REFILL_MS = 300_000;
+/** One token per 5 minutes. */
+const SPAM_QPS = 1 / 300;
 const MAX_REMEMBERED = 4096;
 export const COMBINED_PREFIX = "(combined from similar events): ";
 
 interface Observed {
   name: string;
-  namespace: string;
   count: number;
   /** firstTimestamp of the Event. */
   first: string;
@@ -36,11 +38,6 @@ interface Observed {
 interface Aggregate {
   messages: Set<string>;
   last: number;
-}
-
-interface Bucket {
-  tokens: number;
-  at: number;
 }
 
 /** A map that forgets its oldest entry past MAX_REMEMBERED (client-go's LRU caches). */
@@ -53,7 +50,8 @@ function remember<V>(m: Map<string, V>, key: string, value: V): void {
 export class Recorder implements EventRecorder {
   private observed = new Map<string, Observed>();
   private aggregates = new Map<string, Aggregate>();
-  private buckets = new Map<string, Bucket>();
+  /** EventSourceObjectSpamFilter: a token bucket per source and object. */
+  private spam: TokenBuckets;
   recorded = 0;
   /** Events the spam filter dropped. */
   dropped = 0;
@@ -62,12 +60,14 @@ export class Recorder implements EventRecorder {
     private client: ClusterClient,
     private component: string,
     private now: () => number = Date.now,
-  ) {}
+  ) {
+    this.spam = new TokenBuckets(SPAM_QPS, SPAM_BURST, now);
+  }
 
   event(obj: KObject, type: EventType, reason: string, message: string): void {
     this.recorded++;
     const now = this.now();
-    const ts = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
+    const ts = rfc3339(now);
     const m = obj.metadata;
     const source = `${this.component}|${obj.kind}|${m.namespace ?? ""}|${m.name}|${m.uid ?? ""}|${obj.apiVersion}`;
 
@@ -88,20 +88,13 @@ export class Recorder implements EventRecorder {
     // eventObserve: a repeat of a known Event is a count bump on it.
     const prev = this.observed.get(key);
     const ns = m.namespace || "default";
-    const seen: Observed = prev ? { ...prev, count: prev.count + 1 } : { name: `${m.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, namespace: ns, count: 1, first: ts };
+    const seen: Observed = prev ? { ...prev, count: prev.count + 1 } : { name: `${m.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, count: 1, first: ts };
     remember(this.observed, key, seen);
 
-    // EventSourceObjectSpamFilter: a token bucket per source and object.
-    let bucket = this.buckets.get(source);
-    if (!bucket) bucket = { tokens: SPAM_BURST, at: now };
-    bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (now - bucket.at) / SPAM_REFILL_MS);
-    bucket.at = now;
-    remember(this.buckets, source, bucket);
-    if (bucket.tokens < 1) {
+    if (!this.spam.take(source).ok) {
       this.dropped++;
       return;
     }
-    bucket.tokens--;
 
     const ev: KObject = {
       apiVersion: "v1",
@@ -124,6 +117,6 @@ export class Recorder implements EventRecorder {
     const create = () => this.client.create("events", ev).then(() => undefined, forget);
     if (!prev) return void create();
     // A repeat patches the Event; if it is gone (expired, deleted, or its create was dropped), it is created anew.
-    void this.client.patch("events", seen.namespace, seen.name, { count: seen.count, lastTimestamp: ts, message }).catch((e) => (e instanceof ApiError && e.code === 404 ? create() : forget()));
+    void this.client.patch("events", ns, seen.name, { count: seen.count, lastTimestamp: ts, message }).catch((e) => (e instanceof ApiError && e.code === 404 ? create() : forget()));
   }
 }
