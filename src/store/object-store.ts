@@ -17,7 +17,7 @@ import { WatchHub, type Watcher } from "./watch-hub.js";
 import { ObjectCache } from "./object-cache.js";
 import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
-import { fitForRpc, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
+import { fitForRpc, itemChars, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { registry } from "../registry/index.js";
 import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
@@ -723,7 +723,7 @@ export class ObjectStore extends DurableObject<Env> {
       const r = this.remove(kind, row.name, options, ctx);
       if (r.code < 300) items.push(r.body.startsWith('{"kind":"Status"') ? data : r.body);
     }
-    if (items.reduce((n, s) => n + s.length + 1, 0) > RPC_ITEM_CHARS) {
+    if (itemChars(items) > RPC_ITEM_CHARS) {
       // Too big to send back in one call: deletecollection's documented answer (the OpenAPI's) is a Status.
       return { code: 200, body: JSON.stringify(success({ kind: kind.plural, group: kind.group })) };
     }

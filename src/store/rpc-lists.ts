@@ -25,11 +25,16 @@ export interface RpcBudget {
 
 export const rpcBudget = (): RpcBudget => ({ chars: RPC_ITEM_CHARS });
 
+/** What serialized items count against a budget: their characters and a separator each. */
+export function itemChars(items: string[]): number {
+  let chars = 0;
+  for (const s of items) chars += s.length + 1;
+  return chars;
+}
+
 /** The store's side: the result as it is if its items fit what is left of the budget, else with its items as a stream. */
 export function fitForRpc(r: ListResult, budget: RpcBudget): ListResult {
-  let chars = 0;
-  for (const s of r.items) chars += s.length + 1;
-  budget.chars -= chars;
+  budget.chars -= itemChars(r.items);
   if (budget.chars >= 0) return r;
   return { ...r, items: [], itemStream: itemStream(r.items) };
 }
