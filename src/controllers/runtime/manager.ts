@@ -49,8 +49,6 @@ const SCHEDULER_USER = { username: "system:kube-scheduler", groups: ["system:aut
 
 interface ControllerState {
   c: Controller;
-  /** Its context: the shared cache and client, its own event recorder. */
-  ctx: ReconcileContext;
   queue: WorkQueue;
   reconciles: number;
   errors: number;
@@ -62,7 +60,6 @@ export class ControllerManager extends DurableObject<Env> {
   private client: StoreClient;
   private schedulerClient: StoreClient;
   private authz: ListerAuthorizer;
-  private ctxs: ReconcileContext;
   private states: ControllerState[];
   private loopList: Loop[];
   private inFlight = 0;
@@ -80,29 +77,24 @@ export class ControllerManager extends DurableObject<Env> {
     const allows = (u: RequestUser, a: RequestInfo) => this.authz.allows(u, a);
     this.client = new StoreClient(env, this.informer, CONTROLLER_USER, "kube-controller-manager", allows);
     this.schedulerClient = new StoreClient(env, this.informer, SCHEDULER_USER, "default-scheduler", allows);
-    const recorder = new Recorder(this.client, "controller-manager");
-    this.ctxs = { lister: this.informer, client: this.client, recorder, now: () => Date.now() };
-    this.states = controllers(env, this.informer).map((c) => ({
-      c,
-      ctx: { ...this.ctxs, recorder: new Recorder(this.client, c.component ?? `${c.name}-controller`) },
-      queue: new WorkQueue({ onReady: () => this.schedulePump() }),
-      reconciles: 0,
-      errors: 0,
-      durationMs: 0,
-    }));
+    this.states = controllers(env, this.informer).map((c) => ({ c, queue: new WorkQueue({ onReady: () => this.schedulePump() }), reconciles: 0, errors: 0, durationMs: 0 }));
     this.loopList = loops(env, this.informer);
     for (const l of this.loopList) l.attach?.(() => this.scheduleLoops());
     ctx.blockConcurrencyWhile(() => this.fullSync());
   }
 
-  private loopCtxs = new Map<string, ReconcileContext>();
-  /** A context whose Events carry the loop's own component name (the scheduler's are from default-scheduler, as kubectl shows). */
-  private loopCtx(component: string): ReconcileContext {
-    let c = this.loopCtxs.get(component);
+  private contexts = new Map<string, ReconcileContext>();
+  /**
+   * The context a control loop runs with: the shared informer, and an event
+   * recorder of its own component, as kubectl describe shows it
+   * ("replicaset-controller", "default-scheduler").
+   */
+  private contextFor(component: string): ReconcileContext {
+    let c = this.contexts.get(component);
     if (!c) {
       // The scheduler acts as system:kube-scheduler, everything else as the controller manager.
       const client = component === "default-scheduler" ? this.schedulerClient : this.client;
-      this.loopCtxs.set(component, (c = { ...this.ctxs, client, recorder: new Recorder(client, component) }));
+      this.contexts.set(component, (c = { lister: this.informer, client, recorder: new Recorder(client, component), now: () => Date.now() }));
     }
     return c;
   }
@@ -212,7 +204,7 @@ export class ControllerManager extends DurableObject<Env> {
     const started = Date.now();
     s.reconciles++;
     try {
-      const r = await s.c.reconcile(parseKey(key), s.ctx);
+      const r = await s.c.reconcile(parseKey(key), this.contextFor(s.c.component ?? `${s.c.name}-controller`));
       s.queue.forget(key);
       if (r && r.requeueAfterMs !== undefined) s.queue.addAfter(key, r.requeueAfterMs);
     } catch (e) {
@@ -244,7 +236,7 @@ export class ControllerManager extends DurableObject<Env> {
         this.loopAgain = false;
         for (const l of this.loopList) {
           try {
-            await l.run(l.component ? this.loopCtx(l.component) : this.ctxs);
+            await l.run(this.contextFor(l.component ?? "controller-manager"));
           } catch (e) {
             console.error(`${l.name}:`, e);
           }
