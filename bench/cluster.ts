@@ -98,17 +98,7 @@ export async function namespaceGone(c: HttpTarget, name: string, timeoutMs: numb
   return true;
 }
 
-/** Run fn over items with at most `limit` in flight. */
-export async function parallel<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-}
+export { parallel } from "../src/cli/parallel.js";
 
 /** A TLS key pair signed by a throwaway CA, for the HTTPS hello-world. */
 export async function throwawayTls(): Promise<{ key: string; cert: string; ca: string; cleanup: () => void }> {

@@ -11,6 +11,7 @@
  */
 import { KubeClient, KubeError } from "./kube-client.js";
 import { loadKubeconfig } from "./kubeconfig.js";
+import { parallel } from "./parallel.js";
 import { renewLease, timeNow } from "../../agent/src/kubelet/lease.js";
 
 export interface FakeNodeOptions {
@@ -223,15 +224,6 @@ export class FakeNodes {
     await this.client.close();
     await this.leases.close();
   }
-}
-
-async function parallel<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (i < items.length) await fn(items[i++]);
-    }),
-  );
 }
 
 // CLI: npm run fake-nodes -- --count N [--prefix P] [--kubeconfig PATH] [--cpu 4] [--memory 16Gi]
