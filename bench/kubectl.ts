@@ -9,10 +9,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
-import { withForeignLoad } from "./interference.js";
+import { withForeignLoad, type Disturbance } from "./interference.js";
 import { serialLatency } from "./loadgen.js";
 
-export interface KubectlResults {
+/** Disturbance: what other processes and the hypervisor took during the timed runs. */
+export interface KubectlResults extends Disturbance {
   binary: string;
   pods: number;
   createSeconds: number;
@@ -22,9 +23,6 @@ export interface KubectlResults {
   /** Pod rows printed by each timed run (should all equal pods). */
   rows: number[];
   stderr: string;
-  /** Cores other processes used during the timed runs. */
-  foreignCores?: number;
-  stolenCores?: number;
   /** The same with --chunk-size=0 (one request, no paging): what paging and client throttling cost. */
   unchunkedMs: number[];
   /** From one run at -v=6: the list requests kubectl made, and how long its own rate limiter held them. */
@@ -112,7 +110,7 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   const rows: number[] = [];
   let stderr = warm.code !== 0 ? warm.stderr : "";
   const unchunkedMs: number[] = [];
-  const { foreignCores, stolenCores } = await withForeignLoad(async () => {
+  const { value: _, ...disturbance } = await withForeignLoad(async () => {
     for (let i = 0; i < o.kubectlRuns; i++) {
       const r = await runKubectl(bin, args, env);
       runsMs.push(r.ms);
@@ -131,5 +129,5 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   const serverMs = server.latencies;
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
-  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), foreignCores, stolenCores, unchunkedMs, throttle, serverMs };
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), ...disturbance, unchunkedMs, throttle, serverMs };
 }

@@ -28,7 +28,6 @@ const rate = (r: LoadResult) => `${int(r.rate)} req/s (${int(r.errors)} errors)`
 const showErrors = (what: string, samples: string[]) => {
   for (const s of samples) log(`  ${what} error: ${s}`);
 };
-/** Flag a figure taken while other processes used more than a fifth of a core. */
 
 async function main(o: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
