@@ -52,7 +52,6 @@ export class Recorder implements EventRecorder {
   private aggregates = new Map<string, Aggregate>();
   /** EventSourceObjectSpamFilter: a token bucket per source and object. */
   private spam: TokenBuckets;
-  recorded = 0;
   /** Events the spam filter dropped. */
   dropped = 0;
 
@@ -65,7 +64,6 @@ export class Recorder implements EventRecorder {
   }
 
   event(obj: KObject, type: EventType, reason: string, message: string): void {
-    this.recorded++;
     const now = this.now();
     const ts = rfc3339(now);
     const m = obj.metadata;
