@@ -10,8 +10,14 @@
  * So "ConfigMap create" and "watch" each have a runtime floor measured in the
  * same run: what one request, one Durable Object hop and one insert cost, and
  * what fanning one line out to N HTTPS streams costs, whatever Edgeplane does.
+ * With coalesce, each stream is the control plane's own CoalescingStream (the
+ * module itself, transpiled), so lines the runtime has not taken yet leave
+ * together: the floor of the control plane's delivery strategy, not just of
+ * a line per write.
  */
+import { transformSync } from "esbuild";
 import { Miniflare } from "miniflare";
+import { readFileSync } from "node:fs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +28,8 @@ import { onCleanup } from "./cleanup.js";
 
 const SCRIPT = `
 import { DurableObject } from "cloudflare:workers";
+import { CoalescingStream } from "./coalescing-stream.mjs";
+const COALESCE = globalThis.COALESCE_FLAG;
 const enc = new TextEncoder();
 // An event about as long as the control plane's ConfigMap ADDED line.
 const pad = "x".repeat(300);
@@ -35,11 +43,16 @@ export class Bare extends DurableObject {
     this.ctx.storage.sql.exec("INSERT INTO objects (name, data) VALUES (?, ?)", name, data);
     if (this.streams.size) {
       const line = enc.encode(JSON.stringify({ type: "ADDED", object: { kind: "ConfigMap", apiVersion: "v1", metadata: { name, namespace: "bench", resourceVersion: "1", pad } } }) + "\\n");
-      for (const c of this.streams) c.enqueue(line);
+      for (const c of this.streams) COALESCE ? c.push(line) : c.enqueue(line);
     }
     return data;
   }
   watch() {
+    if (COALESCE) {
+      const s = new CoalescingStream(() => this.streams.delete(s));
+      this.streams.add(s);
+      return s.readable;
+    }
     let c;
     return new ReadableStream({ start: (x) => { c = x; this.streams.add(c); }, cancel: () => { this.streams.delete(c); } }, { highWaterMark: 0 });
   }
@@ -63,11 +76,20 @@ export interface BareDurableObject extends HttpTarget {
   stop(): Promise<void>;
 }
 
-export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }): Promise<BareDurableObject> {
+/** The project's CoalescingStream as a module the bare script imports. */
+function coalescingModule(): string {
+  const source = readFileSync(new URL("../src/apimachinery/coalescing-stream.ts", import.meta.url), "utf8");
+  return transformSync(source, { loader: "ts", format: "esm" }).code;
+}
+
+export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }, o: { coalesce?: boolean } = {}): Promise<BareDurableObject> {
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-bare-"));
   const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "bare.mjs", contents: SCRIPT }],
+    modules: [
+      { type: "ESModule", path: "bare.mjs", contents: SCRIPT.replace("globalThis.COALESCE_FLAG", String(!!o.coalesce)) },
+      { type: "ESModule", path: "coalescing-stream.mjs", contents: coalescingModule() },
+    ],
     compatibilityDate: COMPATIBILITY_DATE,
     durableObjects: { BARE: { className: "Bare", useSQLite: true } },
     durableObjectsPersist: dir,

@@ -151,24 +151,27 @@ async function main(o: BenchOptions): Promise<Row[]> {
       });
     });
 
-    if (o.only.has("watch") && cluster) await section("watch floor", async () => {
-      log(`watch floor: the bare Durable Object fanning one line out to ${o.watchers} HTTPS streams, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
-      await quiet();
-      const tls = await throwawayTls();
-      const bare = await startBareDurableObject(tls);
-      try {
-        const { value: w, ...load } = await withForeignLoad(() => watchBench(bare, o));
-        rows.push({
-          benchmark: `watch floor: bare Durable Object, ${int(w.watchers)} streams × ${w.writes} writes, p50 / p99 (lost)`,
-          result: `${ms(percentile(w.latencies, 0.5))} / ${ms(percentile(w.latencies, 0.99))} (${int(w.lost)})${noisy(load)}`,
-          target: "— (floor)",
-          value: percentile(w.latencies, 0.99),
-        });
-      } finally {
-        await bare.stop();
-        tls.cleanup();
-      }
-    });
+    // Two floors: a line per write (what a naive store does), and the same Durable Object with the control plane's CoalescingStream.
+    for (const coalesce of [false, true]) {
+      if (o.only.has("watch") && cluster) await section(coalesce ? "watch floor, coalescing" : "watch floor", async () => {
+        log(`watch floor: the bare Durable Object fanning one line out to ${o.watchers} HTTPS streams${coalesce ? ", coalescing" : ""}, ${o.watchWrites} writes at ${o.watchRatePerSec}/s`);
+        await quiet();
+        const tls = await throwawayTls();
+        const bare = await startBareDurableObject(tls, { coalesce });
+        try {
+          const { value: w, ...load } = await withForeignLoad(() => watchBench(bare, o));
+          rows.push({
+            benchmark: `watch floor: bare Durable Object, ${int(w.watchers)} streams × ${w.writes} writes, ${coalesce ? "coalescing streams" : "a line per write"}, p50 / p99 (lost)`,
+            result: `${ms(percentile(w.latencies, 0.5))} / ${ms(percentile(w.latencies, 0.99))} (${int(w.lost)})${noisy(load)}`,
+            target: "— (floor)",
+            value: percentile(w.latencies, 0.99),
+          });
+        } finally {
+          await bare.stop();
+          tls.cleanup();
+        }
+      });
+    }
 
     if (o.only.has("kubectl") && cluster) await section("kubectl", async () => {
       const bin = kubectlBinary();
