@@ -36,6 +36,9 @@ const json = (body: unknown, status = 200, contentType = "application/json") =>
 
 /** The default namespaces are created once per isolate's lifetime (idempotent). */
 let bootstrapped: Promise<void> | undefined;
+
+/** Pod subresources that open a stream into the pod. */
+const STREAMING_SUBRESOURCES = new Set(["exec", "attach", "portforward"]);
 export function ensureBootstrapped(env: Env): Promise<void> {
   bootstrapped ??= clusterStore(env)
     .bootstrap()
@@ -108,6 +111,12 @@ export function createApp() {
     const info = c.get("info");
     const d = await authorize(c.get("user"), info, c.env);
     if (!d.allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), info) + (d.reason ? `: ${d.reason}` : ""));
+    // A WebSocket upgrade is a GET, but exec, attach and port-forward act on the pod: they also need create,
+    // the verb of the same request over SPDY (a POST), as kube-apiserver checks too (AuthorizePodWebsocketUpgradeCreatePermission).
+    if (info.isResourceRequest && info.verb === "get" && info.resource === "pods" && STREAMING_SUBRESOURCES.has(info.subresource) && c.req.header("upgrade")) {
+      const create = { ...info, verb: "create" };
+      if (!(await authorize(c.get("user"), create, c.env)).allowed) throw errors.forbidden(forbiddenMessage(c.get("user"), create));
+    }
     await next();
   });
 

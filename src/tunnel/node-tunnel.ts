@@ -35,6 +35,7 @@ import {
   type TunnelOp,
 } from "./frames.js";
 import { K8sChannel, channelMessage, decodeClientMessage, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
+import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
 
 export const OPEN_HEADER = "x-edgeplane-tunnel";
 /** On a streamed response: its stream id, for `cancel`. */
@@ -44,8 +45,11 @@ export const STREAM_HEADER = "x-edgeplane-tunnel-stream";
 export interface OpenRequest {
   op: TunnelOp;
   req: unknown;
-  /** "http": a streamed response (logs); "websocket": the caller's upgrade, with the negotiated channel protocol. */
-  mode: "http" | "websocket";
+  /**
+   * "http": a streamed response (logs); "websocket": the caller's upgrade, with the negotiated channel
+   * protocol; "portforward": the caller's upgrade carrying a SPDY session (req: the pod, without a port).
+   */
+  mode: "http" | "websocket" | "portforward";
   protocol?: ChannelProtocol;
   node: string;
 }
@@ -171,6 +175,7 @@ export class NodeTunnel extends DurableObject<Env> {
       if (url.pathname === "/connect") return this.acceptAgent(req);
       if (url.pathname === "/open") {
         const open = JSON.parse(decodeURIComponent(req.headers.get(OPEN_HEADER) ?? "")) as OpenRequest;
+        if (open.mode === "portforward") return this.openPortForward(open);
         return open.mode === "websocket" ? this.openWebSocket(open) : await this.openHttp(open);
       }
       return new Response("not found", { status: 404 });
@@ -308,6 +313,62 @@ export class NodeTunnel extends DurableObject<Env> {
     });
   }
 
+  /**
+   * port-forward: kubectl's SPDY session inside its WebSocket (port-forward.ts); every connection it
+   * opens is a tunnel stream to the agent, which connects to the port in the pod.
+   */
+  private openPortForward(open: OpenRequest): Response {
+    if (!this.agentSocket()) throw noAgent(open.node);
+    const target = open.req as PortForwardTarget;
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.binaryType = "arraybuffer";
+    server.accept();
+    const session = new PortForwardSession({
+      send: (bytes) => server.send(bytes),
+      close: (code, reason) => {
+        try {
+          server.close(code, reason);
+        } catch {
+          /* already closed */
+        }
+      },
+      pod: { name: target.pod, uid: target.uid },
+      dial: (port) => this.dialPort(open, target, port),
+    });
+    server.addEventListener("message", (ev) => {
+      if (typeof ev.data !== "string") session.receive(new Uint8Array(ev.data as ArrayBuffer));
+    });
+    server.addEventListener("close", () => session.end());
+    server.addEventListener("error", () => session.end());
+    return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": SPDY_TUNNEL_PROTOCOL } });
+  }
+
+  /** One port-forward connection as a tunnel stream (data on the stdin/stdout channels). */
+  private dialPort(open: OpenRequest, target: PortForwardTarget, port: number): Upstream {
+    let s: Stream | undefined;
+    const up: Upstream = {
+      write: (data) => s?.write(K8sChannel.STDIN, data),
+      closeWrite: () => s?.closeChannel(K8sChannel.STDIN),
+      abort: () => s?.abort(),
+      consumed: (n) => s?.consumed(n),
+      onData: () => {},
+      onEnd: () => {},
+      onError: () => {},
+    };
+    try {
+      s = this.open({ ...open, req: { namespace: target.namespace, pod: target.pod, port } });
+    } catch (e) {
+      // The agent went away since the session began: the connection fails on its error stream (once the session listens).
+      queueMicrotask(() => up.onError((e as Error).message));
+      return up;
+    }
+    s.onData = (_channel, data) => up.onData(data);
+    s.onEnd = () => up.onEnd();
+    s.onError = (e) => up.onError(e.message);
+    return up;
+  }
+
   /** exec/attach: the caller's WebSocket, translated between Kubernetes' channel protocol and tunnel frames. */
   private openWebSocket(open: OpenRequest): Response {
     const protocol = open.protocol ?? "v5.channel.k8s.io";
@@ -357,6 +418,13 @@ export class NodeTunnel extends DurableObject<Env> {
     server.addEventListener("error", gone);
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": protocol } });
   }
+}
+
+/** The target of a port-forward: the pod; each connection adds its port. */
+export interface PortForwardTarget {
+  namespace: string;
+  pod: string;
+  uid?: string;
 }
 
 /** The tunnel object of a node. */

@@ -13,11 +13,12 @@ import type { KindDef } from "../registry/types.js";
 import type { ResourceRequest } from "../apiserver/request-info.js";
 import { storeFor } from "../store/object-store.js";
 import { negotiateChannelProtocol } from "./channels.js";
-import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest } from "./node-tunnel.js";
+import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
+import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
 import type { TunnelOp } from "./frames.js";
 
 interface PodShape {
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; uid?: string; annotations?: Record<string, string> };
   spec?: { nodeName?: string; containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }>; ephemeralContainers?: Array<{ name: string }> };
 }
 
@@ -95,7 +96,7 @@ function isWebSocket(req: Request): boolean {
 export async function proxySubresource(env: Env, req: Request, url: URL, info: ResourceRequest, kind: KindDef, sub: string): Promise<Response> {
   const op = OPS[sub];
   if (kind.kind !== "Pod" || !op) {
-    throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is not served yet: only pods/log, pods/exec and pods/attach reach the node agent`);
+    throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is not served yet: only pods/log, pods/exec, pods/attach and pods/portforward reach the node agent`);
   }
   if (op === "logs" ? info.verb !== "get" : !["get", "create"].includes(info.verb)) throw errors.methodNotAllowed(`${req.method} is not supported on pods/${sub}`);
   const got = await storeFor(env, kind, info.namespace).get("pods", info.namespace, info.name);
@@ -106,11 +107,21 @@ export async function proxySubresource(env: Env, req: Request, url: URL, info: R
   const q = url.searchParams;
 
   if (op === "portforward") {
-    throw new ApiError(
-      400,
-      "BadRequest",
-      "port-forward is not supported yet by Edgeplane (the node tunnel carries it, but the API server does not speak kubectl's SPDY-over-WebSocket port-forward protocol)",
-    );
+    const tunnel = nodeTunnel(env, node);
+    const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+    if (isWebSocket(req) && offered.includes(SPDY_TUNNEL_PROTOCOL)) {
+      const target: PortForwardTarget = { namespace: info.namespace, pod: info.name, uid: pod.metadata?.uid };
+      return tunnel.fetch(openRequest({ op, req: target, mode: "portforward", node }, true));
+    }
+    // kubectl falls back to SPDY when its WebSocket upgrade is refused: what it then shows must be the real reason.
+    if (!(await tunnel.connected())) throw noAgent(node);
+    if (isSpdy(req)) {
+      throw errors.badRequest(
+        "pods/portforward over SPDY is not supported: this API server runs on Cloudflare Workers, which serve only WebSocket upgrades; use kubectl 1.31 or newer (1.30 with KUBECTL_PORT_FORWARD_WEBSOCKETS=true), which tunnels port-forward through a WebSocket",
+      );
+    }
+    if (isWebSocket(req)) throw errors.badRequest(`no supported WebSocket subprotocol for port-forward: offer ${SPDY_TUNNEL_PROTOCOL}`);
+    throw errors.badRequest("Upgrade request required");
   }
   const container = containerFor(pod, info.name, q.get("container"), op);
   const request = op === "logs" ? logRequest(q, info.namespace, info.name, container) : execRequest(q, info.namespace, info.name, container, op);

@@ -210,6 +210,28 @@ test("exec carries stdin and the exit code", async () => {
   assert.match(failed.stderr, /command terminated with exit code 3/);
 });
 
+test("kubectl port-forward reaches a pod's port, directly and through its Service", async () => {
+  const pods = await podsRunning("app=web", 3);
+  // Each pod serves its hostname: what the pods answer directly, port-forward must answer too.
+  const pages = await Promise.all(pods.map(async (p: { status: { podIP: string } }) => (await get(`http://${p.status.podIP}:8080/`)).trim()));
+  // kubectl 1.30 tunnels port-forward through a WebSocket when asked (1.31 and later by default).
+  for (const args of [["pod/" + pods[0].metadata.name, ":8080"], ["svc/web", ":80"]]) {
+    const f = c.kubectlStream(["port-forward", ...args], { env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: "true" } });
+    try {
+      const m = await eventually(() => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(f.output()) ?? undefined, 20_000, "kubectl port-forward to listen");
+      for (let i = 0; i < 3; i++) {
+        const body = (await get(`http://127.0.0.1:${m[1]}/`)).trim();
+        if (args[0].startsWith("pod/")) assert.equal(body, pages[0]);
+        else assert.ok(pages.includes(body), `one of the pods' pages ${JSON.stringify(pages)}, got ${JSON.stringify(body)}`);
+      }
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; kubectl said: ${f.output()}`);
+    } finally {
+      f.stop();
+    }
+  }
+});
+
 test("kubectl attach reaches a container's own stdin and stdout", async () => {
   await apply(`
 apiVersion: v1

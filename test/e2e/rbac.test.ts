@@ -158,3 +158,45 @@ test("controllers still work under their least-privilege role", async () => {
   await eventually(async () => JSON.parse((await c.kubectl(["get", "pods", "-n", "default", "-l", "app=web", "-o", "json"])).stdout).items.length === 2, 10_000, "pods");
   await eventually(async () => (await c.kubectl(["get", "sa", "default", "-n", "default"], { allowFail: true })).code === 0, 10_000, "default service account");
 });
+
+test("exec, attach and port-forward over a WebSocket (a GET) also need create, as over SPDY (a POST)", async () => {
+  const { default: WebSocket } = await import("ws");
+  await c.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "shell", namespace: "default" }, spec: { nodeName: "nowhere", containers: [{ name: "c", image: "busybox" }] } }),
+  });
+  await c.kubectl(["create", "role", "exec-get", "--verb=get", "--resource=pods,pods/exec,pods/attach,pods/portforward", "-n", "default"]);
+  await c.kubectl(["create", "rolebinding", "carol-exec-get", "--role=exec-get", "--user=carol", "-n", "default"]);
+  /** The status of a WebSocket upgrade as carol, and the error's body (every upgrade here is refused). */
+  const upgrade = (sub: string, protocol: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const q = sub === "exec" ? "?command=true&stdout=true" : sub === "attach" ? "?stdout=true" : "";
+      // In the header, not as ws's protocols: ws refuses "SPDY/3.1+portforward.k8s.io" ("/" is not a token character); kubectl's Go client sends it.
+      const ws = new WebSocket(`${c.url.replace(/^http/, "ws")}/api/v1/namespaces/default/pods/shell/${sub}${q}`, { ca: c.caCert, headers: { authorization: "Bearer carol-token", "sec-websocket-protocol": protocol } });
+      ws.on("unexpected-response", (_req, res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      ws.on("open", () => {
+        ws.close();
+        reject(new Error(`${sub}: upgraded`));
+      });
+      ws.on("error", (e) => (e.message.includes("Unexpected server response") ? undefined : reject(e)));
+    });
+  for (const [sub, protocol] of [["exec", "v5.channel.k8s.io"], ["attach", "v5.channel.k8s.io"], ["portforward", "SPDY/3.1+portforward.k8s.io"]]) {
+    const r = await upgrade(sub, protocol);
+    assert.equal(r.status, 403, `${sub}: ${r.body}`);
+    assert.equal(JSON.parse(r.body).message, `pods "shell" is forbidden: User "carol" cannot create resource "pods/${sub}" in API group "" in the namespace "default"`);
+  }
+  await c.kubectl(["create", "role", "exec-create", "--verb=create", "--resource=pods/exec,pods/attach,pods/portforward", "-n", "default"]);
+  await c.kubectl(["create", "rolebinding", "carol-exec-create", "--role=exec-create", "--user=carol", "-n", "default"]);
+  for (const [sub, protocol] of [["exec", "v5.channel.k8s.io"], ["attach", "v5.channel.k8s.io"], ["portforward", "SPDY/3.1+portforward.k8s.io"]]) {
+    // Authorized now: what remains is that node "nowhere" has no agent.
+    const r = await eventually(async () => {
+      const x = await upgrade(sub, protocol);
+      return x.status === 403 ? undefined : x;
+    }, 10_000, `${sub} authorized once create is bound`);
+    assert.equal(r.status, 503, `${sub}: ${r.body}`);
+    assert.match(JSON.parse(r.body).message, /no tunnel from node "nowhere" is connected/);
+  }
+});

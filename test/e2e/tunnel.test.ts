@@ -3,11 +3,15 @@
  * and a TunnelClient dialling out from "the node" with NodeHandlers made of
  * child processes (a stand-in for the container runtime): kubectl logs
  * (-f, --tail, bad container), kubectl exec (output, stdin, exit codes),
- * errors without an agent, a reconnect, and client-node's Exec.
+ * kubectl port-forward (to a loopback server standing in for the pod's
+ * port), errors without an agent, a reconnect, and client-node's Exec.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { connect as netConnect, type AddressInfo } from "node:net";
 import { request as httpsRequest } from "node:https";
 import { PassThrough, Writable } from "node:stream";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
@@ -63,8 +67,20 @@ const handlers: NodeHandlers = {
   async attach() {
     throw new NodeStatusError(400, "BadRequest", "attach is not supported by the stand-in runtime");
   },
-  async portForward() {
-    throw new NodeStatusError(400, "BadRequest", "no port-forward in the stand-in runtime");
+  // The "pod" is this machine's loopback: the port asked for is a server of this test.
+  async portForward(req) {
+    const sock = netConnect({ host: "127.0.0.1", port: req.port });
+    await new Promise<void>((resolve, reject) => {
+      sock.once("connect", resolve);
+      sock.once("error", (e) => reject(new NodeStatusError(500, "InternalError", `failed to connect to port ${req.port}: ${e.message}`)));
+    });
+    sock.on("error", () => sock.destroy());
+    return {
+      write: (d) => void sock.write(d),
+      end: () => sock.end(),
+      onData: (fn) => void sock.on("data", (b: Buffer) => fn(new Uint8Array(b))),
+      onEnd: (fn) => void sock.once("close", fn),
+    };
   },
 };
 
@@ -260,7 +276,7 @@ test("SPDY upgrades get a Status pointing at WebSockets", async () => {
   assert.match(JSON.parse(body).message, /use kubectl 1.30 or newer/);
   const pf = await c.api("/api/v1/namespaces/default/pods/web/portforward?ports=80", { headers: { "sec-websocket-protocol": "v4.channel.k8s.io" } });
   assert.equal(pf.status, 400);
-  assert.match(((await pf.json()) as { message: string }).message, /port-forward is not supported yet/);
+  assert.match(((await pf.json()) as { message: string }).message, /Upgrade request required/);
 });
 
 test("the agent reconnects after its connection drops, and logs work again", async () => {
@@ -272,6 +288,92 @@ test("the agent reconnects after its connection drops, and logs work again", asy
     return x.code === 0 ? x : undefined;
   }, 15_000, "kubectl logs after the reconnect");
   assert.equal(r.stdout, "after stop\n");
+});
+
+/** GET over plain HTTP to a local port, on a fresh connection each time. */
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** kubectl port-forward to the "pod" (loopback) port; resolves with the local port kubectl listens on. */
+async function portForward(remote: number, opts: { env?: Record<string, string>; bin?: string } = {}) {
+  // kubectl forwards only to a Running pod: play the kubelet's status report.
+  await c.kubectl(["patch", "pod", "web", "--subresource=status", "--type=merge", "-p", '{"status":{"phase":"Running"}}']);
+  const f = c.kubectlStream(["port-forward", "pod/web", `:${remote}`], opts);
+  try {
+    const m = await eventually(() => /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(f.output()) ?? undefined, 20_000, "kubectl port-forward to listen");
+    return { f, local: Number(m[1]) };
+  } catch (e) {
+    f.stop();
+    throw new Error(`${(e as Error).message}: ${f.output()}`);
+  }
+}
+
+test("kubectl port-forward relays connections to the pod's port (WebSocket-tunnelled SPDY)", async () => {
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/big") return res.end("z".repeat(3_000_000));
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => res.end(`hello from the pod: ${req.method} ${req.url} ${body}`));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const remote = (server.address() as AddressInfo).port;
+  // kubectl 1.30 tunnels port-forward through a WebSocket when asked; 1.31 and later do it by default.
+  const newer = ["1.33", "1.32", "1.31"].map((v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`).find((p) => existsSync(p));
+  const runs: Array<{ env?: Record<string, string>; bin?: string }> = [{ env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: "true" } }];
+  if (newer) runs.push({ bin: newer });
+  try {
+    for (const opts of runs) {
+      const { f, local } = await portForward(remote, opts);
+      try {
+        assert.deepEqual(await get(local, "/one"), { status: 200, body: "hello from the pod: GET /one " });
+        assert.deepEqual(await get(local, "/two"), { status: 200, body: "hello from the pod: GET /two " }, "a second connection");
+        const many = await Promise.all([1, 2, 3, 4, 5].map((i) => get(local, `/c${i}`)));
+        assert.deepEqual(
+          many.map((r) => r.body),
+          [1, 2, 3, 4, 5].map((i) => `hello from the pod: GET /c${i} `),
+          "concurrent connections each get their own answer",
+        );
+        const big = await get(local, "/big");
+        assert.equal(big.body.length, 3_000_000, "more than the tunnel's window arrives intact");
+      } finally {
+        f.stop();
+      }
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test("kubectl port-forward to a port nothing listens on reports the kubelet's error", async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+  const remote = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const { f, local } = await portForward(remote, { env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: "true" } });
+  try {
+    await get(local, "/").then(
+      () => assert.fail("the connection should fail"),
+      () => {},
+    );
+    await eventually(() => /error forwarding port \d+ to pod web, uid [0-9a-f-]+: failed to connect to port \d+/.test(f.output()), 10_000, `the error in kubectl's output: ${f.output()}`);
+  } finally {
+    f.stop();
+  }
+  // kubectl 1.30 without the WebSocket opt-in upgrades to SPDY, which Workers cannot serve: it says what to do.
+  const spdy = await c.kubectl(["port-forward", "pod/web", ":80"], { allowFail: true, env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: "false" } });
+  assert.notEqual(spdy.code, 0);
+  assert.match(spdy.stderr, /pods\/portforward over SPDY is not supported.*kubectl 1\.31 or newer/);
 });
 
 test("a newer connection for the node replaces the older one", async () => {

@@ -15,7 +15,7 @@ export interface TestCluster extends LocalControlPlane {
   /** Run kubectl against this cluster; rejects on a non-zero exit unless allowFail. */
   kubectl(args: string[], opts?: { input?: string; allowFail?: boolean; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Start a long-running kubectl (e.g. -w); returns the child and a collector of its output. */
-  kubectlStream(args: string[]): { child: ReturnType<typeof spawn>; output: () => string; stop: () => void };
+  kubectlStream(args: string[], opts?: { env?: Record<string, string>; bin?: string }): { child: ReturnType<typeof spawn>; output: () => string; stop: () => void };
   api(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
 }
@@ -53,8 +53,8 @@ export async function startCluster(opts: { home?: string; port?: number; binding
         else resolve(r);
       });
     });
-  const kubectlStream: TestCluster["kubectlStream"] = (args) => {
-    const child = spawn(bin, args, { env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const kubectlStream: TestCluster["kubectlStream"] = (args, o = {}) => {
+    const child = spawn(o.bin ?? bin, args, { env: { ...baseEnv, ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
