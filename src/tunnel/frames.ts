@@ -55,6 +55,11 @@ export const Channel = { STDIN: 0, STDOUT: 1, STDERR: 2 } as const;
 /** Credit each side starts with per stream, and the most a sender may queue beyond it before failing the stream. */
 export const INITIAL_WINDOW = 256 * 1024;
 export const MAX_QUEUED = 4 * 1024 * 1024;
+/**
+ * The queue of a port-forward connection's upload: a Worker cannot slow the sender of a WebSocket down
+ * (no backpressure on received messages), so an upload faster than the pod reads waits here, up to this.
+ */
+export const PORT_FORWARD_MAX_QUEUED = 32 * 1024 * 1024;
 export const MAX_CHUNK = 64 * 1024;
 
 export type TunnelOp = "logs" | "exec" | "attach" | "portforward";
@@ -262,7 +267,10 @@ export class CreditQueue {
   private items: Array<{ frame: Uint8Array; cost: number }> = [];
   private bytes = 0;
 
-  constructor(private readonly sendRaw: (frame: Uint8Array) => void) {}
+  constructor(
+    private readonly sendRaw: (frame: Uint8Array) => void,
+    private readonly maxQueued = MAX_QUEUED,
+  ) {}
 
   get queuedBytes(): number {
     return this.bytes;
@@ -274,7 +282,7 @@ export class CreditQueue {
       this.bytes += frame.length;
     }
     this.flush();
-    return this.bytes <= MAX_QUEUED;
+    return this.bytes <= this.maxQueued;
   }
 
   control(frame: Uint8Array): void {

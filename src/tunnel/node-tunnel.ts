@@ -26,6 +26,7 @@ import {
   FrameType,
   INITIAL_WINDOW,
   MAX_CHUNK,
+  PORT_FORWARD_MAX_QUEUED,
   ReceiveWindow,
   TUNNEL_PROTOCOL,
   decodeFrame,
@@ -77,10 +78,11 @@ class Stream {
     readonly id: number,
     readonly socket: WebSocket,
     private readonly forget: (id: number) => void,
+    private readonly op: TunnelOp,
   ) {
     this.accepted = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.accepted.catch(() => {});
-    this.out = new CreditQueue((f) => this.raw(f));
+    this.out = new CreditQueue((f) => this.raw(f), op === "portforward" ? PORT_FORWARD_MAX_QUEUED : undefined);
   }
 
   private raw(frame: Uint8Array): void {
@@ -95,8 +97,12 @@ class Stream {
   write(channel: number, data: Uint8Array): void {
     if (this.finished) return;
     if (!this.out.data(this.id, channel, data)) {
-      this.abort("the process is not reading its input");
-      this.fail({ code: 500, reason: "InternalError", message: "stdin buffer overflow: the process is not reading its input" });
+      const why =
+        this.op === "portforward"
+          ? `upload buffer overflow: the pod reads more slowly than the client sends, and ${PORT_FORWARD_MAX_QUEUED >> 20} MiB are waiting`
+          : "stdin buffer overflow: the process is not reading its input";
+      this.abort(why);
+      this.fail({ code: 500, reason: "InternalError", message: why });
     }
   }
 
@@ -251,7 +257,7 @@ export class NodeTunnel extends DurableObject<Env> {
     if (!socket) throw noAgent(open.node);
     const id = this.nextId;
     this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
-    const s = new Stream(id, socket, (x) => this.streams.delete(x));
+    const s = new Stream(id, socket, (x) => this.streams.delete(x), open.op);
     this.streams.set(id, s);
     socket.send(encodeFrame({ type: FrameType.OPEN, stream: id, open: { op: open.op, req: open.req } }));
     return s;

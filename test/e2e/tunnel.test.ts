@@ -305,6 +305,23 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
+/** POST n bytes over plain HTTP to a local port; the answer's body. */
+function post(port: number, path: string, n: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", agent: false, headers: { "content-length": n } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve(body));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    for (let sent = 0; sent < n; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, n - sent)));
+    req.end();
+  });
+}
+
 /** kubectl port-forward to the "pod" (loopback) port; resolves with the local port kubectl listens on. */
 async function portForward(remote: number, opts: { env?: Record<string, string>; bin?: string } = {}) {
   // kubectl forwards only to a Running pod: play the kubelet's status report.
@@ -322,6 +339,12 @@ async function portForward(remote: number, opts: { env?: Record<string, string>;
 test("kubectl port-forward relays connections to the pod's port (WebSocket-tunnelled SPDY)", async () => {
   const server: Server = createServer((req, res) => {
     if (req.url === "/big") return res.end("z".repeat(3_000_000));
+    if (req.url === "/count") {
+      let n = 0;
+      req.on("data", (d: Buffer) => (n += d.length));
+      req.on("end", () => res.end(String(n)));
+      return;
+    }
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => res.end(`hello from the pod: ${req.method} ${req.url} ${body}`));
@@ -346,6 +369,7 @@ test("kubectl port-forward relays connections to the pod's port (WebSocket-tunne
         );
         const big = await get(local, "/big");
         assert.equal(big.body.length, 3_000_000, "more than the tunnel's window arrives intact");
+        assert.equal(await post(local, "/count", 20_000_000), "20000000", "an upload far beyond the tunnel's window and queue arrives intact");
       } finally {
         f.stop();
       }
