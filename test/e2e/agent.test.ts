@@ -201,13 +201,24 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   assert.match(inside.stdout, /200 OK[\s\S]*\n\S+/, inside.stderr);
 });
 
-test("exec carries stdin and the exit code", async () => {
+test("exec carries stdin and the exit code; kubectl cp copies both ways", async () => {
   const [p] = await podsRunning("app=web", 3);
   const echoed = await c.kubectl(["exec", "-i", p.metadata.name, "--", "cat"], { input: "hello through the tunnel\n" });
   assert.equal(echoed.stdout, "hello through the tunnel\n");
   const failed = await c.kubectl(["exec", p.metadata.name, "--", "sh", "-c", "exit 3"], { allowFail: true });
   assert.equal(failed.code, 3);
   assert.match(failed.stderr, /command terminated with exit code 3/);
+  // kubectl cp is tar over exec, both ways.
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-cp-"));
+  try {
+    writeFileSync(join(dir, "up.txt"), "x".repeat(100_000) + "\nend\n");
+    await c.kubectl(["cp", join(dir, "up.txt"), `${p.metadata.name}:/tmp/up.txt`]);
+    assert.equal((await c.kubectl(["exec", p.metadata.name, "--", "tail", "-n", "1", "/tmp/up.txt"])).stdout, "end\n");
+    await c.kubectl(["cp", `${p.metadata.name}:/tmp/up.txt`, join(dir, "down.txt")]);
+    assert.equal(readFileSync(join(dir, "down.txt"), "utf8"), readFileSync(join(dir, "up.txt"), "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("kubectl port-forward reaches a pod's port, directly and through its Service", async () => {
