@@ -37,6 +37,7 @@ import {
 } from "./frames.js";
 import { K8sChannel, channelMessage, decodeClientMessage, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
 import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
+import { DROP_RESPONSE, ResponseReader, requestHead, type ProxyRequest } from "./http-proxy.js";
 
 export const OPEN_HEADER = "x-edgeplane-tunnel";
 /** On a streamed response: its stream id, for `cancel`. */
@@ -48,9 +49,11 @@ export interface OpenRequest {
   req: unknown;
   /**
    * "http": a streamed response (logs); "websocket": the caller's upgrade, with the negotiated channel
-   * protocol; "portforward": the caller's upgrade carrying a SPDY session (req: the pod, without a port).
+   * protocol; "portforward": the caller's upgrade carrying a SPDY session (req: the pod, without a port);
+   * "http-proxy": one HTTP request to a pod's port (req: pod and port; the request's body is the body).
    */
-  mode: "http" | "websocket" | "portforward";
+  mode: "http" | "websocket" | "portforward" | "http-proxy";
+  proxy?: ProxyRequest;
   protocol?: ChannelProtocol;
   node: string;
 }
@@ -182,6 +185,7 @@ export class NodeTunnel extends DurableObject<Env> {
       if (url.pathname === "/open") {
         const open = JSON.parse(decodeURIComponent(req.headers.get(OPEN_HEADER) ?? "")) as OpenRequest;
         if (open.mode === "portforward") return this.openPortForward(open);
+        if (open.mode === "http-proxy") return await this.openHttpProxy(open, await req.arrayBuffer());
         return open.mode === "websocket" ? this.openWebSocket(open) : await this.openHttp(open);
       }
       return new Response("not found", { status: 404 });
@@ -348,6 +352,58 @@ export class NodeTunnel extends DurableObject<Env> {
     server.addEventListener("close", () => session.end());
     server.addEventListener("error", () => session.end());
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": SPDY_TUNNEL_PROTOCOL } });
+  }
+
+  /** pods/proxy, services/proxy: one HTTP/1.1 exchange with the pod's port over a port-forward stream. */
+  private openHttpProxy(open: OpenRequest, body: ArrayBuffer): Promise<Response> {
+    const proxy = open.proxy!;
+    const s = this.open(open);
+    return new Promise<Response>((resolve, reject) => {
+      let out: ReadableStreamDefaultController<Uint8Array> | undefined;
+      let answered = false;
+      const fail = (message: string) => {
+        s.abort(message);
+        if (!answered) reject(new ApiError(503, "ServiceUnavailable", `error trying to reach service: ${message}`));
+        else out?.error(new Error(message));
+      };
+      const reader = new ResponseReader(proxy.method, {
+        head: (h) => {
+          answered = true;
+          const headers = new Headers();
+          for (const [k, v] of h.headers) if (!DROP_RESPONSE.has(k.toLowerCase())) headers.append(k, v);
+          const empty = proxy.method === "HEAD" || h.status === 204 || h.status === 304;
+          const stream = empty ? null : new ReadableStream<Uint8Array>({ start: (c) => void (out = c), cancel: () => s.abort() });
+          resolve(new Response(stream, { status: h.status, statusText: h.statusText, headers }));
+        },
+        body: (b) => out?.enqueue(b),
+        done: () => {
+          try {
+            out?.close();
+          } catch {
+            /* the caller cancelled */
+          }
+          s.abort("response complete");
+        },
+      });
+      s.onData = (_channel, data) => {
+        try {
+          reader.push(data);
+        } catch (e) {
+          return fail((e as Error).message);
+        }
+        s.consumed(data.length);
+      };
+      s.onEnd = () => {
+        try {
+          reader.end();
+        } catch (e) {
+          fail((e as Error).message);
+        }
+      };
+      s.onError = (e) => fail(e.message);
+      s.write(K8sChannel.STDIN, requestHead(proxy));
+      if (body.byteLength) s.write(K8sChannel.STDIN, new Uint8Array(body));
+    });
   }
 
   /** One port-forward connection as a tunnel stream (data on the stdin/stdout channels). */

@@ -15,6 +15,7 @@ import { storeFor } from "../store/object-store.js";
 import { negotiateChannelProtocol } from "./channels.js";
 import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
 import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
+import { splitSchemeNamePort, type ProxyRequest } from "./http-proxy.js";
 import type { TunnelOp } from "./frames.js";
 
 interface PodShape {
@@ -94,9 +95,10 @@ function isWebSocket(req: Request): boolean {
 
 /** Serve a proxied subresource of a kind, or say clearly why not. */
 export async function proxySubresource(env: Env, req: Request, url: URL, info: ResourceRequest, kind: KindDef, sub: string): Promise<Response> {
+  if (sub === "proxy" && (kind.kind === "Pod" || kind.kind === "Service")) return proxyHttp(env, req, url, info, kind);
   const op = OPS[sub];
   if (kind.kind !== "Pod" || !op) {
-    throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is not served yet: only pods/log, pods/exec, pods/attach and pods/portforward reach the node agent`);
+    throw new ApiError(503, "ServiceUnavailable", `${kind.plural}/${sub} is not served yet: pods/log, exec, attach, portforward and proxy and services/proxy reach the node agent`);
   }
   if (op === "logs" ? info.verb !== "get" : !["get", "create"].includes(info.verb)) throw errors.methodNotAllowed(`${req.method} is not supported on pods/${sub}`);
   const got = await storeFor(env, kind, info.namespace).get("pods", info.namespace, info.name);
@@ -170,4 +172,77 @@ export async function connectTunnel(env: Env, req: Request, node: string): Promi
   const proto = req.headers.get("sec-websocket-protocol");
   if (proto) headers.set("sec-websocket-protocol", proto);
   return nodeTunnel(env, node).fetch(new Request("https://tunnel.internal/connect", { headers }));
+}
+
+/** Most a proxied request body may be (it is sent whole, ahead of the response). */
+const MAX_PROXY_BODY = 3 * 1024 * 1024;
+
+interface EndpointsShape {
+  subsets?: Array<{ addresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind?: string; name?: string } }>; ports?: Array<{ name?: string; port: number }> }>;
+}
+interface ServiceShape {
+  spec?: { type?: string; ports?: Array<{ name?: string; port: number }> };
+}
+
+/**
+ * pods/proxy and services/proxy: an HTTP request to a pod's port, relayed
+ * through its node's tunnel (http-proxy.ts), as kube-apiserver proxies to
+ * the pod IP. A Service picks one ready endpoint of the named port.
+ */
+async function proxyHttp(env: Env, req: Request, url: URL, info: ResourceRequest, kind: KindDef): Promise<Response> {
+  const id = splitSchemeNamePort(info.name);
+  if (!id) throw errors.badRequest(`invalid ${kind.kind === "Pod" ? "pod" : "service"} request ${JSON.stringify(info.name)}`);
+  if (id.scheme === "https") throw new ApiError(503, "ServiceUnavailable", "proxying to an https backend is not supported: the tunnel carries plain TCP and the API server does not speak TLS to pods");
+  if ((req.headers.get("upgrade") ?? "") !== "") throw errors.badRequest("upgrades (WebSocket) through the proxy subresource are not supported; use kubectl port-forward");
+  const store = storeFor(env, kind, info.namespace);
+  let target: { pod: string; node: string; port: number };
+  if (kind.kind === "Pod") {
+    const got = await store.get("pods", info.namespace, id.name);
+    if (got.code >= 400) return new Response(got.body, { status: got.code, headers: { "content-type": "application/json" } });
+    const pod = JSON.parse(got.body) as PodShape;
+    if (!pod.spec?.nodeName) throw errors.badRequest(`pod ${id.name} does not have a host assigned`);
+    let port = 80;
+    if (id.port) {
+      port = Number(id.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw errors.badRequest(`invalid port ${JSON.stringify(id.port)} for pod ${id.name}`);
+    } else {
+      // As kube-apiserver: the first declared container port, else 80.
+      const containers = (pod.spec.containers ?? []) as Array<{ ports?: Array<{ containerPort: number }> }>;
+      const first = containers.flatMap((c) => c.ports ?? [])[0];
+      if (first) port = first.containerPort;
+    }
+    target = { pod: id.name, node: pod.spec.nodeName, port };
+  } else {
+    const got = await store.get("services", info.namespace, id.name);
+    if (got.code >= 400) return new Response(got.body, { status: got.code, headers: { "content-type": "application/json" } });
+    const svc = JSON.parse(got.body) as ServiceShape;
+    const ports = svc.spec?.ports ?? [];
+    const sp = id.port ? ports.find((p) => p.name === id.port || String(p.port) === id.port) : ports.length === 1 ? ports[0] : ports.find((p) => !p.name);
+    if (!sp) throw new ApiError(503, "ServiceUnavailable", `no service port ${JSON.stringify(id.port)} found for service "${id.name}"`);
+    const eps = await store.get("endpoints", info.namespace, id.name);
+    const subsets = eps.code === 200 ? ((JSON.parse(eps.body) as EndpointsShape).subsets ?? []) : [];
+    const candidates = subsets.flatMap((ss) => {
+      const ep = (ss.ports ?? []).find((p) => (p.name ?? "") === (sp.name ?? "")) ?? (ss.ports?.length === 1 ? ss.ports[0] : undefined);
+      if (!ep) return [];
+      return (ss.addresses ?? []).filter((a) => a.nodeName && a.targetRef?.kind === "Pod" && a.targetRef.name).map((a) => ({ pod: a.targetRef!.name!, node: a.nodeName!, port: ep.port }));
+    });
+    if (!candidates.length) throw new ApiError(503, "ServiceUnavailable", `no endpoints available for service "${id.name}"`);
+    target = candidates[Math.floor(Math.random() * candidates.length)];
+  }
+
+  const body = ["GET", "HEAD"].includes(req.method) ? new ArrayBuffer(0) : await req.arrayBuffer();
+  if (body.byteLength > MAX_PROXY_BODY) throw new ApiError(413, "RequestEntityTooLarge", `a proxied request body is limited to ${MAX_PROXY_BODY} bytes`);
+  // Everything after …/{name}/proxy is the backend's path.
+  const segments = url.pathname.split("/");
+  const at = segments.indexOf("proxy", segments.indexOf(kind.plural) + 2);
+  const proxy: ProxyRequest = {
+    method: req.method,
+    path: "/" + segments.slice(at + 1).join("/") + url.search,
+    headers: [...req.headers],
+    host: `${target.pod}:${target.port}`,
+    bodyLength: body.byteLength,
+  };
+  const open: OpenRequest = { op: "portforward", req: { namespace: info.namespace, pod: target.pod, port: target.port }, mode: "http-proxy", node: target.node, proxy };
+  const headers = new Headers({ [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) });
+  return nodeTunnel(env, target.node).fetch(new Request("https://tunnel.internal/open", { method: "POST", headers, body }));
 }

@@ -243,6 +243,17 @@ test("kubectl port-forward reaches a pod's port, directly and through its Servic
   }
 });
 
+test("services/proxy and pods/proxy reach the pods through the API (kubectl get --raw)", async () => {
+  const pods = await podsRunning("app=web", 3);
+  const pages = await Promise.all(pods.map(async (p: { status: { podIP: string } }) => (await get(`http://${p.status.podIP}:8080/`)).trim()));
+  const direct = await c.kubectl(["get", "--raw", `/api/v1/namespaces/default/pods/${pods[1].metadata.name}:8080/proxy/`]);
+  assert.equal(direct.stdout.trim(), pages[1]);
+  const seen = new Set<string>();
+  for (let i = 0; i < 12; i++) seen.add((await c.kubectl(["get", "--raw", "/api/v1/namespaces/default/services/web:80/proxy/"])).stdout.trim());
+  for (const page of seen) assert.ok(pages.includes(page), `a pod's page: ${page}`);
+  assert.ok(seen.size >= 2, `the Service's endpoints share the requests: ${[...seen]}`);
+});
+
 test("kubectl attach reaches a container's own stdin and stdout", async () => {
   await apply(`
 apiVersion: v1

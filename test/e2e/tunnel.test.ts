@@ -400,6 +400,74 @@ test("kubectl port-forward to a port nothing listens on reports the kubelet's er
   assert.match(spdy.stderr, /pods\/portforward over SPDY is not supported.*kubectl 1\.31 or newer/);
 });
 
+test("pods/proxy and services/proxy reach the pod's port over the tunnel, through kubectl get --raw and kubectl proxy", async () => {
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/chunked") {
+      res.write("part one, ");
+      setTimeout(() => res.end("part two"), 50);
+      return;
+    }
+    if (req.url === "/missing") {
+      res.statusCode = 404;
+      return res.end("no such page");
+    }
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      res.setHeader("x-backend", "loopback");
+      res.end(`${req.method} ${req.url} host=${req.headers.host} auth=${req.headers.authorization ?? "none"} ${body}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  // A Service without a selector, its Endpoints written by hand: the pod on the tunnel's node.
+  await c.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "loop", namespace: "default" }, spec: { ports: [{ name: "http", port: 80, targetPort: port }] } }),
+  });
+  const pod = JSON.parse((await c.kubectl(["get", "pod", "web", "-o", "json"])).stdout);
+  await c.kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify({
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name: "loop", namespace: "default" },
+      subsets: [{ addresses: [{ ip: "10.1.2.3", nodeName: NODE, targetRef: { kind: "Pod", name: "web", namespace: "default", uid: pod.metadata.uid } }], ports: [{ name: "http", port }] }],
+    }),
+  });
+  try {
+    const raw = await c.kubectl(["get", "--raw", `/api/v1/namespaces/default/pods/web:${port}/proxy/a/b?x=1`]);
+    assert.equal(raw.stdout, `GET /a/b?x=1 host=web:${port} auth=none `, "the path after proxy/, the query; the caller's token not passed on");
+    const chunked = await c.kubectl(["get", "--raw", `/api/v1/namespaces/default/services/loop:http/proxy/chunked`]);
+    assert.equal(chunked.stdout, "part one, part two");
+    const missing = await c.api(`/api/v1/namespaces/default/services/loop:80/proxy/missing`);
+    assert.equal(missing.status, 404);
+    assert.equal(await missing.text(), "no such page");
+    const post = await c.api(`/api/v1/namespaces/default/pods/web:${port}/proxy/form`, { method: "POST", body: "a=1" });
+    assert.equal(post.headers.get("x-backend"), "loopback");
+    assert.equal(await post.text(), `POST /form host=web:${port} auth=none a=1`);
+    // kubectl proxy: a local HTTP server in front of the API (no token needed by its clients).
+    const proxy = c.kubectlStream(["proxy", "--port=0"]);
+    try {
+      const m = await eventually(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(proxy.output()) ?? undefined, 20_000, "kubectl proxy to listen");
+      const viaProxy = await get(Number(m[1]), "/api/v1/namespaces/default/services/loop:http/proxy/through-kubectl-proxy");
+      assert.deepEqual(viaProxy, { status: 200, body: `GET /through-kubectl-proxy host=web:${port} auth=none ` });
+    } finally {
+      proxy.stop();
+    }
+    // Errors: no endpoints for a port, nothing listening, https backends.
+    const noPort = await c.api(`/api/v1/namespaces/default/services/loop:9999/proxy/`);
+    assert.equal(noPort.status, 503);
+    assert.match(((await noPort.json()) as { message: string }).message, /no service port "9999" found for service "loop"/);
+    const closed = await c.api(`/api/v1/namespaces/default/pods/web:1/proxy/`);
+    assert.equal(closed.status, 503);
+    assert.match(((await closed.json()) as { message: string }).message, /error trying to reach service: failed to connect to port 1/);
+    const tls = await c.api(`/api/v1/namespaces/default/pods/https:web:443/proxy/`);
+    assert.equal(tls.status, 503);
+  } finally {
+    server.close();
+    await c.kubectl(["delete", "service,endpoints", "loop"]);
+  }
+});
+
 test("a newer connection for the node replaces the older one", async () => {
   const first = agent!;
   const second = startAgent();

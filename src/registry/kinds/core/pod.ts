@@ -202,7 +202,7 @@ export const pod: KindDef = {
         apply: () => "delete",
       },
     },
-    proxied: ["log", "exec", "attach", "portforward"],
+    proxied: ["log", "exec", "attach", "portforward", "proxy"],
   },
 };
 
