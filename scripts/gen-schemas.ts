@@ -57,6 +57,7 @@ export const ROOTS: readonly string[] = [
   "discovery/v1/EndpointSlice",
   "events/v1/Event",
   "networking/v1/Ingress",
+  "networking/v1/IngressClass",
   "networking/v1/NetworkPolicy",
   "policy/v1/Eviction",
   "policy/v1/PodDisruptionBudget",
@@ -64,6 +65,8 @@ export const ROOTS: readonly string[] = [
   "rbac/v1/ClusterRoleBinding",
   "rbac/v1/Role",
   "rbac/v1/RoleBinding",
+  "scheduling/v1/PriorityClass",
+  "storage/v1/StorageClass",
   // meta/v1 and friends (served by the apiserver itself)
   "meta/v1/APIGroup",
   "meta/v1/APIGroupList",

@@ -50,3 +50,12 @@ test("pod updates may change only images, tolerations and the other mutable spec
   (policy.spec as Record<string, unknown>).restartPolicy = "Never";
   assert.equal(validateUpdate(policy, old).length, 1);
 });
+
+test("a partial object (an apply configuration) is not held to required fields; unknown fields and types still are", async () => {
+  const { priorityClass } = await import("./kinds/scheduling/priorityclass.js");
+  const config = { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "p", labels: { a: "b" } } };
+  assert.deepEqual(validateSchema(priorityClass, structuredClone(config), "Strict", priorityClass.schema, true), []);
+  assert.throws(() => validateSchema(priorityClass, structuredClone(config), "Strict"), /value: Required value/);
+  assert.throws(() => validateSchema(priorityClass, { ...structuredClone(config), bogus: 1 }, "Strict", priorityClass.schema, true), /unknown field "bogus"/);
+  assert.throws(() => validateSchema(priorityClass, { ...structuredClone(config), value: "high" }, "Strict", priorityClass.schema, true), /cannot be handled as a PriorityClass/);
+});

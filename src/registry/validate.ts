@@ -43,10 +43,13 @@ const describe = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "arra
 
 /**
  * Validate obj in place. Returns the warnings to send back; throws ApiError
- * for what must be refused. Under Warn/Ignore the unknown fields are removed
- * from obj so they never reach the store.
+ * for what must be refused: a type error is a 400, a missing required field a
+ * 422. Under Warn/Ignore the unknown fields are removed from obj so they never
+ * reach the store. A partial object (a server-side apply configuration, which
+ * names only the fields its manager owns) is not held to required fields: the
+ * merged result is.
  */
-export function validateSchema(kind: KindDef, obj: Record<string, unknown>, mode: FieldValidation, schema: v.GenericSchema = kind.schema): string[] {
+export function validateSchema(kind: KindDef, obj: Record<string, unknown>, mode: FieldValidation, schema: v.GenericSchema = kind.schema, partial = false): string[] {
   const result = v.safeParse(schema, obj, { abortEarly: false });
   if (result.success) return [];
   const unknown: string[] = [];
@@ -60,7 +63,7 @@ export function validateSchema(kind: KindDef, obj: Record<string, unknown>, mode
       unknownPaths.push(path);
     } else if (issue.input === undefined && issue.kind === "schema") {
       // A missing required key (valibot reports it with no input).
-      required.push(fieldErrors.required(fieldPath(path)));
+      if (!partial) required.push(fieldErrors.required(fieldPath(path)));
     } else {
       typeErrors.push(`${fieldPath(path) || "<root>"}: expected ${issue.expected ?? issue.type}, got ${describe(issue.input)}`);
     }

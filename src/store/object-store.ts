@@ -591,7 +591,7 @@ export class ObjectStore extends DurableObject<Env> {
       if ((applied.metadata as { name?: string }).name !== name) {
         throw errors.badRequest(`the name of the object (${String((applied.metadata as { name?: string }).name)}) does not match the name on the URL (${name})`);
       }
-      const warnings = validateSchema(kind, applied, options.fieldValidation);
+      const warnings = validateSchema(kind, applied, options.fieldValidation, kind.schema, true);
       if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       if (!cur) {
         const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
@@ -603,6 +603,8 @@ export class ObjectStore extends DurableObject<Env> {
         return { code: 201, body: this.commit(kind, "ADDED", obj, undefined), warnings: [...warnings, ...w2], name: obj.metadata.name };
       }
       const merged = applyPatch(kind, cur.obj, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
+      // The configuration alone may leave out required fields other managers own; the result may not.
+      validateSchema(kind, merged, "Ignore");
       return this.replace(kind, cur, merged, ctx, { ...options, fieldManager: undefined }, subresource === "scale" ? undefined : subresource, true, warnings);
     }
     if (!cur) throw errors.notFound({ group: kind.group, resource: kind.plural }, name);

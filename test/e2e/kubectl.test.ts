@@ -206,6 +206,73 @@ test("bad input gets a clear 4xx and leaves the store unchanged", async () => {
   assert.match(none.stderr, /not found/);
 });
 
+test("manifests with Ingress, IngressClass, NetworkPolicy, PodDisruptionBudget, PriorityClass, StorageClass apply, list as on a real cluster, and are validated", async () => {
+  const file = join(c.home, "kinds.yaml");
+  writeFileSync(
+    file,
+    `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec: {controller: k8s.io/ingress-nginx}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: default}
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [web.example.com], secretName: web-tls}]
+  rules:
+  - host: web.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: default}
+spec: {podSelector: {matchLabels: {app: web}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: default}
+spec: {minAvailable: 2, selector: {matchLabels: {app: web}}}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: local, annotations: {storageclass.kubernetes.io/is-default-class: "true"}}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+`,
+  );
+  await c.kubectl(["apply", "-f", file]);
+  // Client-side apply, then server-side: the last-applied migration must not trip over required top-level fields (value, provisioner).
+  const ssa = await c.kubectl(["apply", "--server-side", "-f", file]);
+  assert.doesNotMatch(ssa.stderr, /failed to migrate/);
+  const get = async (what: string) => (await c.kubectl(["get", what, "-n", "default"])).stdout;
+  assert.match(await get("ing"), /^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE\nweb\s+nginx\s+web\.example\.com\s+80, 443\s+\S+\n$/);
+  assert.match(await get("ingressclass"), /^nginx\s+k8s\.io\/ingress-nginx\s+<none>\s+\S+$/m);
+  assert.match(await get("netpol"), /^deny-all\s+app=web\s+\S+$/m);
+  assert.match(await get("pdb"), /^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+2\s+N\/A\s+0\s+\S+$/m);
+  assert.match(await get("pc"), /^high\s+1000\s+false\s+\S+\s+PreemptLowerPriority$/m);
+  assert.match(await get("sc"), /^local \(default\)\s+kubernetes\.io\/no-provisioner\s+Delete\s+WaitForFirstConsumer\s+false\s+\S+$/m);
+  assert.match((await c.kubectl(["explain", "ingress.spec.rules.http.paths.pathType"])).stdout, /pathType/);
+  // Their rules, as the apiserver's: 422 with the field.
+  const refused = async (args: string[], pattern: RegExp) => {
+    const r = await c.kubectl(args, { allowFail: true });
+    assert.notEqual(r.code, 0, args.join(" "));
+    assert.match(r.stderr, pattern);
+  };
+  await refused(["patch", "pdb", "web", "-n", "default", "--type=merge", "-p", '{"spec":{"maxUnavailable":1}}'], /minAvailable and maxUnavailable cannot be both set/);
+  await refused(["patch", "pc", "high", "--type=merge", "-p", '{"value":5}'], /value: Forbidden: may not be changed in an update/);
+  await refused(["patch", "sc", "local", "--type=merge", "-p", '{"provisioner":"other"}'], /provisioner: Forbidden: updates to provisioner are forbidden/);
+  await refused(["patch", "ing", "web", "-n", "default", "--type=json", "-p", '[{"op":"remove","path":"/spec/rules/0/http/paths/0/pathType"}]'], /pathType: Required value/);
+  await refused(["create", "priorityclass", "too-high", "--value=2000000000"], /maximum allowed value of a user defined priority is 1000000000/);
+  await c.kubectl(["delete", "-f", file]);
+});
+
 test("state survives a restart", async () => {
   const home = c.home;
   await c.stop();

@@ -37,6 +37,12 @@ import { selfSubjectAccessReview } from "./authorization/selfsubjectaccessreview
 import { selfSubjectRulesReview } from "./authorization/selfsubjectrulesreview.js";
 import { subjectAccessReview } from "./authorization/subjectaccessreview.js";
 import { selfSubjectReview, tokenReview } from "./authentication/reviews.js";
+import { ingress } from "./networking/ingress.js";
+import { ingressClass } from "./networking/ingressclass.js";
+import { networkPolicy } from "./networking/networkpolicy.js";
+import { podDisruptionBudget } from "./policy/poddisruptionbudget.js";
+import { priorityClass } from "./scheduling/priorityclass.js";
+import { storageClass } from "./storage/storageclass.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -73,4 +79,10 @@ export const kinds: KindDef[] = [
   subjectAccessReview,
   selfSubjectReview,
   tokenReview,
+  ingress,
+  ingressClass,
+  networkPolicy,
+  podDisruptionBudget,
+  priorityClass,
+  storageClass,
 ];

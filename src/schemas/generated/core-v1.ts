@@ -1605,6 +1605,17 @@ export const Toleration: Schema = obj({
   value: opt(str, "Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string."),
 }, "The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>.");
 
+/** io.k8s.api.core.v1.TopologySelectorLabelRequirement */
+export const TopologySelectorLabelRequirement: Schema = obj({
+  key: req(str, "The label key that the selector applies to."),
+  values: req(arr(str), "An array of string values. One value must match the label to be selected. Each entry in Values is ORed."),
+}, "A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.");
+
+/** io.k8s.api.core.v1.TopologySelectorTerm */
+export const TopologySelectorTerm: Schema = obj({
+  matchLabelExpressions: opt(arr(ref(() => TopologySelectorLabelRequirement)), "A list of topology selector requirements by labels."),
+}, "A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.");
+
 /** io.k8s.api.core.v1.TopologySpreadConstraint */
 export const TopologySpreadConstraint: Schema = obj({
   labelSelector: opt(ref(() => metaV1.LabelSelector), "LabelSelector is used to find matching pods. Pods that match this label selector are counted to determine the number of pods in their corresponding topology domain."),

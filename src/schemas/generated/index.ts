@@ -18,6 +18,8 @@ import * as networkingV1 from "./networking-v1.js";
 import * as policyV1 from "./policy-v1.js";
 import * as rbacV1 from "./rbac-v1.js";
 import * as runtime from "./runtime.js";
+import * as schedulingV1 from "./scheduling-v1.js";
+import * as storageV1 from "./storage-v1.js";
 import * as utilIntstr from "./util-intstr.js";
 import * as version from "./version.js";
 
@@ -311,6 +313,8 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.core.v1.TCPSocketAction": coreV1.TCPSocketAction,
   "io.k8s.api.core.v1.Taint": coreV1.Taint,
   "io.k8s.api.core.v1.Toleration": coreV1.Toleration,
+  "io.k8s.api.core.v1.TopologySelectorLabelRequirement": coreV1.TopologySelectorLabelRequirement,
+  "io.k8s.api.core.v1.TopologySelectorTerm": coreV1.TopologySelectorTerm,
   "io.k8s.api.core.v1.TopologySpreadConstraint": coreV1.TopologySpreadConstraint,
   "io.k8s.api.core.v1.TypedLocalObjectReference": coreV1.TypedLocalObjectReference,
   "io.k8s.api.core.v1.TypedObjectReference": coreV1.TypedObjectReference,
@@ -339,6 +343,10 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.networking.v1.IPBlock": networkingV1.IPBlock,
   "io.k8s.api.networking.v1.Ingress": networkingV1.Ingress,
   "io.k8s.api.networking.v1.IngressBackend": networkingV1.IngressBackend,
+  "io.k8s.api.networking.v1.IngressClass": networkingV1.IngressClass,
+  "io.k8s.api.networking.v1.IngressClassList": networkingV1.IngressClassList,
+  "io.k8s.api.networking.v1.IngressClassParametersReference": networkingV1.IngressClassParametersReference,
+  "io.k8s.api.networking.v1.IngressClassSpec": networkingV1.IngressClassSpec,
   "io.k8s.api.networking.v1.IngressList": networkingV1.IngressList,
   "io.k8s.api.networking.v1.IngressLoadBalancerIngress": networkingV1.IngressLoadBalancerIngress,
   "io.k8s.api.networking.v1.IngressLoadBalancerStatus": networkingV1.IngressLoadBalancerStatus,
@@ -373,6 +381,10 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.rbac.v1.RoleList": rbacV1.RoleList,
   "io.k8s.api.rbac.v1.RoleRef": rbacV1.RoleRef,
   "io.k8s.api.rbac.v1.Subject": rbacV1.Subject,
+  "io.k8s.api.scheduling.v1.PriorityClass": schedulingV1.PriorityClass,
+  "io.k8s.api.scheduling.v1.PriorityClassList": schedulingV1.PriorityClassList,
+  "io.k8s.api.storage.v1.StorageClass": storageV1.StorageClass,
+  "io.k8s.api.storage.v1.StorageClassList": storageV1.StorageClassList,
   "io.k8s.apimachinery.pkg.api.resource.Quantity": apiResource.Quantity,
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": metaV1.APIGroup,
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": metaV1.APIGroupList,
@@ -471,6 +483,8 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.events.v1.Event": [{ group: "events.k8s.io", version: "v1", kind: "Event" }],
   "io.k8s.api.events.v1.EventList": [{ group: "events.k8s.io", version: "v1", kind: "EventList" }],
   "io.k8s.api.networking.v1.Ingress": [{ group: "networking.k8s.io", version: "v1", kind: "Ingress" }],
+  "io.k8s.api.networking.v1.IngressClass": [{ group: "networking.k8s.io", version: "v1", kind: "IngressClass" }],
+  "io.k8s.api.networking.v1.IngressClassList": [{ group: "networking.k8s.io", version: "v1", kind: "IngressClassList" }],
   "io.k8s.api.networking.v1.IngressList": [{ group: "networking.k8s.io", version: "v1", kind: "IngressList" }],
   "io.k8s.api.networking.v1.NetworkPolicy": [{ group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy" }],
   "io.k8s.api.networking.v1.NetworkPolicyList": [{ group: "networking.k8s.io", version: "v1", kind: "NetworkPolicyList" }],
@@ -485,13 +499,17 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.rbac.v1.RoleBinding": [{ group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding" }],
   "io.k8s.api.rbac.v1.RoleBindingList": [{ group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBindingList" }],
   "io.k8s.api.rbac.v1.RoleList": [{ group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleList" }],
+  "io.k8s.api.scheduling.v1.PriorityClass": [{ group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass" }],
+  "io.k8s.api.scheduling.v1.PriorityClassList": [{ group: "scheduling.k8s.io", version: "v1", kind: "PriorityClassList" }],
+  "io.k8s.api.storage.v1.StorageClass": [{ group: "storage.k8s.io", version: "v1", kind: "StorageClass" }],
+  "io.k8s.api.storage.v1.StorageClassList": [{ group: "storage.k8s.io", version: "v1", kind: "StorageClassList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": [{ group: "", version: "v1", kind: "APIGroup" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": [{ group: "", version: "v1", kind: "APIGroupList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": [{ group: "", version: "v1", kind: "APIResourceList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": [{ group: "", version: "v1", kind: "APIVersions" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.Status": [{ group: "", version: "v1", kind: "Status" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
 };
 
 /** `${group}/${version}/${kind}` (group "" for core: "/v1/Pod") → definition name. */
@@ -583,6 +601,8 @@ export const gvkToDefinition: Record<string, string> = {
   "events.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "networking.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
   "networking.k8s.io/v1/Ingress": "io.k8s.api.networking.v1.Ingress",
+  "networking.k8s.io/v1/IngressClass": "io.k8s.api.networking.v1.IngressClass",
+  "networking.k8s.io/v1/IngressClassList": "io.k8s.api.networking.v1.IngressClassList",
   "networking.k8s.io/v1/IngressList": "io.k8s.api.networking.v1.IngressList",
   "networking.k8s.io/v1/NetworkPolicy": "io.k8s.api.networking.v1.NetworkPolicy",
   "networking.k8s.io/v1/NetworkPolicyList": "io.k8s.api.networking.v1.NetworkPolicyList",
@@ -602,4 +622,12 @@ export const gvkToDefinition: Record<string, string> = {
   "rbac.authorization.k8s.io/v1/RoleBindingList": "io.k8s.api.rbac.v1.RoleBindingList",
   "rbac.authorization.k8s.io/v1/RoleList": "io.k8s.api.rbac.v1.RoleList",
   "rbac.authorization.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "scheduling.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "scheduling.k8s.io/v1/PriorityClass": "io.k8s.api.scheduling.v1.PriorityClass",
+  "scheduling.k8s.io/v1/PriorityClassList": "io.k8s.api.scheduling.v1.PriorityClassList",
+  "scheduling.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "storage.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "storage.k8s.io/v1/StorageClass": "io.k8s.api.storage.v1.StorageClass",
+  "storage.k8s.io/v1/StorageClassList": "io.k8s.api.storage.v1.StorageClassList",
+  "storage.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
 };

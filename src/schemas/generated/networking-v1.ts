@@ -39,6 +39,37 @@ export const IngressBackend: Schema = obj({
   service: opt(ref(() => IngressServiceBackend), "service references a service as a backend. This is a mutually exclusive setting with \"Resource\"."),
 }, "IngressBackend describes all endpoints for a given service and port.");
 
+/** io.k8s.api.networking.v1.IngressClass */
+export const IngressClass: Schema = obj({
+  apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+  kind: opt(str, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+  metadata: opt(ref(() => metaV1.ObjectMeta), "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+  spec: opt(ref(() => IngressClassSpec), "spec is the desired state of the IngressClass. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+}, "IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The `ingressclass.kubernetes.io/is-default-class` annotation can be used to indicate that an IngressClass should be considered default. When a single IngressClass resource has this annotation set to true, new Ingress resources without a class specified will be assigned this default class.");
+
+/** io.k8s.api.networking.v1.IngressClassList */
+export const IngressClassList: Schema = obj({
+  apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+  items: req(arr(ref(() => IngressClass)), "items is the list of IngressClasses."),
+  kind: opt(str, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+  metadata: opt(ref(() => metaV1.ListMeta), "Standard list metadata."),
+}, "IngressClassList is a collection of IngressClasses.");
+
+/** io.k8s.api.networking.v1.IngressClassParametersReference */
+export const IngressClassParametersReference: Schema = obj({
+  apiGroup: opt(str, "apiGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required."),
+  kind: req(str, "kind is the type of resource being referenced."),
+  name: req(str, "name is the name of resource being referenced."),
+  namespace: opt(str, "namespace is the namespace of the resource being referenced. This field is required when scope is set to \"Namespace\" and must be unset when scope is set to \"Cluster\"."),
+  scope: opt(str, "scope represents if this refers to a cluster or namespace scoped resource. This may be set to \"Cluster\" (default) or \"Namespace\"."),
+}, "IngressClassParametersReference identifies an API object. This can be used to specify a cluster or namespace-scoped resource.");
+
+/** io.k8s.api.networking.v1.IngressClassSpec */
+export const IngressClassSpec: Schema = obj({
+  controller: opt(str, "controller refers to the name of the controller that should handle this class. This allows for different \"flavors\" that are controlled by the same controller. For example, you may have different parameters for the same implementing controller. This should be specified as a domain-prefixed path no more than 250 characters in length, e.g. \"acme.io/ingress-controller\". This field is immutable."),
+  parameters: opt(ref(() => IngressClassParametersReference), "parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters."),
+}, "IngressClassSpec provides information about the class of an Ingress.");
+
 /** io.k8s.api.networking.v1.IngressList */
 export const IngressList: Schema = obj({
   apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
