@@ -107,6 +107,8 @@ const rules = {
     r(["autoscaling"], ["horizontalpodautoscalers", "horizontalpodautoscalers/status"], ["get", "list", "watch", "update", "patch"]),
     r(["apps"], ["deployments/scale", "replicasets/scale", "statefulsets/scale"], ["get", "update", "patch"]),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),
+    // The disruption controller keeps each budget's status.
+    r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], ["get", "list", "watch", "update", "patch"]),
     r(["coordination.k8s.io"], ["leases"], READ),
     r(["rbac.authorization.k8s.io"], ["clusterroles"], ["escalate", "get", "list", "watch", "patch", "update"]),
     r(["rbac.authorization.k8s.io"], ["clusterrolebindings", "rolebindings", "roles"], READ),

@@ -24,6 +24,7 @@ import { RBAC_RESOURCES } from "../authz/policy.js";
 import { resourceQuotaController } from "./resourcequota/index.js";
 import { rootCaController } from "./rootca/index.js";
 import { apiServerServiceController } from "./apiserverservice/index.js";
+import { disruptionController } from "./disruption/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -56,6 +57,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     serviceAccountController,
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,
+    disruptionController,
     hpaController({ metrics: podMetricsFrom(lister) }),
     clusterRoleAggregationController,
     resourceQuotaController,

@@ -123,7 +123,15 @@ export interface ActionSubresource {
   group?: string;
   version?: string;
   schemaName?: string;
-  apply(parent: KObject, body: KObject, ctx: StrategyContext): KObject | "delete";
+  /** A resource of the parent's namespace the action reads (copies, by name) and may update in the same transaction. */
+  related?: string;
+  apply(parent: KObject, body: KObject, ctx: StrategyContext, related: KObject[]): KObject | "delete" | ActionOutcome;
+}
+
+/** An action's result with related objects to write first (eviction spends its PodDisruptionBudget). */
+export interface ActionOutcome {
+  result: KObject | "delete";
+  update: KObject[];
 }
 
 export interface KindDef {

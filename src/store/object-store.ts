@@ -20,7 +20,7 @@ import { compileFilter } from "./filters.js";
 import { fitForRpc, itemChars, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { registry } from "../registry/index.js";
-import type { KindDef, KObject, StrategyContext } from "../registry/types.js";
+import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
 import { validateChanges, validateSchema } from "../registry/validate.js";
@@ -58,6 +58,8 @@ const COMPACT_EVERY = 500;
 const BOOKMARK_INTERVAL_MS = 30_000;
 /** SQLite's LIMIT for "no limit" (the prepared page statements always carry one). */
 const NO_LIMIT = -1;
+
+const isActionOutcome = (o: KObject | "delete" | ActionOutcome): o is ActionOutcome => typeof o === "object" && Array.isArray((o as ActionOutcome).update) && "result" in o;
 
 type Stored = { obj: KObject; data: string; rv: number };
 
@@ -199,6 +201,11 @@ export class ObjectStore extends DurableObject<Env> {
     if (!row) return undefined;
     const data = this.sealing.reveal(resource, name, row.data);
     return { obj: JSON.parse(data) as KObject, data, rv: row.rv };
+  }
+
+  /** Every object of a resource in this store (an action's related objects: a namespace's PodDisruptionBudgets). */
+  private loadAll(resource: string): KObject[] {
+    return this.q.page.all({ resource, limit: NO_LIMIT }).map((row) => JSON.parse(this.sealing.reveal(resource, row.name, row.data)) as KObject);
   }
 
   private kindOf(resource: string): KindDef {
@@ -638,7 +645,17 @@ export class ObjectStore extends DurableObject<Env> {
     const cur = this.mustLoad(kind, name);
     const meta = (input.metadata ?? {}) as { name?: string };
     if (meta.name && meta.name !== name) throw errors.badRequest(`the name of the ${def.kind} (${meta.name}) does not match the name on the URL (${name})`);
-    const out = def.apply(clone(cur.obj), input as KObject, ctx);
+    const related = def.related ? this.loadAll(def.related) : [];
+    const outcome = def.apply(clone(cur.obj), input as KObject, ctx, related.map((r) => clone(r)));
+    const out = isActionOutcome(outcome) ? outcome.result : outcome;
+    if (isActionOutcome(outcome)) {
+      // Related writes first, in this same synchronous turn: the action and they commit together.
+      const relKind = this.kindOf(def.related ?? "");
+      for (const next of outcome.update) {
+        const prev = related.find((r) => r.metadata.name === next.metadata.name);
+        if (prev) this.commit(relKind, "MODIFIED", next, prev);
+      }
+    }
     if (out === "delete") {
       const r = this.remove(kind, name, (input as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}, ctx);
       if (r.code >= 300) return r;

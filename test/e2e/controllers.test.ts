@@ -217,6 +217,45 @@ test("a node that stops heartbeating turns NotReady and its pods are recreated e
   }, 30_000, "pods recreated on other nodes");
 });
 
+test("evictions and kubectl drain respect a PodDisruptionBudget", async () => {
+  const drained = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "drained", leaseIntervalMs: 1000, labels: { pool: "drained" } });
+  extra.push(drained);
+  await drained.start();
+  await c.kubectl(["cordon", "-l", "pool!=drained"]);
+  try {
+    await c.kubectl(["apply", "-f", deployment("guarded", "busybox", 2)]);
+    await eventually(async () => {
+      const p = running(await pods("app=guarded"));
+      return p.length === 2 && p.every((x) => x.spec.nodeName === "drained-0");
+    }, 15_000, "both pods on drained-0");
+  } finally {
+    await c.kubectl(["uncordon", "-l", "pool!=drained"]);
+  }
+  await c.kubectl(["create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=1"]);
+  try {
+    await eventually(async () => /^guarded\s+1\s+N\/A\s+1\s/m.test((await c.kubectl(["get", "pdb", "guarded"])).stdout), 15_000, "the budget allows one disruption");
+  } catch (e) {
+    throw new Error(`${(e as Error).message}: ${(await c.kubectl(["get", "pdb", "guarded", "-o", "yaml"])).stdout} ${(await c.kubectl(["get", "pods", "-l", "app=guarded", "-o", "yaml"])).stdout.slice(0, 3000)}`);
+  }
+  const [a, b] = await pods("app=guarded");
+  const evict = (name: string) => c.api(`/api/v1/namespaces/default/pods/${name}/eviction`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name } }) });
+  assert.equal((await evict(a.metadata.name)).status, 201, "the first eviction spends the budget");
+  const refused = await evict(b.metadata.name);
+  assert.equal(refused.status, 429);
+  const st = (await refused.json()) as { message: string; details: { causes: { reason: string; message: string }[] } };
+  assert.equal(st.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+  assert.equal(st.details.causes[0].reason, "DisruptionBudget");
+  // kubectl drain retries refused evictions until the replacement is healthy elsewhere.
+  const drain = await c.kubectl(["drain", "drained-0", "--ignore-daemonsets", "--timeout=90s"], { allowFail: true });
+  assert.equal(drain.code, 0, drain.stderr + drain.stdout);
+  assert.match(drain.stdout, /node\/drained-0 drained/);
+  await eventually(async () => {
+    const p = running(await pods("app=guarded"));
+    return p.length === 2 && p.every((x) => x.spec.nodeName !== "drained-0");
+  }, 30_000, "the Deployment's pods run elsewhere");
+  await c.kubectl(["delete", "deployment,pdb", "guarded"]);
+});
+
 test("a live node the control plane marked Unknown posts Ready again, as the kubelet's status loop does", async () => {
   const phoenix = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "phoenix", leaseIntervalMs: 1000 });
   extra.push(phoenix);

@@ -5,6 +5,7 @@ import { deepEqual } from "../../../apimachinery/objects.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import { defaultPodSpec } from "../../defaults/pod-spec.js";
 import type { KindDef, KObject } from "../../types.js";
+import { PDB, evict } from "../policy/poddisruptionbudget.js";
 
 type ContainerState = { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number; signal?: number } };
 type ContainerStatus = { name: string; ready?: boolean; restartCount?: number; state?: ContainerState };
@@ -199,7 +200,8 @@ export const pod: KindDef = {
         group: "policy",
         version: "v1",
         schemaName: "io.k8s.api.policy.v1.Eviction",
-        apply: () => "delete",
+        related: PDB,
+        apply: (pod, _body, ctx, budgets) => evict(pod, budgets, ctx),
       },
     },
     proxied: ["log", "exec", "attach", "portforward", "proxy"],

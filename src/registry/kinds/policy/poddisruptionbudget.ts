@@ -1,12 +1,74 @@
 /** policy/v1 PodDisruptionBudget: how many of a set of pods voluntary disruptions (evictions, drains) must leave. */
 import { definitions } from "../../../schemas/generated/index.js";
-import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { ApiError, fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { selectorFromLabelSelector, type LabelSelector } from "../../../apimachinery/selectors/labels.js";
 import { ageColumn, nameColumn } from "../../columns.js";
-import type { KindDef, KObject } from "../../types.js";
+import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../../types.js";
 
-type Spec = { minAvailable?: number | string; maxUnavailable?: number | string };
-type Status = { disruptionsAllowed?: number };
-const spec = (o: KObject) => (o.spec ?? {}) as Spec;
+export const PDB = "poddisruptionbudgets.policy";
+/** How long an eviction stays counted against its budget while the pod is still there (DeletionTimeout). */
+export const DISRUPTION_TIMEOUT_MS = 2 * 60_000;
+
+export interface BudgetSpec {
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  selector?: LabelSelector | null;
+  unhealthyPodEvictionPolicy?: "IfHealthyBudget" | "AlwaysAllow";
+}
+
+/** The status the disruption controller (src/controllers/disruption) keeps and evictions spend. */
+export interface BudgetStatus {
+  observedGeneration?: number;
+  disruptedPods?: Record<string, string>;
+  disruptionsAllowed?: number;
+  currentHealthy?: number;
+  desiredHealthy?: number;
+  expectedPods?: number;
+  conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+}
+
+const spec = (o: KObject) => (o.spec ?? {}) as BudgetSpec;
+
+/** The pods a budget selects: policy/v1 reads an empty selector as all pods of the namespace, a missing one as none. */
+export function selects(pdb: KObject, pod: KObject): boolean {
+  const sel = spec(pdb).selector;
+  if (!sel) return false;
+  return pod.metadata.namespace === pdb.metadata.namespace && selectorFromLabelSelector(sel)(pod.metadata.labels);
+}
+
+const ready = (pod: KObject) => ((pod.status ?? {}) as { conditions?: { type: string; status: string }[] }).conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+function violation(detail: string): ApiError {
+  return new ApiError(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", { causes: [{ reason: "DisruptionBudget", message: detail }] });
+}
+
+/**
+ * pods/eviction, as kube-apiserver decides it: pods that are not running
+ * (Pending, finished) or already terminating go at once; otherwise the one
+ * budget selecting the pod must allow a disruption, which the eviction
+ * spends (and records the pod under disruptedPods) in the same write as the
+ * delete. An unready pod may go while the budget is met (IfHealthyBudget) or
+ * always (AlwaysAllow). 429 otherwise, which `kubectl drain` retries.
+ */
+export function evict(pod: KObject, budgets: KObject[], ctx: StrategyContext): "delete" | ActionOutcome {
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (pod.metadata.deletionTimestamp || phase === "Pending" || phase === "Succeeded" || phase === "Failed") return "delete";
+  const matching = budgets.filter((b) => selects(b, pod));
+  if (matching.length > 1) throw new ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+  const pdb = matching[0];
+  if (!pdb) return "delete";
+  const st = (pdb.status ?? {}) as BudgetStatus;
+  if (!ready(pod)) {
+    const policy = spec(pdb).unhealthyPodEvictionPolicy ?? "IfHealthyBudget";
+    if (policy === "AlwaysAllow" || (st.observedGeneration !== undefined && (st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0))) return "delete";
+  }
+  if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) throw violation(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+  if ((st.disruptionsAllowed ?? 0) <= 0) throw violation(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
+  st.disruptionsAllowed = (st.disruptionsAllowed ?? 0) - 1;
+  st.disruptedPods = { ...st.disruptedPods, [pod.metadata.name ?? ""]: ctx.nowRfc3339 };
+  pdb.status = st;
+  return { result: "delete", update: [pdb] };
+}
 const intOrPercent = (v: number | string | undefined) => (v === undefined ? "N/A" : String(v));
 
 function validIntOrPercent(field: string, v: number | string | undefined, errs: FieldError[]): void {
@@ -34,7 +96,7 @@ export const podDisruptionBudget: KindDef = {
     nameColumn,
     { name: "Min Available", type: "string", description: "The minimum number of pods that must be available.", cell: (o) => intOrPercent(spec(o).minAvailable) },
     { name: "Max Unavailable", type: "string", description: "The maximum number of pods that may be unavailable.", cell: (o) => intOrPercent(spec(o).maxUnavailable) },
-    { name: "Allowed Disruptions", type: "integer", description: "Number of pod disruptions that are currently allowed.", cell: (o) => ((o.status ?? {}) as Status).disruptionsAllowed ?? 0 },
+    { name: "Allowed Disruptions", type: "integer", description: "Number of pod disruptions that are currently allowed.", cell: (o) => ((o.status ?? {}) as BudgetStatus).disruptionsAllowed ?? 0 },
     ageColumn,
   ],
   strategy: {
