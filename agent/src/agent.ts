@@ -16,6 +16,8 @@ import { nodeHandlers } from "./kubelet/handlers.js";
 import { StatsPublisher } from "./kubelet/stats.js";
 import { TunnelClient } from "./tunnel/client.js";
 import { ServiceProxy } from "./proxy/index.js";
+import { ClusterDns } from "./dns/server.js";
+import { CLUSTER_DNS_IP } from "./dns/records.js";
 import { serveLocal } from "./server.js";
 import { instrumented, type OpStats } from "./runtime/instrumented.js";
 import { probeResults } from "./kubelet/prober.js";
@@ -35,6 +37,8 @@ export interface AgentOptions {
   allowPrivileged?: boolean;
   /** Run the kube-proxy role (default true). */
   proxy?: boolean;
+  /** Serve cluster DNS to pods (default true; needs the proxy and cluster IPs). */
+  dns?: boolean;
   /** Stats period (default 15 s). */
   statsPeriodMs?: number;
   log?: (m: string) => void;
@@ -47,6 +51,9 @@ export class NodeAgent {
   kubelet?: Kubelet;
   private tunnel?: TunnelClient;
   private proxy?: ServiceProxy;
+  private dns?: ClusterDns;
+  /** The nameserver pods get (dnsPolicy ClusterFirst), once the cluster DNS address is on lo. */
+  private clusterDns?: string;
   private stats?: StatsPublisher;
   private local?: { port: number; close(): void };
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -81,6 +88,7 @@ export class NodeAgent {
       memoryBytes: this.facts.memoryBytes,
       runtimeName: "docker",
       allowPrivileged: this.o.allowPrivileged,
+      clusterDns: () => this.clusterDns,
       log: this.log,
     });
     const kubelet = this.kubelet;
@@ -102,6 +110,12 @@ export class NodeAgent {
     if (this.o.proxy !== false) {
       this.proxy = new ServiceProxy({ client: this.client, nodeName: this.o.node, log: (level, m) => level !== "debug" && this.log(`proxy: ${m}`) });
       await this.proxy.start();
+      // Cluster DNS on the conventional kube-dns address, answering from the proxy's view of Services.
+      if (this.o.dns !== false && (await this.proxy.serveAddress(CLUSTER_DNS_IP))) {
+        this.dns = new ClusterDns({ view: this.proxy.view(), address: CLUSTER_DNS_IP, log: (_l, m) => this.log(m) });
+        await this.dns.start();
+        this.clusterDns = CLUSTER_DNS_IP;
+      }
     }
     this.stats = new StatsPublisher(this.client, this.runtime, this.o.node, kubelet, this.o.statsPeriodMs ?? 15_000, this.log);
     this.stats.start();
@@ -182,6 +196,7 @@ export class NodeAgent {
     for (const t of this.timers) clearInterval(t);
     this.stats?.stop();
     await this.kubelet?.stop();
+    this.dns?.stop();
     await this.proxy?.stop();
     await this.tunnel?.close();
     this.local?.close();

@@ -157,7 +157,7 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 `;
 
-test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; its Service balances across the pods", async () => {
+test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; its Service balances across the pods and resolves by name", async () => {
   await apply(WEB);
   const pods = await podsRunning("app=web", 3);
   for (const p of pods) {
@@ -199,6 +199,17 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   // From inside a pod too (busybox-static's wget crashes in glibc's NSS, so nc speaks HTTP).
   const inside = await c.kubectl(["exec", name, "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 80`]);
   assert.match(inside.stdout, /200 OK[\s\S]*\n\S+/, inside.stderr);
+
+  // Cluster DNS: pods resolve Services by name through the node's DNS (dnsPolicy ClusterFirst).
+  const resolv = (await c.kubectl(["exec", name, "--", "cat", "/etc/resolv.conf"])).stdout;
+  assert.match(resolv, /^nameserver 10\.96\.0\.10$/m);
+  assert.match(resolv, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local$/m);
+  const looked = await c.kubectl(["exec", name, "--", "nslookup", "web.default.svc.cluster.local"], { allowFail: true });
+  assert.match(looked.stdout, new RegExp(`Address: ${ip.replace(/\./g, "\\.")}`), looked.stdout + looked.stderr);
+  const byName = await c.kubectl(["exec", name, "--", "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 web 80`]);
+  assert.match(byName.stdout, /200 OK[\s\S]*\n\S+/, byName.stderr);
+  const missing = await c.kubectl(["exec", name, "--", "nslookup", "nope.default.svc.cluster.local"], { allowFail: true });
+  assert.match(missing.stdout + missing.stderr, /NXDOMAIN/);
 });
 
 test("exec carries stdin and the exit code; kubectl cp copies both ways", async () => {

@@ -12,6 +12,7 @@
  * through a control-plane outage: nothing is stopped because the API is
  * unreachable, only because the API said so.
  */
+import { podDns } from "../dns/records.js";
 import { Histogram } from "../../../src/metrics/prom.js";
 import type { Container, Pod, Secret, ConfigMap, Service, PersistentVolumeClaim, PersistentVolume, Lifecycle, LifecycleHandler } from "kubernetes-types/core/v1";
 import * as http from "node:http";
@@ -37,6 +38,8 @@ export interface KubeletOptions {
   /** "docker" or "podman": the containerID scheme. */
   runtimeName: string;
   allowPrivileged?: boolean;
+  /** The cluster DNS address for pods with dnsPolicy ClusterFirst, when the node serves one. */
+  clusterDns?: () => string | undefined;
   /** PLEG relist period (ms). */
   relistMs?: number;
   /** Periodic resync of every pod (volumes, status), ms. */
@@ -398,7 +401,7 @@ export class Kubelet {
 
   private sandboxSpec(pod: Pod): SandboxSpec {
     const ports = (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => p.hostPort).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort!, protocol: (p.protocol ?? "TCP") as "TCP" | "UDP", hostIP: p.hostIP })));
-    const dns = pod.spec?.dnsConfig;
+    const dns = podDns(pod.spec ?? {}, pod.metadata!.namespace ?? "default", this.o.clusterDns?.());
     return {
       node: this.o.node,
       namespace: pod.metadata!.namespace ?? "default",
@@ -408,8 +411,9 @@ export class Kubelet {
       hostNetwork: !!pod.spec?.hostNetwork,
       ports,
       extraHosts: (pod.spec?.hostAliases ?? []).flatMap((h) => (h.hostnames ?? []).map((n) => `${n}:${h.ip}`)),
-      dnsServers: dns?.nameservers,
-      dnsSearch: dns?.searches,
+      dnsServers: dns?.servers,
+      dnsSearch: dns?.search,
+      dnsOptions: dns?.options,
     };
   }
 

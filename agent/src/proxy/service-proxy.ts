@@ -18,6 +18,7 @@ import type { KubeClient } from "../../../src/cli/kube-client.js";
 import { Balancer } from "./balancer.js";
 import { makeFrontend, type Counters, type Frontend, type Log, type PortState } from "./frontends.js";
 import { LoopbackAddresses } from "./loopback.js";
+import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints, servicePorts, sliceService, type Protocol } from "./model.js";
 
 export type { Log, LogLevel } from "./frontends.js";
@@ -83,6 +84,8 @@ export class ServiceProxy {
   private readonly slicesOf = new Map<string, Set<string>>();
   private readonly ports = new Map<string, PortState>();
   private readonly listeners = new Map<string, Listener>();
+  /** Addresses kept on lo for other node services (the cluster DNS). */
+  private readonly pinned = new Set<string>();
   /** Cluster IPs known to be on lo (added or found there). */
   private readonly ensured = new Set<string>();
   private readonly ensuring = new Map<string, Promise<boolean>>();
@@ -125,6 +128,24 @@ export class ServiceProxy {
     this.timer = setInterval(() => this.tick(), this.retryMs);
     this.timer.unref();
     this.log("info", `proxy: node ${this.opts.nodeName}: watching Services and EndpointSlices (userspace, ${this.clusterIPs ? "cluster IPs and node ports" : "node ports only"})`);
+  }
+
+  /**
+   * Put an address on lo for another node service (the cluster DNS) and keep it there; false when cluster
+   * IPs are unavailable here (no privilege), so the service should not be offered to pods.
+   */
+  async serveAddress(ip: string): Promise<boolean> {
+    if (!this.clusterIPs) return false;
+    this.pinned.add(ip);
+    return this.ensureAddress(ip);
+  }
+
+  /** The Services and EndpointSlices this proxy sees, for the cluster DNS (agent/src/dns/). */
+  view(): ClusterView {
+    return {
+      service: (namespace, name) => this.services.get(`${namespace}/${name}`),
+      slices: (namespace, service) => [...(this.slicesOf.get(`${namespace}/${service}`) ?? [])].map((k) => this.slices.get(k)!).filter(Boolean),
+    };
   }
 
   /** Stop watching and close every listener (with its connections); loopback addresses stay for siblings. */
@@ -225,7 +246,7 @@ export class ServiceProxy {
   /** Bring listeners and loopback addresses in line with the port states. */
   private reconcile(): void {
     const want = new Map<string, { protocol: Protocol; host: string; port: number; state: PortState }>();
-    const wantIPs = new Set<string>();
+    const wantIPs = new Set<string>(this.pinned);
     for (const p of this.ports.values()) {
       const { sp } = p;
       if (this.clusterIPs && sp.clusterIP) {

@@ -123,6 +123,7 @@ export function sandboxCreateBody(pod: SandboxSpec, pauseImage = PAUSE_IMAGE): R
       ...(pod.extraHosts?.length ? { ExtraHosts: pod.extraHosts } : {}),
       ...(pod.dnsServers?.length ? { Dns: pod.dnsServers } : {}),
       ...(pod.dnsSearch?.length ? { DnsSearch: pod.dnsSearch } : {}),
+      ...(pod.dnsOptions?.length ? { DnsOptions: pod.dnsOptions } : {}),
     },
   };
 }

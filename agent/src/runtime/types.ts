@@ -47,6 +47,7 @@ export interface SandboxSpec {
   extraHosts?: string[];
   dnsServers?: string[];
   dnsSearch?: string[];
+  dnsOptions?: string[];
   labels?: Record<string, string>;
 }
 
