@@ -85,3 +85,34 @@ test("npm start joins this machine as a node when a container runtime is found, 
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("SIGTERM to the npm process itself (as a process manager sends it) stops the control plane and frees its port", async () => {
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
+  const port = await freePort();
+  // The real `npm start`: npm runs the script through sh, which must hand the signal on to the server.
+  const npm = spawn("npm", ["start", "--", "--no-agent"], { env: { ...process.env, EDGEPLANE_HOME: home, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  npm.stdout.on("data", (d) => (out += d));
+  npm.stderr.on("data", (d) => (out += d));
+  try {
+    await eventually(() => out.includes("Edgeplane is up"), 90_000, `npm start to come up: ${out}`);
+    const exited = new Promise<void>((r) => npm.on("exit", () => r()));
+    npm.kill("SIGTERM");
+    await exited;
+    // Nothing may keep serving: the port must come free (before the fix, workerd outlived npm and kept it).
+    await eventually(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const s = createServer();
+          s.once("error", () => resolve(false));
+          s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+        }),
+      15_000,
+      `port ${port} free after SIGTERM to npm: ${out}`,
+    );
+    assert.match(out, /stopping…/);
+  } finally {
+    npm.kill("SIGKILL");
+    rmSync(home, { recursive: true, force: true });
+  }
+});
