@@ -9,6 +9,7 @@
  * overloaded control plane) posts Ready again, as the kubelet's status loop
  * does.
  */
+import { existsSync } from "node:fs";
 import { KubeClient, KubeError } from "./kube-client.js";
 import { loadKubeconfig } from "./kubeconfig.js";
 import { parallel } from "./parallel.js";
@@ -233,10 +234,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : def;
   };
+  const usage = "usage: npm run fake-nodes -- [--count N] [--prefix P] [--kubeconfig PATH] [--cpu 4] [--memory 16Gi] [--pods 110] [--lease-interval SECONDS]";
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(usage);
+    process.exit(0);
+  }
   const kubeconfig = arg("kubeconfig", process.env.KUBECONFIG ?? `${process.env.EDGEPLANE_HOME ?? ".edgeplane"}/kubeconfig`)!;
+  const count = Number(arg("count", "3"));
+  if (!Number.isInteger(count) || count < 1) {
+    console.error(`fake-nodes: --count must be a positive integer\n${usage}`);
+    process.exit(2);
+  }
+  if (!existsSync(kubeconfig)) {
+    console.error(`fake-nodes: no kubeconfig at ${kubeconfig}: start the control plane with npm start first, or pass --kubeconfig PATH\n${usage}`);
+    process.exit(2);
+  }
   const fake = new FakeNodes({
     kubeconfig,
-    count: Number(arg("count", "3")),
+    count,
     prefix: arg("prefix"),
     cpu: arg("cpu"),
     memory: arg("memory"),
