@@ -15,12 +15,12 @@
  * together: the floor of the control plane's delivery strategy, not just of
  * a line per write.
  */
-import { transformSync } from "esbuild";
+import { buildSync } from "esbuild";
 import { Miniflare } from "miniflare";
-import { readFileSync } from "node:fs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { COMPATIBILITY_DATE } from "../src/cli/local.js";
 import { jsonCaller, type HttpTarget } from "./cluster.js";
@@ -76,10 +76,10 @@ export interface BareDurableObject extends HttpTarget {
   stop(): Promise<void>;
 }
 
-/** The project's CoalescingStream as a module the bare script imports. */
+/** The project's CoalescingStream (and what it imports) as one module the bare script imports. */
 function coalescingModule(): string {
-  const source = readFileSync(new URL("../src/apimachinery/coalescing-stream.ts", import.meta.url), "utf8");
-  return transformSync(source, { loader: "ts", format: "esm" }).code;
+  const entry = fileURLToPath(new URL("../src/apimachinery/coalescing-stream.ts", import.meta.url));
+  return buildSync({ entryPoints: [entry], bundle: true, format: "esm", write: false }).outputFiles[0].text;
 }
 
 export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }, o: { coalesce?: boolean } = {}): Promise<BareDurableObject> {

@@ -7,6 +7,8 @@
  * is batched by exactly as much as the runtime lags, and not at all when it
  * keeps up: with 1,000 watchers this cut write→event latency about tenfold.
  */
+import { concatBytes } from "./bytes.js";
+
 export class CoalescingStream {
   readonly readable: ReadableStream<Uint8Array>;
   private pending: Uint8Array[] = [];
@@ -77,16 +79,9 @@ export class CoalescingStream {
 
   private take(): Uint8Array {
     const chunks = this.pending;
-    const bytes = this.bytes;
     this.pending = [];
     this.bytes = 0;
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(bytes);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
+    return concatBytes(chunks);
   }
+
 }

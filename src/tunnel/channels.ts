@@ -15,12 +15,17 @@ export type ChannelProtocol = (typeof CHANNEL_PROTOCOLS)[number];
 
 export const K8sChannel = { STDIN: 0, STDOUT: 1, STDERR: 2, ERROR: 3, RESIZE: 4, CLOSE: 255 } as const;
 
-/** Pick the protocol from a Sec-WebSocket-Protocol request header (a comma-separated offer). */
-export function negotiateChannelProtocol(header: string | null): ChannelProtocol | undefined {
-  const offered = (header ?? "")
+/** The subprotocols a Sec-WebSocket-Protocol request header offers (a comma-separated list). */
+export function offeredProtocols(header: string | null): string[] {
+  return (header ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Pick the protocol from a Sec-WebSocket-Protocol request header (a comma-separated offer). */
+export function negotiateChannelProtocol(header: string | null): ChannelProtocol | undefined {
+  const offered = offeredProtocols(header);
   return CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
 }
 

@@ -9,6 +9,7 @@
  * without Workers, so it is unit-tested on its own. One request per
  * connection (`Connection: close`), as a proxy that cannot keep a pool.
  */
+import { concatBytes, indexOfBytes } from "../apimachinery/bytes.js";
 
 /** Request headers not forwarded: hop-by-hop ones, the caller's credentials for the API server, and what is set here. */
 const DROP_REQUEST = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "authorization", "content-length", "accept-encoding"]);
@@ -50,7 +51,7 @@ type Framing = { kind: "length"; left: number } | { kind: "chunked"; state: "siz
  * decoded, and done once the body is complete.
  */
 export class ResponseReader {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private head?: ResponseHead;
   private framing?: Framing;
   private finished = false;
@@ -62,10 +63,7 @@ export class ResponseReader {
 
   push(bytes: Uint8Array): void {
     if (this.finished) return;
-    const joined = new Uint8Array(this.buf.length + bytes.length);
-    joined.set(this.buf);
-    joined.set(bytes, this.buf.length);
-    this.buf = joined;
+    this.buf = concatBytes([this.buf, bytes]);
     if (!this.head && !this.readHead()) return;
     this.readBody();
   }
@@ -84,7 +82,7 @@ export class ResponseReader {
   }
 
   private readHead(): boolean {
-    const end = indexOfCrlfCrlf(this.buf);
+    const end = indexOfBytes(this.buf, CRLF_CRLF);
     if (end < 0) {
       if (this.buf.length > MAX_HEAD) throw new HttpParseError(`response head larger than ${MAX_HEAD} bytes`);
       return false;
@@ -136,7 +134,7 @@ export class ResponseReader {
     }
     for (;;) {
       if (f.state === "size" || f.state === "trailer") {
-        const nl = indexOfCrlf(this.buf);
+        const nl = indexOfBytes(this.buf, CRLF);
         if (nl < 0) return;
         const line = new TextDecoder("latin1").decode(this.take(nl + 2).subarray(0, nl));
         if (f.state === "trailer") {
@@ -171,15 +169,8 @@ export class ResponseReader {
   }
 }
 
-function indexOfCrlf(b: Uint8Array): number {
-  for (let i = 0; i + 1 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
-  return -1;
-}
-
-function indexOfCrlfCrlf(b: Uint8Array): number {
-  for (let i = 0; i + 3 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
-  return -1;
-}
+const CRLF = [13, 10];
+const CRLF_CRLF = [13, 10, 13, 10];
 
 /** `[scheme:]name[:port]`, the form of a proxied name (kube's SplitSchemeNamePort). */
 export function splitSchemeNamePort(id: string): { scheme: string; name: string; port: string } | undefined {

@@ -35,7 +35,7 @@ import {
   type ErrorPayload,
   type TunnelOp,
 } from "./frames.js";
-import { K8sChannel, channelMessage, decodeClientMessage, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
+import { K8sChannel, channelMessage, decodeClientMessage, offeredProtocols, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
 import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
 import { DROP_RESPONSE, ResponseReader, requestHead, type ProxyRequest } from "./http-proxy.js";
 
@@ -221,7 +221,7 @@ export class NodeTunnel extends DurableObject<Env> {
     }
     this.ctx.acceptWebSocket(server, ["agent"]);
     const headers = new Headers();
-    if ((req.headers.get("sec-websocket-protocol") ?? "").split(",").some((p) => p.trim() === TUNNEL_PROTOCOL)) headers.set("sec-websocket-protocol", TUNNEL_PROTOCOL);
+    if (offeredProtocols(req.headers.get("sec-websocket-protocol")).includes(TUNNEL_PROTOCOL)) headers.set("sec-websocket-protocol", TUNNEL_PROTOCOL);
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 

@@ -12,7 +12,7 @@ import { ApiError, errors } from "../apimachinery/status.js";
 import type { KindDef } from "../registry/types.js";
 import type { ResourceRequest } from "../apiserver/request-info.js";
 import { storeFor } from "../store/object-store.js";
-import { negotiateChannelProtocol } from "./channels.js";
+import { negotiateChannelProtocol, offeredProtocols } from "./channels.js";
 import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
 import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
 import { splitSchemeNamePort, type ProxyRequest } from "./http-proxy.js";
@@ -110,8 +110,7 @@ export async function proxySubresource(env: Env, req: Request, url: URL, info: R
 
   if (op === "portforward") {
     const tunnel = nodeTunnel(env, node);
-    const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-    if (isWebSocket(req) && offered.includes(SPDY_TUNNEL_PROTOCOL)) {
+    if (isWebSocket(req) && offeredProtocols(req.headers.get("sec-websocket-protocol")).includes(SPDY_TUNNEL_PROTOCOL)) {
       const target: PortForwardTarget = { namespace: info.namespace, pod: info.name, uid: pod.metadata?.uid };
       return tunnel.fetch(openRequest({ op, req: target, mode: "portforward", node }, true));
     }

@@ -18,6 +18,7 @@
  * by the Go client (moby/spdystream) and is ignored here.
  */
 import { Deflate, Inflate, constants } from "pako";
+import { concatBytes } from "../apimachinery/bytes.js";
 
 export const SPDY_VERSION = 3;
 export const ControlType = { SYN_STREAM: 1, SYN_REPLY: 2, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, HEADERS: 8, WINDOW_UPDATE: 9 } as const;
@@ -70,17 +71,6 @@ export class SpdyError extends Error {}
 
 const u32 = (b: Uint8Array, at: number) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** One direction's header (de)compression context: every block of the session continues the same zlib stream. */
 class HeaderStream {
   private out: Uint8Array[] = [];
@@ -92,7 +82,7 @@ class HeaderStream {
     this.out = [];
     this.z.push(block, constants.Z_SYNC_FLUSH);
     if (this.z.err) throw new SpdyError(`header block: ${this.z.msg || `zlib error ${this.z.err}`}`);
-    return this.out.length ? concat(this.out) : new Uint8Array();
+    return this.out.length ? concatBytes(this.out) : new Uint8Array();
   }
 }
 
@@ -129,7 +119,7 @@ export function encodeHeaderBlock(headers: Headers): Uint8Array {
     const vb = enc.encode(v);
     parts.push(len(kb.length), kb, len(vb.length), vb);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Cuts the session's bytes into frames; bytes of an unfinished frame wait for the next push. */
@@ -138,7 +128,7 @@ export class FrameReader {
   private readonly headers = new HeaderStream(new Inflate({ dictionary: HEADER_DICTIONARY }));
 
   push(bytes: Uint8Array): SpdyFrame[] {
-    this.buf = this.buf.length ? concat([this.buf, bytes]) : bytes;
+    this.buf = this.buf.length ? concatBytes([this.buf, bytes]) : bytes;
     const frames: SpdyFrame[] = [];
     let at = 0;
     while (this.buf.length - at >= 8) {
@@ -216,13 +206,13 @@ export class FrameWriter {
 
   synReply(stream: number, headers: Headers = new Map(), fin = false): Uint8Array {
     const block = this.headers.next(encodeHeaderBlock(headers));
-    return control(ControlType.SYN_REPLY, fin ? FLAG_FIN : 0, concat([words(stream & 0x7fffffff), block]));
+    return control(ControlType.SYN_REPLY, fin ? FLAG_FIN : 0, concatBytes([words(stream & 0x7fffffff), block]));
   }
 
   /** A client-side SYN_STREAM (tests play kubectl with it). */
   synStream(stream: number, headers: Headers, fin = false): Uint8Array {
     const block = this.headers.next(encodeHeaderBlock(headers));
-    return control(ControlType.SYN_STREAM, fin ? FLAG_FIN : 0, concat([words(stream & 0x7fffffff, 0), Uint8Array.of(0, 0), block]));
+    return control(ControlType.SYN_STREAM, fin ? FLAG_FIN : 0, concatBytes([words(stream & 0x7fffffff, 0), Uint8Array.of(0, 0), block]));
   }
 
   data(stream: number, data: Uint8Array, fin = false): Uint8Array {

@@ -4,6 +4,7 @@ import { ApiError, fieldErrors, type FieldError } from "../../../apimachinery/st
 import { selectorFromLabelSelector, type LabelSelector } from "../../../apimachinery/selectors/labels.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../../types.js";
+import { isPodReady, type Pod } from "../../../controllers/common/pods.js";
 
 export const PDB = "poddisruptionbudgets.policy";
 /** How long an eviction stays counted against its budget while the pod is still there (DeletionTimeout). */
@@ -36,8 +37,6 @@ export function selects(pdb: KObject, pod: KObject): boolean {
   return pod.metadata.namespace === pdb.metadata.namespace && selectorFromLabelSelector(sel)(pod.metadata.labels);
 }
 
-const ready = (pod: KObject) => ((pod.status ?? {}) as { conditions?: { type: string; status: string }[] }).conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-
 function violation(detail: string): ApiError {
   return new ApiError(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", { causes: [{ reason: "DisruptionBudget", message: detail }] });
 }
@@ -58,7 +57,7 @@ export function evict(pod: KObject, budgets: KObject[], ctx: StrategyContext): "
   const pdb = matching[0];
   if (!pdb) return "delete";
   const st = (pdb.status ?? {}) as BudgetStatus;
-  if (!ready(pod)) {
+  if (!isPodReady(pod as Pod)) {
     const policy = spec(pdb).unhealthyPodEvictionPolicy ?? "IfHealthyBudget";
     if (policy === "AlwaysAllow" || (st.observedGeneration !== undefined && (st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0))) return "delete";
   }

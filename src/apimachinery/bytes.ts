@@ -1,0 +1,22 @@
+/** Byte helpers shared by the stream code (watch coalescing, SPDY framing, the proxy's HTTP parser). */
+
+/** The chunks as one array (the chunk itself when there is one). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Where `seq` first starts in `b`, or -1. */
+export function indexOfBytes(b: Uint8Array, seq: readonly number[]): number {
+  outer: for (let i = 0; i + seq.length <= b.length; i++) {
+    for (let j = 0; j < seq.length; j++) if (b[i + j] !== seq[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
