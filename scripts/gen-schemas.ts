@@ -45,6 +45,7 @@ export const ROOTS: readonly string[] = [
   "batch/v1/CronJob",
   "batch/v1/Job",
   // other groups
+  "apiextensions/v1/CustomResourceDefinition",
   "authentication/v1/SelfSubjectReview",
   "authentication/v1/TokenRequest",
   "authentication/v1/TokenReview",
@@ -122,11 +123,31 @@ const INT64_FIELDS = new Set([
   "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.generation",
 ]);
 
+/** float64 fields (Go `float64`): the only non-integers of the API. */
+const FLOAT_FIELDS = new Set([
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps.maximum",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps.minimum",
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps.multipleOf",
+]);
+
+const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
+const boolField = (name: string, doc: string) => ({ name, required: false, type: { k: "boolean" } as IR, doc });
+
 /**
  * Fields kubernetes-types 1.30.0 lacks although Kubernetes 1.30 has them (checked
  * against the Go structs of k8s.io/api release-1.30). Merged in sorted order.
  */
 const MISSING_FIELDS: Record<string, { name: string; required: boolean; type: IR; doc: string }[]> = {
+  // The x-kubernetes-* extensions of CRD schemas (JSONSchemaProps' XEmbeddedResource, ... XValidations).
+  [JSON_SCHEMA_PROPS]: [
+    boolField("x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource defines that the value is an embedded Kubernetes runtime.Object, with TypeMeta and ObjectMeta. The type must be object. It is allowed to further restrict the embedded object. kind, apiVersion and metadata are validated automatically. x-kubernetes-preserve-unknown-fields is allowed to be true, but does not have to be if the object is fully specified (up to kind, apiVersion, metadata)."),
+    boolField("x-kubernetes-int-or-string", "x-kubernetes-int-or-string specifies that this value is either an integer or a string. If this is true, an empty type is allowed and type as child of anyOf is permitted if following one of the following patterns: 1) anyOf: - type: integer - type: string 2) allOf: - anyOf: - type: integer - type: string - ... zero or more"),
+    { name: "x-kubernetes-list-map-keys", required: false, type: { k: "array", item: { k: "string" } }, doc: "x-kubernetes-list-map-keys annotates an array with the x-kubernetes-list-type `map` by specifying the keys used as the index of the map." },
+    { name: "x-kubernetes-list-type", required: false, type: { k: "string" }, doc: "x-kubernetes-list-type annotates an array to further describe its topology: atomic, set or map." },
+    { name: "x-kubernetes-map-type", required: false, type: { k: "string" }, doc: "x-kubernetes-map-type annotates an object to further describe its topology: granular or atomic." },
+    boolField("x-kubernetes-preserve-unknown-fields", "x-kubernetes-preserve-unknown-fields stops the API server decoding step from pruning fields which are not specified in the validation schema."),
+    { name: "x-kubernetes-validations", required: false, type: { k: "array", item: { k: "ref", def: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule" } }, doc: "x-kubernetes-validations describes a list of validation rules written in the CEL expression language." },
+  ],
   "io.k8s.api.authorization.v1.ResourceRule": [
     {
       name: "resources",
@@ -241,6 +262,7 @@ type IR =
   | { k: "string" }
   | { k: "boolean" }
   | { k: "int"; format: "int32" | "int64" }
+  | { k: "number" }
   | { k: "unknown" }
   | { k: "array"; item: IR }
   | { k: "map"; value: IR }
@@ -307,6 +329,7 @@ export function render(typesDir = defaultTypesDir()): GenerateResult {
       case ts.SyntaxKind.BooleanKeyword:
         return { k: "boolean" };
       case ts.SyntaxKind.NumberKeyword:
+        if (FLOAT_FIELDS.has(where)) return { k: "number" };
         return { k: "int", format: INT64_FIELDS.has(where) ? "int64" : "int32" };
       case ts.SyntaxKind.AnyKeyword:
       case ts.SyntaxKind.UnknownKeyword:
@@ -400,6 +423,9 @@ export function render(typesDir = defaultTypesDir()): GenerateResult {
     for (const extra of MISSING_FIELDS[def.name] ?? []) {
       if (def.fields.some((f) => f.name === extra.name)) throw new Error(`MISSING_FIELDS: ${def.name}.${extra.name} exists now`);
       def.fields.push(extra);
+      // A definition named only by an added field (ValidationRule) is emitted too; it lives in the owner's module.
+      const item = extra.type.k === "array" ? extra.type.item : extra.type;
+      if (item.k === "ref" && !defs.has(item.def)) enqueue(module, item.def.slice(item.def.lastIndexOf(".") + 1));
     }
     def.fields.sort((a, b) => cmp(a.name, b.name));
     const apiVersion = literalOf(decl, "apiVersion");
@@ -465,6 +491,9 @@ function emit(defs: Definition[], version: string): Map<string, string> {
         case "int":
           helpers.add(ir.format);
           return ir.format;
+        case "number":
+          helpers.add("num");
+          return "num";
         case "unknown":
           helpers.add("unknown");
           return "unknown";

@@ -110,8 +110,8 @@ export const errors = {
     ),
   methodNotAllowed: (message: string) => new ApiError(405, "MethodNotAllowed", message),
   notAcceptable: (message: string) => new ApiError(406, "NotAcceptable", message),
-  unsupportedMediaType: (contentType: string) =>
-    new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got "${contentType}")`),
+  unsupportedMediaType: (contentType: string, accepted = "application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml") =>
+    new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted} (got "${contentType}")`),
   tooLarge: (limit: number) => new ApiError(413, "RequestEntityTooLarge", `the request body is larger than the limit of ${limit} bytes`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new ApiError(429, "TooManyRequests", "too many requests, please try again later", { retryAfterSeconds }),
@@ -130,7 +130,7 @@ export const success = (details?: StatusDetails): Status => ({
 
 /** A field error as the apiserver's field.ErrorList reports it. */
 export interface FieldError {
-  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueTooLong";
+  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueTooLong" | "FieldValueTooMany";
   field: string;
   message: string;
 }

@@ -14,6 +14,7 @@ import { handleResource, readBody, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
+import { mayNameCustomKinds, syncCustomResources } from "./crds.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
 import { connectTunnel } from "../tunnel/pod-proxy.js";
@@ -78,6 +79,7 @@ export function createApp() {
   app.use("*", async (c, next) => {
     const t0 = performance.now();
     const url = new URL(c.req.url);
+    if (mayNameCustomKinds(url.pathname)) await syncCustomResources(c.env);
     const info = requestInfo(c.req.method, url.pathname, url.searchParams);
     c.set("info", info);
     await next();

@@ -4,7 +4,7 @@
  * (apidiscovery.k8s.io/v2 and v2beta1) that kubectl asks for first, which
  * saves it one request per group version.
  */
-import { groupVersions, registry } from "../registry/index.js";
+import { groupVersions, registry, type GroupVersion } from "../registry/index.js";
 import { ALL_VERBS, type KindDef } from "../registry/types.js";
 
 const verbsOf = (k: KindDef) => (k.verbs ?? ALL_VERBS).slice().sort();
@@ -28,7 +28,7 @@ export function apiVersions(serverAddress: string) {
 
 export function apiGroupList() {
   const groups = new Map<string, string[]>();
-  for (const gv of groupVersions) {
+  for (const gv of groupVersions()) {
     if (!gv.group) continue;
     if (!groups.has(gv.group)) groups.set(gv.group, []);
     groups.get(gv.group)!.push(gv.version);
@@ -49,7 +49,7 @@ function apiGroup(name: string, versions: string[]) {
 }
 
 export function apiGroup1(name: string) {
-  const versions = groupVersions.filter((g) => g.group === name).map((g) => g.version);
+  const versions = groupVersions().filter((g) => g.group === name).map((g) => g.version);
   return versions.length ? { kind: "APIGroup", apiVersion: "v1", ...apiGroup(name, versions) } : undefined;
 }
 
@@ -76,8 +76,8 @@ export function apiResourceList(group: string, version: string) {
 
 /** apidiscovery.k8s.io APIGroupDiscoveryList for /api (core) or /apis (all named groups). */
 export function aggregatedDiscovery(core: boolean, apiVersion: string) {
-  const byGroup = new Map<string, typeof groupVersions>();
-  for (const gv of groupVersions) {
+  const byGroup = new Map<string, GroupVersion[]>();
+  for (const gv of groupVersions()) {
     if ((gv.group === "") !== core) continue;
     if (!byGroup.has(gv.group)) byGroup.set(gv.group, []);
     byGroup.get(gv.group)!.push(gv);

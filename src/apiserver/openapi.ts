@@ -4,9 +4,10 @@
  * plus /openapi/v2 in JSON. kubectl uses them for `explain`, to find out that
  * the server validates fields itself (the fieldValidation parameter on PATCH
  * operations) and for apply's patch strategies. Built from the kind registry
- * and the generated schemas, once per isolate.
+ * and the generated schemas, once per isolate; custom resources' documents
+ * from their CRDs' schemas, again whenever the CRDs change.
  */
-import { groupVersions, type GroupVersion } from "../registry/index.js";
+import { groupVersions, registry, type GroupVersion } from "../registry/index.js";
 import { ALL_VERBS, type KindDef } from "../registry/types.js";
 import { getDefinitions, getSwaggerDefinitions } from "../schemas/openapi.js";
 import { versionInfo } from "./version.js";
@@ -75,7 +76,7 @@ function pathsFor(gv: GroupVersion): Json {
     const item: Json = { parameters: [P.name(k.kind), ...scope, P.pretty] };
     if (verbs.includes("get")) item.get = op(k, "get", `read${id}`, [], self);
     if (verbs.includes("update")) item.put = op(k, "put", `replace${id}`, writeParams, self, jsonContent(self));
-    if (verbs.includes("patch")) item.patch = op(k, "patch", `patch${id}`, [...writeParams, P.force], self, patchContent());
+    if (verbs.includes("patch")) item.patch = op(k, "patch", `patch${id}`, [...writeParams, P.force], self, patchContent(k));
     if (verbs.includes("delete")) item.delete = op(k, "delete", `delete${id}`, [P.gracePeriodSeconds, P.propagationPolicy, P.dryRun], ref3(`${META}.Status`));
     paths[`${base}/{name}`] = item;
     if (k.subresources?.status) {
@@ -83,7 +84,7 @@ function pathsFor(gv: GroupVersion): Json {
         parameters: [P.name(k.kind), ...scope, P.pretty],
         get: op(k, "get", `read${id}Status`, [], self),
         put: op(k, "put", `replace${id}Status`, writeParams, self, jsonContent(self)),
-        patch: op(k, "patch", `patch${id}Status`, [...writeParams, P.force], self, patchContent()),
+        patch: op(k, "patch", `patch${id}Status`, [...writeParams, P.force], self, patchContent(k)),
       };
     }
     if (k.subresources?.scale) {
@@ -93,7 +94,7 @@ function pathsFor(gv: GroupVersion): Json {
         parameters: [P.name("Scale"), ...scope, P.pretty],
         get: op(k, "get", `read${id}Scale`, [], scale, undefined, gvk),
         put: op(k, "put", `replace${id}Scale`, writeParams, scale, jsonContent(scale), gvk),
-        patch: op(k, "patch", `patch${id}Scale`, [...writeParams, P.force], scale, patchContent(), gvk),
+        patch: op(k, "patch", `patch${id}Scale`, [...writeParams, P.force], scale, patchContent(k), gvk),
       };
     }
     if (k.namespaced && verbs.includes("list")) {
@@ -103,13 +104,14 @@ function pathsFor(gv: GroupVersion): Json {
   return paths;
 }
 
-function patchContent(): Json {
+/** The patch types a kind accepts: custom resources have no strategic merge patch (no Go struct tags), as in Kubernetes. */
+function patchContent(k: KindDef): Json {
   const schema = ref3(`${META}.Patch`);
   return {
     "application/apply-patch+yaml": { schema },
     "application/json-patch+json": { schema },
     "application/merge-patch+json": { schema },
-    "application/strategic-merge-patch+json": { schema },
+    ...(k.custom ? {} : { "application/strategic-merge-patch+json": { schema } }),
   };
 }
 
@@ -141,18 +143,58 @@ function rootsOf(gv: GroupVersion): string[] {
 
 const gvPath = (gv: GroupVersion) => (gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`);
 
+/**
+ * A custom kind's definitions as Kubernetes publishes them: the CRD version's
+ * schema with type meta and ObjectMeta added, and its list.
+ */
+function customDefinitions(gvs: GroupVersion[], refPrefix: string): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const gv of gvs) {
+    for (const k of gv.kinds) {
+      const gvk = { group: k.group, version: k.version, kind: k.kind };
+      const schema = (k.custom?.schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true }) as Json;
+      const props = (schema.properties ?? {}) as Json;
+      out[k.schemaName] = {
+        ...schema,
+        type: "object",
+        properties: {
+          apiVersion: { type: "string", description: "APIVersion defines the versioned schema of this representation of an object." },
+          kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents." },
+          metadata: { allOf: [{ $ref: `${refPrefix}${META}.ObjectMeta` }], description: "Standard object's metadata." },
+          ...Object.fromEntries(Object.entries(props).filter(([n]) => n !== "apiVersion" && n !== "kind" && n !== "metadata")),
+        },
+        "x-kubernetes-group-version-kind": [gvk],
+      };
+      out[`${k.schemaName}List`] = {
+        type: "object",
+        description: `${k.custom?.listKind ?? `${k.kind}List`} is a list of ${k.kind}`,
+        required: ["items"],
+        properties: {
+          apiVersion: { type: "string" },
+          items: { type: "array", items: { $ref: `${refPrefix}${k.schemaName}` } },
+          kind: { type: "string" },
+          metadata: { allOf: [{ $ref: `${refPrefix}${META}.ListMeta` }] },
+        },
+        "x-kubernetes-group-version-kind": [{ ...gvk, kind: k.custom?.listKind ?? `${k.kind}List` }],
+      };
+    }
+  }
+  return out;
+}
+
+const isCustom = (gv: GroupVersion) => !!gv.kinds[0]?.custom;
+
 let v3Docs: Map<string, { body: string; hash: string }> | undefined;
+let v3Custom: { generation: number; docs: Map<string, { body: string; hash: string }> } | undefined;
 
 async function sha(text: string): Promise<string> {
   const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, 32).toUpperCase();
 }
 
-async function buildV3(): Promise<Map<string, { body: string; hash: string }>> {
-  if (v3Docs) return v3Docs;
-  const defs = getDefinitions() as Record<string, Json>;
+async function v3DocsOf(gvs: GroupVersion[], defs: Record<string, Json>): Promise<Map<string, { body: string; hash: string }>> {
   const docs = new Map<string, { body: string; hash: string }>();
-  for (const gv of groupVersions) {
+  for (const gv of gvs) {
     const doc = {
       openapi: "3.0.0",
       info: { title: "Kubernetes", version: versionInfo.gitVersion },
@@ -162,8 +204,20 @@ async function buildV3(): Promise<Map<string, { body: string; hash: string }>> {
     const body = JSON.stringify(doc);
     docs.set(gvPath(gv), { body, hash: await sha(body) });
   }
-  v3Docs = docs;
   return docs;
+}
+
+async function buildV3(): Promise<Map<string, { body: string; hash: string }>> {
+  const all = groupVersions();
+  v3Docs ??= await v3DocsOf(all.filter((gv) => !isCustom(gv)), getDefinitions() as Record<string, Json>);
+  const custom = all.filter(isCustom);
+  if (!custom.length) return v3Docs;
+  const generation = registry.customGeneration();
+  if (v3Custom?.generation !== generation) {
+    const defs = { ...(getDefinitions() as Record<string, Json>), ...customDefinitions(custom, "#/components/schemas/") };
+    v3Custom = { generation, docs: await v3DocsOf(custom, defs) };
+  }
+  return new Map([...v3Docs, ...v3Custom.docs]);
 }
 
 /** GET /openapi/v3: the index of group-version documents. */
@@ -179,14 +233,16 @@ export async function openapiV3Doc(path: string): Promise<{ body: string; hash: 
   return (await buildV3()).get(path);
 }
 
-let v2Doc: string | undefined;
+let v2Doc: { generation: number; doc: string } | undefined;
 
 /** GET /openapi/v2 as JSON (Swagger 2.0): paths rewritten from v3. */
 export function openapiV2(): string {
-  if (v2Doc) return v2Doc;
-  const defs = getSwaggerDefinitions() as Record<string, Json>;
+  const generation = registry.customGeneration();
+  if (v2Doc?.generation === generation) return v2Doc.doc;
+  const all = groupVersions();
+  const defs = { ...(getSwaggerDefinitions() as Record<string, Json>), ...customDefinitions(all.filter(isCustom), "#/definitions/") };
   const paths: Json = {};
-  for (const gv of groupVersions) {
+  for (const gv of all) {
     for (const [p, item] of Object.entries(pathsFor(gv))) {
       paths[p] = JSON.parse(
         JSON.stringify(item, (key, value) => {
@@ -198,14 +254,15 @@ export function openapiV2(): string {
       );
     }
   }
-  v2Doc = JSON.stringify({ swagger: "2.0", info: { title: "Kubernetes", version: versionInfo.gitVersion }, paths, definitions: defs });
-  return v2Doc;
+  v2Doc = { generation, doc: JSON.stringify({ swagger: "2.0", info: { title: "Kubernetes", version: versionInfo.gitVersion }, paths, definitions: defs }) };
+  return v2Doc.doc;
 }
 
-let v2Proto: Uint8Array | undefined;
+let v2Proto: { generation: number; doc: Uint8Array } | undefined;
 
 /** GET /openapi/v2 as gnostic protobuf (kubectl before 1.29). */
 export function openapiV2Proto(): Uint8Array {
-  v2Proto ??= encodeOpenAPIv2(JSON.parse(openapiV2()) as Json);
-  return v2Proto;
+  const generation = registry.customGeneration();
+  if (v2Proto?.generation !== generation) v2Proto = { generation, doc: encodeOpenAPIv2(JSON.parse(openapiV2()) as Json) };
+  return v2Proto.doc;
 }

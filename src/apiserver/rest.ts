@@ -11,6 +11,7 @@ import { apiVersionOf, resourceKey, type KindDef } from "../registry/types.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
 import { parseFieldValidation } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
+import { registry } from "../registry/index.js";
 import { listAcross, watchAcross } from "../store/across.js";
 import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions, WriteRequest } from "../store/protocol.js";
 import { listItems } from "../store/rpc-lists.js";
@@ -63,7 +64,19 @@ export function statusResponse(e: ApiError): Response {
   return new Response(JSON.stringify(e.toStatus()), { status: e.code, headers });
 }
 
+/**
+ * A custom resource read through another served version than the one it was
+ * written with: the CRD's conversion is None, so only apiVersion changes.
+ */
+function inRequestedVersion(kind: KindDef, json: string): string {
+  if (!kind.custom || (kind.custom.servedVersions ?? 1) < 2) return json;
+  const want = apiVersionOf(kind);
+  const o = JSON.parse(json) as { apiVersion?: string };
+  return o.apiVersion === want ? json : JSON.stringify({ ...o, apiVersion: want });
+}
+
 function fromResult(r: Result, n: Negotiated, kind: KindDef, table: boolean): Response {
+  if (r.code < 400 && kind.custom) r = { ...r, body: inRequestedVersion(kind, r.body) };
   if (r.code >= 400 || !table || !n.table) return respond(r.code, r.body, r.code >= 400 ? undefined : n, r.warnings);
   const obj = JSON.parse(r.body);
   return respond(r.code, tableDocument(kind, [tableRow(kind, obj, r.body, Date.now(), n.table)], { resourceVersion: obj.metadata?.resourceVersion }), n, r.warnings);
@@ -124,6 +137,9 @@ export interface RestContext {
   created?: (name: string) => void;
 }
 
+/** The CRD version a custom resource's store must know (see ObjectStore.learnKind). */
+const crdVersionOf = (kind: KindDef, resource: string) => (kind.custom ? registry.crdOf(resource)?.metadata.resourceVersion : undefined);
+
 export async function handleResource(c: RestContext): Promise<Response> {
   const { info, url, req, env } = c;
   const kind = info.kind;
@@ -143,10 +159,11 @@ export async function handleResource(c: RestContext): Promise<Response> {
   if (kind.namespaced && !info.namespace && !info.allNamespaces) throw errors.notFoundPath(url.pathname);
   const stub = storeFor(env, kind, info.namespace);
   const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+  const crdVersion = crdVersionOf(kind, resource);
 
   switch (info.verb) {
     case "get": {
-      const r = await stub.get(resource, info.namespace, info.name, sub || undefined);
+      const r = await stub.get(resource, info.namespace, info.name, sub || undefined, crdVersion);
       return fromResult(r, n, kind, !sub);
     }
     case "list":
@@ -162,7 +179,10 @@ export async function handleResource(c: RestContext): Promise<Response> {
       const contentType = req.headers.get("content-type") ?? "application/json";
       let w: WriteRequest;
       if (info.verb === "patch") {
-        w = { verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: patchType(contentType), options };
+        const pt = patchType(contentType);
+        // Custom resources have no patch strategies to merge by (Kubernetes answers the same).
+        if (pt === "strategic" && kind.custom) throw errors.unsupportedMediaType(contentType, "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        w = { verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: pt, options };
       } else if (info.verb === "update") {
         requireJsonOrYaml(contentType);
         if (sub === "finalize") {
@@ -174,6 +194,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
         requireJsonOrYaml(contentType);
         w = { verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options };
       }
+      w.crdVersion = crdVersion;
+      if (kind.custom) w.version = kind.version;
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
       const r = await stub.write(w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
@@ -182,14 +204,14 @@ export async function handleResource(c: RestContext): Promise<Response> {
     }
     case "delete": {
       const options = await deleteOptions(req, q);
-      const r = await stub.write({ verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options });
+      const r = await stub.write({ verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
       if (r.code < 400) rbacChanged(resource, info.namespace);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
     case "deletecollection": {
       if (info.allNamespaces) throw errors.methodNotAllowed("deletecollection across all namespaces is not supported; name a namespace");
       const options = await deleteOptions(req, q);
-      const r = await stub.write({ verb: "deletecollection", resource, namespace: info.namespace, user: c.user, list: { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined }, options });
+      const r = await stub.write({ verb: "deletecollection", resource, namespace: info.namespace, user: c.user, list: { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined }, options, crdVersion });
       if (r.code < 400) rbacChanged(resource, info.namespace);
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
@@ -299,18 +321,19 @@ async function list(c: RestContext, kind: KindDef, resource: string, n: Negotiat
   const labelSelector = q.get("labelSelector") ?? undefined;
   const fieldSelector = q.get("fieldSelector") ?? undefined;
   if (c.info.allNamespaces) {
-    const page = await listAcross(c.env, resource, { labelSelector, fieldSelector, limit, after: cont?.after, startNs: cont?.ns, table: n.table });
+    const page = await listAcross(c.env, resource, { labelSelector, fieldSelector, limit, after: cont?.after, startNs: cont?.ns, table: n.table, crdVersion: crdVersionOf(kind, resource) });
     if (page.error) return respond(page.error.code, page.error.body, undefined);
     const rv = cont?.rv ?? page.rv;
     const next = page.next ? encodeContinue({ rv, ns: page.next.ns, after: page.next.after }) : undefined;
     return respond(200, listDocument(kind, page.items, rv, n, next), n);
   }
   const stub = storeFor(c.env, kind, c.info.namespace);
-  const r = (await stub.list({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, limit, after: cont?.after, table: n.table })) as ListResult | Result;
+  const r = (await stub.list({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, limit, after: cont?.after, table: n.table, crdVersion: crdVersionOf(kind, resource) })) as ListResult | Result;
   if ("code" in r) return respond(r.code, r.body, undefined);
   const rv = cont?.rv ?? r.rv;
   const next = r.last !== undefined ? encodeContinue({ rv, after: r.last }) : undefined;
-  return respond(200, listDocument(kind, await listItems(r), rv, n, next), n);
+  const items = await listItems(r);
+  return respond(200, listDocument(kind, n.table ? items : items.map((i) => inRequestedVersion(kind, i)), rv, n, next), n);
 }
 
 async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotiated): Promise<Response> {
@@ -321,6 +344,7 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
   const labelSelector = q.get("labelSelector") ?? undefined;
   const fieldSelector = q.get("fieldSelector") ?? undefined;
   const sendInitialEvents = q.get("sendInitialEvents") === null ? undefined : q.get("sendInitialEvents") === "true";
+  const crdVersion = crdVersionOf(kind, resource);
   // A compressed stream is held back by the compressor's buffer: watch events must flow as written,
   // so ask the edge (and Miniflare, which emulates it) to leave the body alone.
   const headers = { "content-type": "application/json", "cache-control": "no-cache, private, no-transform", "content-encoding": "identity" };
@@ -328,14 +352,14 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
     const table = n.table ? { ...n.table, noHeaders: true } : undefined;
     const stream = watchAcross(
       c.env,
-      (ns, since) => namespaceStore(c.env, ns).watch({ resource, namespace: ns, labelSelector, fieldSelector, sinceRv: since, bookmarks, table, timeoutSeconds, sendInitialEvents }),
+      (ns, since) => namespaceStore(c.env, ns).watch({ resource, namespace: ns, labelSelector, fieldSelector, sinceRv: since, bookmarks, table, timeoutSeconds, sendInitialEvents, crdVersion }),
       sinceRv,
       n.table ? (line) => addColumnDefinitions(line, kind) : undefined,
     );
     return new Response(timeoutSeconds ? withTimeout(stream, timeoutSeconds) : stream, { status: 200, headers });
   }
   const stub = storeFor(c.env, kind, c.info.namespace);
-  const stream = await stub.watch({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, sinceRv, bookmarks, table: n.table, timeoutSeconds, sendInitialEvents });
+  const stream = await stub.watch({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, sinceRv, bookmarks, table: n.table, timeoutSeconds, sendInitialEvents, crdVersion });
   return new Response(stream, { status: 200, headers });
 }
 

@@ -112,6 +112,9 @@ const rules = {
     r(["coordination.k8s.io"], ["leases"], READ),
     r(["rbac.authorization.k8s.io"], ["clusterroles"], ["escalate", "get", "list", "watch", "patch", "update"]),
     r(["rbac.authorization.k8s.io"], ["clusterrolebindings", "rolebindings", "roles"], READ),
+    // The CRD finalizer deletes a CRD's custom resources, whatever their group, then releases the CRD.
+    r(["apiextensions.k8s.io"], ["customresourcedefinitions", "customresourcedefinitions/status"], ["get", "list", "watch", "update", "patch"]),
+    r(["*"], ["*"], ["deletecollection"]),
   ],
   /** What a node needs beyond the node authorizer's per-object grants (which cover its Node, Lease, pods and their Secrets etc.). */
   node: [

@@ -128,6 +128,17 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
     }
   }
 
+  async deleteCollection(resource: Resource, namespace: string): Promise<number> {
+    let left = 0;
+    for (const o of this.list(resource, namespace)) {
+      if (o.metadata.finalizers?.length) {
+        o.metadata.deletionTimestamp ??= new Date(this.clock).toISOString().replace(/\.\d+Z$/, "Z");
+        left++;
+      } else await this.delete(resource, namespace, o.metadata.name ?? "");
+    }
+    return left;
+  }
+
   async bind(namespace: string, pod: string, node: string): Promise<void> {
     const p = this.bucket("pods").get(`${namespace}/${pod}`);
     if (!p) throw errors.notFound({ group: "", resource: "pods" }, pod);

@@ -25,6 +25,7 @@ import { resourceQuotaController } from "./resourcequota/index.js";
 import { rootCaController } from "./rootca/index.js";
 import { apiServerServiceController } from "./apiserverservice/index.js";
 import { disruptionController } from "./disruption/index.js";
+import { crdCleanupController } from "./crdcleanup/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -58,6 +59,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,
     disruptionController,
+    crdCleanupController,
     hpaController({ metrics: podMetricsFrom(lister) }),
     clusterRoleAggregationController,
     resourceQuotaController,

@@ -54,6 +54,8 @@ export interface ClusterClient {
   /** JSON merge patch; subresource "status" patches status. */
   patch(resource: Resource, namespace: string, name: string, patch: unknown, subresource?: "status"): Promise<KObject>;
   delete(resource: Resource, namespace: string, name: string, opts?: DeleteOpts): Promise<void>;
+  /** Delete every object of a resource in a namespace ("" for cluster scope); resolves to how many are left (held by finalizers). */
+  deleteCollection(resource: Resource, namespace: string): Promise<number>;
   /** POST pods/binding. */
   bind(namespace: string, pod: string, node: string): Promise<void>;
 }

@@ -24,7 +24,7 @@ export interface PrepareOptions {
  * track spec changes in metadata.generation; core kinds (Pod, Service, Node…)
  * do not in Kubernetes 1.30.
  */
-const tracksGeneration = (kind: KindDef) => !!kind.subresources?.status && kind.group !== "";
+const tracksGeneration = (kind: KindDef) => kind.tracksGeneration ?? (!!kind.subresources?.status && kind.group !== "");
 
 /** Check apiVersion/kind/namespace of a body against the URL it was sent to. */
 export function checkTypeMeta(kind: KindDef, obj: Record<string, unknown>, namespace: string): void {

@@ -5,6 +5,7 @@
  * declares what is particular to it.
  */
 import type { GenericSchema } from "valibot";
+import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1";
 import type { FieldError } from "../apimachinery/status.js";
 
 /** A Kubernetes object as stored: plain JSON. */
@@ -165,6 +166,10 @@ export interface KindDef {
   };
   /** Served content computed on read rather than stored (ComponentStatus). */
   virtual?: boolean;
+  /** metadata.generation counts spec changes; default: kinds with a status subresource outside the core group. */
+  tracksGeneration?: boolean;
+  /** Set on kinds a CustomResourceDefinition declares (crd/kind.ts): its schema, for OpenAPI. */
+  custom?: { schema?: JSONSchemaProps; listKind: string; servedVersions?: number };
 }
 
 export const apiVersionOf = (k: Pick<KindDef, "group" | "version">) => (k.group ? `${k.group}/${k.version}` : k.version);

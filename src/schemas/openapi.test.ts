@@ -12,7 +12,8 @@ function allRefs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const x of node) allRefs(x, out);
   else if (node && typeof node === "object") {
     for (const [k, val] of Object.entries(node)) {
-      if (k === "$ref") out.push(val as string);
+      // JSONSchemaProps (a CRD's schema) has fields named "$ref" and "nullable": only string refs are references.
+      if (k === "$ref" && typeof val === "string") out.push(val);
       else allRefs(val, out);
     }
   }
@@ -45,7 +46,7 @@ test("every $ref resolves (v3 and v2)", () => {
 
 test("optional fields are not nullable, strict objects do not publish additionalProperties:false", () => {
   const text = JSON.stringify(getDefinitions());
-  assert.ok(!text.includes('"nullable"'));
+  assert.ok(!text.includes('"nullable":true'));
   assert.ok(!text.includes('"additionalProperties":false'));
   assert.ok(!text.includes('"required":[]'));
 });

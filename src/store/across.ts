@@ -33,7 +33,7 @@ export interface AcrossPage {
   error?: Result;
 }
 
-export async function listAcross(env: Env, resource: string, q: ListQuery & { startNs?: string; table?: TableOptions }): Promise<AcrossPage> {
+export async function listAcross(env: Env, resource: string, q: ListQuery & { startNs?: string; table?: TableOptions; crdVersion?: string }): Promise<AcrossPage> {
   const { names, rv: clusterRv } = await clusterStore(env).namespaceNames();
   let start = 0;
   if (q.startNs !== undefined) {
@@ -58,6 +58,7 @@ export async function listAcross(env: Env, resource: string, q: ListQuery & { st
           limit: limit === Infinity ? undefined : limit,
           after: i + j === start ? q.after : undefined,
           table: q.table,
+          crdVersion: q.crdVersion,
         }),
       ),
     );

@@ -19,7 +19,8 @@ import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
 import { fitForRpc, itemChars, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
-import { registry } from "../registry/index.js";
+import { addCustomResourceDefinition, registry } from "../registry/index.js";
+import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
@@ -72,6 +73,8 @@ export class ObjectStore extends DurableObject<Env> {
   /** Parsed rows for lists that filter or print tables. */
   private parsed = new ObjectCache();
   private compactedRv = 0;
+  /** Changes with every CRD write (customResourceDefinitions()). */
+  private crdsVersion = `boot-${crypto.randomUUID()}`;
   private writesSinceCompaction = 0;
   private bookmarkTimer?: ReturnType<typeof setInterval>;
   /** This store's namespace ("" for cluster scope), learnt from the first request. */
@@ -214,14 +217,45 @@ export class ObjectStore extends DurableObject<Env> {
     return kind;
   }
 
+  /** A custom resource's kind at the version a write was sent to (each served version has its own schema); else the resource's kind. */
+  private kindAt(resource: string, version?: string): KindDef {
+    const kind = this.kindOf(resource);
+    if (!version || !kind.custom || version === kind.version) return kind;
+    return registry.byResource(kind.group, version, kind.plural) ?? kind;
+  }
+
+  /** The kind of something stored here: a custom resource whose CRD is gone still gets one, to be deleted with. */
+  private storedKind(resource: string): KindDef {
+    return registry.byKey(resource) ?? orphanedKind(resource);
+  }
+
+  /**
+   * Make sure this isolate knows a custom resource's kind, at the CRD
+   * version the request names (crdVersion, sent by the apiserver) or any:
+   * the CRD is read from the cluster store, or from this one when it is it.
+   */
+  private async learnKind(resource: string, crdVersion?: string): Promise<void> {
+    if (!resource.includes(".") || (registry.byKey(resource) && !registry.crdOf(resource))) return;
+    const known = registry.crdOf(resource);
+    if (known && (crdVersion === undefined || known.metadata.resourceVersion === crdVersion)) return;
+    let data: string | undefined;
+    if (this.namespace === "") data = this.load(CRD_RESOURCE, resource)?.data;
+    else {
+      const r = await clusterStore(this.env).get(CRD_RESOURCE, "", resource);
+      if (r.code === 200) data = r.body;
+    }
+    if (data) addCustomResourceDefinition(JSON.parse(data) as KObject);
+  }
+
   /** The version no later write here will reach: for lists and cross-namespace resume. */
   async currentVersion(): Promise<number> {
     return this.clock.current();
   }
 
-  async get(resource: string, namespace: string, name: string, subresource?: string): Promise<Result> {
+  async get(resource: string, namespace: string, name: string, subresource?: string, crdVersion?: string): Promise<Result> {
     try {
       this.bindNamespace(namespace);
+      await this.learnKind(resource, crdVersion);
       const kind = this.kindOf(resource);
       const s = this.load(resource, name);
       if (!s) throw errors.notFound({ group: kind.group, resource: kind.plural }, name);
@@ -233,6 +267,12 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   async list(req: ListRequest): Promise<ListResult | Result> {
+    this.bindNamespace(req.namespace);
+    try {
+      await this.learnKind(req.resource, req.crdVersion);
+    } catch (e) {
+      return failure(e);
+    }
     const r = this.listNow(req);
     return "code" in r ? r : fitForRpc(r, rpcBudget());
   }
@@ -304,6 +344,7 @@ export class ObjectStore extends DurableObject<Env> {
 
   async watch(req: WatchRequest): Promise<ReadableStream<Uint8Array>> {
     this.bindNamespace(req.namespace);
+    await this.learnKind(req.resource, req.crdVersion);
     const kind = registry.byKey(req.resource);
     let filter: ReturnType<typeof compileFilter> = null;
     let error: ApiError | undefined;
@@ -395,7 +436,8 @@ export class ObjectStore extends DurableObject<Env> {
   async write(req: WriteRequest): Promise<Result> {
     try {
       this.bindNamespace(req.namespace);
-      const kind = this.kindOf(req.resource);
+      await this.learnKind(req.resource, req.crdVersion);
+      const kind = this.kindAt(req.resource, req.version);
       if (kind.virtual || (kind.verbs && !kind.verbs.includes(req.verb))) {
         throw errors.methodNotAllowed(`${req.verb} is not supported on resources of kind "${kind.plural}"`);
       }
@@ -756,7 +798,7 @@ export class ObjectStore extends DurableObject<Env> {
     const uid = obj.metadata.uid;
     if (uid) {
       for (const dep of this.dependents(uid)) {
-        const dk = registry.byKey(dep.resource);
+        const dk = this.storedKind(dep.resource);
         const d = this.load(dep.resource, dep.name);
         if (!dk || !d) continue;
         const refs = d.obj.metadata.ownerReferences ?? [];
@@ -798,7 +840,7 @@ export class ObjectStore extends DurableObject<Env> {
     let next = fin;
     if (fin.includes("orphan")) {
       for (const dep of this.dependents(uid)) {
-        const dk = registry.byKey(dep.resource);
+        const dk = this.storedKind(dep.resource);
         const d = this.load(dep.resource, dep.name);
         if (!dk || !d) continue;
         const o = clone(d.obj);
@@ -810,7 +852,7 @@ export class ObjectStore extends DurableObject<Env> {
     }
     if (fin.includes("foregroundDeletion")) {
       for (const dep of this.dependents(uid)) {
-        const dk = registry.byKey(dep.resource);
+        const dk = this.storedKind(dep.resource);
         const d = this.load(dep.resource, dep.name);
         if (!dk || !d || d.obj.metadata.deletionTimestamp) continue;
         this.remove(dk, dep.name, { propagationPolicy: "Foreground" }, ctx);
@@ -834,7 +876,7 @@ export class ObjectStore extends DurableObject<Env> {
   private recheckOwner(uid: string): void {
     const row = this.q.byUid.get({ uid });
     if (!row) return;
-    const k = registry.byKey(row.resource);
+    const k = this.storedKind(row.resource);
     const o = JSON.parse(this.sealing.reveal(row.resource, row.name, row.data)) as KObject;
     if (k && o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes("foregroundDeletion")) this.collect(k, o);
   }
@@ -862,6 +904,7 @@ export class ObjectStore extends DurableObject<Env> {
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
     if (isPushed(resource)) this.push({ resource, type, data });
+    if (resource === CRD_RESOURCE) this.crdsVersion = `${rv}-${crypto.randomUUID()}`;
     return data;
   }
 
@@ -955,10 +998,10 @@ export class ObjectStore extends DurableObject<Env> {
     this.setLifecycle("Terminating");
     const ctx = context({ username: "system:serviceaccount:kube-system:namespace-controller", groups: [] });
     const rows = this.db.select({ resource: schema.objects.resource, name: schema.objects.name }).from(schema.objects).all();
+    for (const resource of new Set(rows.map((r) => r.resource))) await this.learnKind(resource).catch(() => undefined);
     this.ctx.storage.transactionSync(() => {
       for (const row of rows) {
-        const k = registry.byKey(row.resource);
-        if (!k) continue;
+        const k = this.storedKind(row.resource);
         try {
           this.remove(k, row.name, { propagationPolicy: "Background" }, ctx);
         } catch {
@@ -1058,6 +1101,17 @@ export class ObjectStore extends DurableObject<Env> {
         console.error(`bootstrap ${kind.plural}/${name}:`, e);
       }
     }
+  }
+
+  /**
+   * The CustomResourceDefinitions, for the apiserver's custom kinds: none
+   * when the caller's copy (known: the version this returned before) is
+   * current, so asking costs one small call.
+   */
+  async customResourceDefinitions(known: string): Promise<{ version: string; items?: string[] }> {
+    if (known === this.crdsVersion) return { version: known };
+    const rows = this.q.page.all({ resource: CRD_RESOURCE, limit: NO_LIMIT });
+    return { version: this.crdsVersion, items: rows.map((r) => r.data) };
   }
 
   /** Names of all namespaces, for lists and watches across them. */

@@ -38,6 +38,10 @@ interface Target {
   namespace: string;
   subresource?: string;
   user: RequestUser;
+  /** A custom resource's CRD resourceVersion as the apiserver knows it: the store reads the CRD again when its own copy differs. */
+  crdVersion?: string;
+  /** A custom resource's API version the request was sent to (validated by that version's schema). */
+  version?: string;
 }
 
 export type WriteRequest =
@@ -65,6 +69,8 @@ export interface TableOptions {
 export interface ListRequest extends ListQuery {
   resource: string;
   namespace: string;
+  /** As WriteRequest's. */
+  crdVersion?: string;
   table?: TableOptions;
 }
 
@@ -83,6 +89,8 @@ export interface ListResult {
 export interface WatchRequest {
   resource: string;
   namespace: string;
+  /** As WriteRequest's. */
+  crdVersion?: string;
   labelSelector?: string;
   fieldSelector?: string;
   /** Replay events after this version; undefined: start with ADDED for every current object. */

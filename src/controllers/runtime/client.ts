@@ -139,6 +139,16 @@ export class StoreClient implements ClusterClient {
     }
   }
 
+  async deleteCollection(resource: Resource, namespace: string): Promise<number> {
+    const crd = registry.crdOf(resource);
+    const r = await this.send({ ...this.base(resource, namespace), verb: "deletecollection", list: {}, options: {}, crdVersion: crd?.metadata.resourceVersion });
+    if (r.code >= 400) throw fromStatus(r);
+    const body = JSON.parse(r.body) as { kind?: string; items?: KObject[] };
+    // A Status: the list was too long to send back, so some may be left; the caller looks again.
+    if (!body.items) return 1;
+    return body.items.filter((o) => o.metadata.deletionTimestamp && o.metadata.finalizers?.length).length;
+  }
+
   async bind(namespace: string, pod: string, node: string): Promise<void> {
     const r = await this.send({
       ...this.base("pods", namespace),

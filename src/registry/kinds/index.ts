@@ -43,6 +43,7 @@ import { networkPolicy } from "./networking/networkpolicy.js";
 import { podDisruptionBudget } from "./policy/poddisruptionbudget.js";
 import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
+import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -85,4 +86,5 @@ export const kinds: KindDef[] = [
   podDisruptionBudget,
   priorityClass,
   storageClass,
+  customResourceDefinition,
 ];

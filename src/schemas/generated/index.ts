@@ -3,6 +3,7 @@
 
 import type { Schema } from "../dsl.js";
 import * as apiResource from "./api-resource.js";
+import * as apiextensionsV1 from "./apiextensions-v1.js";
 import * as appsV1 from "./apps-v1.js";
 import * as authenticationV1 from "./authentication-v1.js";
 import * as authorizationV1 from "./authorization-v1.js";
@@ -385,6 +386,30 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.scheduling.v1.PriorityClassList": schedulingV1.PriorityClassList,
   "io.k8s.api.storage.v1.StorageClass": storageV1.StorageClass,
   "io.k8s.api.storage.v1.StorageClassList": storageV1.StorageClassList,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition": apiextensionsV1.CustomResourceColumnDefinition,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": apiextensionsV1.CustomResourceConversion,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": apiextensionsV1.CustomResourceDefinition,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition": apiextensionsV1.CustomResourceDefinitionCondition,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": apiextensionsV1.CustomResourceDefinitionList,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames": apiextensionsV1.CustomResourceDefinitionNames,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec": apiextensionsV1.CustomResourceDefinitionSpec,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus": apiextensionsV1.CustomResourceDefinitionStatus,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion": apiextensionsV1.CustomResourceDefinitionVersion,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale": apiextensionsV1.CustomResourceSubresourceScale,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus": apiextensionsV1.CustomResourceSubresourceStatus,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources": apiextensionsV1.CustomResourceSubresources,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation": apiextensionsV1.CustomResourceValidation,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation": apiextensionsV1.ExternalDocumentation,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON": apiextensionsV1.JSON,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps": apiextensionsV1.JSONSchemaProps,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray": apiextensionsV1.JSONSchemaPropsOrArray,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool": apiextensionsV1.JSONSchemaPropsOrBool,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray": apiextensionsV1.JSONSchemaPropsOrStringArray,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField": apiextensionsV1.SelectableField,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference": apiextensionsV1.ServiceReference,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule": apiextensionsV1.ValidationRule,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig": apiextensionsV1.WebhookClientConfig,
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion": apiextensionsV1.WebhookConversion,
   "io.k8s.apimachinery.pkg.api.resource.Quantity": apiResource.Quantity,
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": metaV1.APIGroup,
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": metaV1.APIGroupList,
@@ -503,13 +528,15 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.scheduling.v1.PriorityClassList": [{ group: "scheduling.k8s.io", version: "v1", kind: "PriorityClassList" }],
   "io.k8s.api.storage.v1.StorageClass": [{ group: "storage.k8s.io", version: "v1", kind: "StorageClass" }],
   "io.k8s.api.storage.v1.StorageClassList": [{ group: "storage.k8s.io", version: "v1", kind: "StorageClassList" }],
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": [{ group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition" }],
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": [{ group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinitionList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": [{ group: "", version: "v1", kind: "APIGroup" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": [{ group: "", version: "v1", kind: "APIGroupList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": [{ group: "", version: "v1", kind: "APIResourceList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": [{ group: "", version: "v1", kind: "APIVersions" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.Status": [{ group: "", version: "v1", kind: "Status" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
 };
 
 /** `${group}/${version}/${kind}` (group "" for core: "/v1/Pod") → definition name. */
@@ -552,6 +579,10 @@ export const gvkToDefinition: Record<string, string> = {
   "/v1/ServiceList": "io.k8s.api.core.v1.ServiceList",
   "/v1/Status": "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
   "/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "apiextensions.k8s.io/v1/CustomResourceDefinition": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
+  "apiextensions.k8s.io/v1/CustomResourceDefinitionList": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList",
+  "apiextensions.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "apiextensions.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "apps/v1/ControllerRevision": "io.k8s.api.apps.v1.ControllerRevision",
   "apps/v1/ControllerRevisionList": "io.k8s.api.apps.v1.ControllerRevisionList",
   "apps/v1/DaemonSet": "io.k8s.api.apps.v1.DaemonSet",

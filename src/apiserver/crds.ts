@@ -1,0 +1,29 @@
+/**
+ * The apiserver's view of the CustomResourceDefinitions: before a request
+ * that may concern a custom resource (its group is not built in, discovery,
+ * OpenAPI), the isolate asks the cluster store whether the CRDs changed
+ * since it last looked (one small call; the list only when they did), so a
+ * CRD is served by every isolate as soon as its write returns.
+ */
+import type { Env } from "../env.js";
+import { clusterStore } from "../store/object-store.js";
+import { registry, setCustomResourceDefinitions } from "../registry/index.js";
+import type { KObject } from "../registry/types.js";
+
+let known = "";
+
+export async function syncCustomResources(env: Env): Promise<void> {
+  const r = await clusterStore(env).customResourceDefinitions(known);
+  if (r.items) {
+    setCustomResourceDefinitions(r.items.map((d) => JSON.parse(d) as KObject));
+    known = r.version;
+  }
+}
+
+/** Whether a request path may name custom kinds: named groups that are not built in, the group list, OpenAPI. */
+export function mayNameCustomKinds(path: string): boolean {
+  if (path === "/apis" || path === "/apis/" || path.startsWith("/openapi/")) return true;
+  if (!path.startsWith("/apis/")) return false;
+  const end = path.indexOf("/", 6);
+  return !registry.isBuiltinGroup(path.slice(6, end < 0 ? undefined : end));
+}
