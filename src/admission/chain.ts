@@ -11,9 +11,10 @@ import { serviceAccount } from "./serviceaccount.js";
 import { limitRanger } from "./limitranger.js";
 import { podSecurity } from "./podsecurity.js";
 import { resourceQuota } from "./resourcequota.js";
+import { priority } from "./priority.js";
 
 /** As kube-apiserver orders its plugins; ResourceQuota last, since it charges usage. */
-export const plugins: AdmissionPlugin[] = [namespaceLifecycle, serviceAccount, limitRanger, podSecurity, resourceQuota];
+export const plugins: AdmissionPlugin[] = [namespaceLifecycle, serviceAccount, limitRanger, priority, podSecurity, resourceQuota];
 
 export function mutate(a: Attributes, ctx: AdmissionContext, chain: AdmissionPlugin[] = plugins): void {
   for (const p of chain) p.admit?.(a, ctx);

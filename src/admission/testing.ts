@@ -17,6 +17,8 @@ export class FakeNamespace implements AdmissionContext {
   }
   namespaceLabels = () => this.labels;
   namespacePhase = () => this.phase;
+  classes: KObject[] = [];
+  priorityClasses = () => this.classes;
   list = (r: string) => this.objects.get(r) ?? [];
   get = (r: string, name: string) => this.list(r).find((o) => o.metadata.name === name);
   count = (r: string) => this.list(r).length;

@@ -40,6 +40,8 @@ export interface AdmissionContext {
   /** Labels of the Namespace object (for PodSecurity), or {} when unknown. */
   namespaceLabels(): Record<string, string>;
   namespacePhase(): NamespacePhase;
+  /** The cluster's PriorityClasses (a recent copy, as the apiserver's informer would hold). */
+  priorityClasses(): KObject[];
   /** Objects of a resource in this namespace. */
   list(resource: string): KObject[];
   get(resource: string, name: string): KObject | undefined;

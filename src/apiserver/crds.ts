@@ -9,11 +9,12 @@ import type { Env } from "../env.js";
 import { clusterStore } from "../store/object-store.js";
 import { registry, setCustomResourceDefinitions } from "../registry/index.js";
 import type { KObject } from "../registry/types.js";
+import { CRD_RESOURCE } from "../registry/crd/kind.js";
 
 let known = "";
 
 export async function syncCustomResources(env: Env): Promise<void> {
-  const r = await clusterStore(env).customResourceDefinitions(known);
+  const r = await clusterStore(env).sharedList(CRD_RESOURCE, known);
   if (r.items) {
     setCustomResourceDefinitions(r.items.map((d) => JSON.parse(d) as KObject));
     known = r.version;

@@ -43,6 +43,8 @@ export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly pods = new Map<string, PodInfo>();
   private readonly assumed = new Set<string>();
+  private readonly nominations = new Map<string, PodInfo>();
+  private readonly nominatedByNode = new Map<string, Set<PodInfo>>();
   private readonly byLabel = new Map<string, Set<PodInfo>>();
   private readonly byNamespace = new Map<string, Set<PodInfo>>();
   /** Controller uid → node → its non-terminating pods there (default spreading). */
@@ -97,6 +99,10 @@ export class SchedulerCache {
   onPod(type: WatchEventType, pod: KObject): void {
     const key = podKey(pod);
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+    // A pending pod's status.nominatedNodeName holds room for it there (kube-scheduler's nominator).
+    const nominated = (pod.status as PodStatus | undefined)?.nominatedNodeName;
+    if (type === "DELETED" || nodeName || isTerminal(pod) || !nominated) this.unnominate(key);
+    else if (this.nominations.get(key)?.nodeName !== nominated) this.nominate(pod, nominated);
     if (type !== "DELETED" && !nodeName && !isTerminal(pod) && this.assumed.has(key)) return; // its binding is in flight
     this.assumed.delete(key);
     this.remove(key);
@@ -106,6 +112,7 @@ export class SchedulerCache {
   /** Reserve a pod on a node before its binding completes. */
   assume(pod: KObject, nodeName: string): void {
     const key = podKey(pod);
+    this.unnominate(key);
     this.remove(key);
     this.add(newPodInfo(pod, nodeName));
     this.assumed.add(key);
@@ -119,6 +126,27 @@ export class SchedulerCache {
 
   isAssumed(pod: KObject): boolean {
     return this.assumed.has(podKey(pod));
+  }
+
+  /** Hold room on a node for a preemptor until it is bound (or gone). */
+  nominate(pod: KObject, nodeName: string): void {
+    const key = podKey(pod);
+    this.unnominate(key);
+    const info = newPodInfo(pod, nodeName);
+    this.nominations.set(key, info);
+    addTo(this.nominatedByNode, nodeName, info);
+  }
+
+  private unnominate(key: string): void {
+    const info = this.nominations.get(key);
+    if (!info) return;
+    this.nominations.delete(key);
+    removeFrom(this.nominatedByNode, info.nodeName, info);
+  }
+
+  /** Pods nominated to a node (waiting for their victims to leave). */
+  nominatedOn(nodeName: string): ReadonlySet<PodInfo> {
+    return this.nominatedByNode.get(nodeName) ?? NONE;
   }
 
   // ---------------------------------------------------------------- reads

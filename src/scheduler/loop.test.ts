@@ -55,9 +55,10 @@ test("a pod that fits nowhere gets PodScheduled=False and FailedScheduling, the 
   const { fc, sched, create, ctx } = setup([makeNode("n1", { cpu: "1" }), makeNode("n2", { cpu: "1" })]);
   await create("big", { cpu: "2" });
   const r = await scheduleBatch(fc.list("pods"), ctx, sched);
-  const message = "0/2 nodes are available: 2 Insufficient cpu.";
   assert.deepEqual(r.failed.map((p) => p.metadata.name), ["big"]);
-  assert.equal(r.failures.get("default/big")?.message, message);
+  assert.equal(r.failures.get("default/big")?.message, "0/2 nodes are available: 2 Insufficient cpu.");
+  // As kube-scheduler 1.30 words it, DefaultPreemption's PostFilter included.
+  const message = "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.";
   assert.deepEqual(fc.events, [{ object: "Pod/big", type: "Warning", reason: "FailedScheduling", message }]);
   const cond = condition(fc, "big");
   assert.deepEqual({ ...cond }, { type: "PodScheduled", status: "False", reason: "Unschedulable", message, lastProbeTime: null, lastTransitionTime: "2026-01-01T00:00:01Z" });

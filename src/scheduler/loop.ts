@@ -84,6 +84,25 @@ async function reportFailure(ctx: ReconcileContext, pod: KObject, reason: string
   }
 }
 
+/**
+ * Carry out a preemption as kube-scheduler does: each victim gets the
+ * DisruptionTarget condition and a Preempted event and is deleted
+ * (gracefully); the preemptor is nominated to the node (status.nominatedNodeName)
+ * and bound there by a later cycle, once the victims are gone.
+ */
+async function preempt(ctx: ReconcileContext, pod: KObject, node: string, victims: KObject[]): Promise<void> {
+  for (const v of victims) {
+    const { namespace, name } = keyOf(v);
+    const conditions = ((v.status as PodStatus | undefined)?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget");
+    const condition = { type: "DisruptionTarget", status: "True", reason: "PreemptionByScheduler", message: `${DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`, lastTransitionTime: rfc3339(ctx.now()) };
+    await ctx.client.patch("pods", namespace, name, { status: { conditions: [...conditions, condition] } }, "status").catch(() => undefined);
+    ctx.recorder.event(v, "Normal", "Preempted", `Preempted by pod ${pod.metadata.uid ?? ""} on node ${node}`);
+    await ctx.client.delete("pods", namespace, name).catch(() => undefined);
+  }
+  const { namespace, name } = keyOf(pod);
+  await ctx.client.patch("pods", namespace, name, { status: { nominatedNodeName: node } }, "status").catch(() => undefined);
+}
+
 /** Schedule and bind the pods this scheduler is responsible for. */
 export async function scheduleBatch(pods: KObject[], ctx: ReconcileContext, sched: Scheduler): Promise<BatchResult> {
   const result: BatchResult = { bound: 0, failed: [], failures: new Map() };
@@ -118,7 +137,16 @@ export async function scheduleBatch(pods: KObject[], ctx: ReconcileContext, sche
     } else {
       result.failed.push(pod);
       result.failures.set(keyString(keyOf(pod)), r.failure);
-      await track(reportFailure(ctx, pod, "Unschedulable", r.failure.message));
+      // PostFilter: preempt lower-priority pods, or say why that cannot help.
+      const p = sched.preempt(pod);
+      if ("node" in p) {
+        // Room is held for it there at once, so lower-priority pods do not take what its victims free.
+        sched.cache.nominate(pod, p.node);
+        await track(preempt(ctx, pod, p.node, p.victims));
+        await track(reportFailure(ctx, pod, "Unschedulable", r.failure.message));
+      } else {
+        await track(reportFailure(ctx, pod, "Unschedulable", `${r.failure.message} ${p.message}`));
+      }
     }
   }
   await Promise.all(inFlight);

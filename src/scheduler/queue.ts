@@ -4,13 +4,15 @@
  * that does not fit is parked; a cluster event that may let it fit (a node
  * added, a pod deleted — kube-scheduler's queueing hints) brings it back
  * after its back-off (1 s doubling to 10 s per attempt), and a parked pod is
- * retried anyway after 5 minutes.
+ * retried anyway after 5 minutes. An event during the pod's own attempt
+ * counts too (kube-scheduler's moveRequestCycle): a preemption's victim may
+ * be gone before its preemptor is parked.
  */
 import type { KObject } from "../registry/types.js";
 import type { Lister, ReconcileContext, Resource } from "../controllers/types.js";
 import type { Loop } from "../controllers/runtime/manager.js";
 import type { ChangeType } from "../controllers/runtime/informer.js";
-import { Scheduler, lookupFromLister, scheduleBatch, needsScheduling, podBackoffMs, mayBecomeSchedulable, DEFAULT_SCHEDULER_NAME, type FitFailure } from "./index.js";
+import { Scheduler, lookupFromLister, scheduleBatch, needsScheduling, podBackoffMs, mayBecomeSchedulable, DEFAULT_SCHEDULER_NAME, type ClusterEvent, type FitFailure } from "./index.js";
 
 interface Waiting {
   pod: KObject;
@@ -22,6 +24,9 @@ interface Waiting {
 
 /** podMaxInUnschedulablePodsDuration. */
 const PARKED_MS = 5 * 60_000;
+/** Past this many events during one batch, every failed pod just backs off. */
+const MAX_EVENTS_DURING_BATCH = 10_000;
+const GONE = Symbol("gone");
 
 const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
@@ -34,6 +39,10 @@ export class SchedulingQueue implements Loop {
   private unschedulable = new Map<string, Waiting>();
   /** Scheduling attempts per pending pod, for its back-off. */
   private tries = new Map<string, number>();
+  /** Pods in the batch being scheduled: the newest version seen meanwhile (GONE once deleted or bound elsewhere). */
+  private inFlight = new Map<string, KObject | typeof GONE | undefined>();
+  /** Cluster events seen while a batch runs (undefined between batches). */
+  private duringBatch: ClusterEvent[] | undefined;
   private timer?: ReturnType<typeof setTimeout>;
   private wake: () => void = () => {};
   attempts = 0;
@@ -56,16 +65,19 @@ export class SchedulingQueue implements Loop {
       this.sched.cache.onPod(type, obj);
       const k = keyOf(obj);
       if (type !== "DELETED" && needsScheduling(obj)) {
-        if (!this.unschedulable.has(k)) this.active.set(k, obj);
+        if (this.inFlight.has(k)) this.inFlight.set(k, obj);
+        else if (!this.unschedulable.has(k)) this.active.set(k, obj);
         else this.unschedulable.get(k)!.pod = obj;
       } else {
+        if (this.inFlight.has(k)) this.inFlight.set(k, GONE);
         this.active.delete(k);
         this.unschedulable.delete(k);
         this.tries.delete(k);
       }
     }
-    if (!this.unschedulable.size) return;
     const event = { resource, type, obj, old };
+    if (this.duringBatch && this.duringBatch.length < MAX_EVENTS_DURING_BATCH) this.duringBatch.push(event);
+    if (!this.unschedulable.size) return;
     let woke = false;
     for (const [k, w] of this.unschedulable) {
       if (w.retryAt > w.triedAt + podBackoffMs(this.tries.get(k) ?? 1) && mayBecomeSchedulable(event, w.failure)) {
@@ -88,7 +100,17 @@ export class SchedulingQueue implements Loop {
     const pods = [...this.active.values()];
     this.active.clear();
     this.attempts += pods.length;
-    const r = await scheduleBatch(pods, ctx, this.sched);
+    for (const p of pods) this.inFlight.set(keyOf(p), undefined);
+    this.duringBatch = [];
+    let r: Awaited<ReturnType<typeof scheduleBatch>>;
+    const seen = this.inFlight;
+    try {
+      r = await scheduleBatch(pods, ctx, this.sched);
+    } finally {
+      this.inFlight = new Map();
+    }
+    const events = this.duringBatch ?? [];
+    this.duringBatch = undefined;
     this.bound += r.bound;
     for (const p of pods) {
       const k = keyOf(p);
@@ -99,9 +121,17 @@ export class SchedulingQueue implements Loop {
         continue;
       }
       this.failures++;
+      const newest = seen.get(k);
+      if (newest === GONE) {
+        // Deleted (or bound by someone else) during its attempt: nothing to retry.
+        this.tries.delete(k);
+        continue;
+      }
       this.tries.set(k, (this.tries.get(k) ?? 0) + 1);
       const t = this.now();
-      this.unschedulable.set(k, { pod: p, failure, triedAt: t, retryAt: t + PARKED_MS });
+      // Something that happened during the attempt may already have helped: back off instead of parking.
+      const helped = events.length >= MAX_EVENTS_DURING_BATCH || events.some((e) => mayBecomeSchedulable(e, failure));
+      this.unschedulable.set(k, { pod: newest ?? p, failure, triedAt: t, retryAt: t + (helped ? podBackoffMs(this.tries.get(k)!) : PARKED_MS) });
     }
     this.arm();
   }

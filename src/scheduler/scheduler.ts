@@ -6,17 +6,19 @@
  * random among ties. A pod that fits nowhere gets FitError's message, as
  * kubectl shows it.
  *
- * There is no preemption plugin, so the message ends after the filter
- * reasons, as Kubernetes 1.30 prints it with DefaultPreemption disabled:
  * "0/3 nodes are available: 1 node(s) had untolerated taint
  * {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."
+ *
+ * preempt() is the DefaultPreemption PostFilter for such a pod: the node
+ * where evicting the fewest, least important lower-priority pods lets it
+ * fit, or why there is none (the "preemption: ..." half of the message).
  */
 import type { KObject } from "../registry/types.js";
 import { SchedulerCache } from "./cache.js";
 import type { Cycle, FilterPlugin, NodeFilter, ObjectLookup, ScorePlugin } from "./framework.js";
 import type { NodeInfo } from "./node-info.js";
 import { requiredNodeAffinity, type Labels } from "./node-selector.js";
-import { newPodInfo } from "./pod-info.js";
+import { newPodInfo, type PodInfo } from "./pod-info.js";
 import { balancedAllocation } from "./plugins/balanced-allocation.js";
 import { interPodAffinityFilter, interPodAffinityScore } from "./plugins/inter-pod-affinity.js";
 import { nodeAffinityFilter, nodeAffinityScore } from "./plugins/node-affinity.js";
@@ -64,6 +66,18 @@ export interface FitFailure {
 }
 
 export type ScheduleResult = { node: string } | { failure: FitFailure };
+
+/** A node to nominate and the pods to evict there, or why preemption cannot help (the message's "preemption: ..." part). */
+export type PreemptionResult = { node: string; victims: KObject[] } | { message: string };
+
+/** Filter reasons that removing pods cannot fix (UnschedulableAndUnresolvable in Kubernetes). */
+const UNRESOLVABLE = /untolerated taint|didn't match Pod's node affinity|were unschedulable|volume node affinity|missing required label|didn't match pod affinity rules|filtered out by the prefilter/;
+const NOT_HELPFUL = "Preemption is not helpful for scheduling";
+const NO_VICTIMS = "No preemption victims found for incoming pod";
+
+type PodPriority = { priority?: number; preemptionPolicy?: string };
+const priorityOf = (pod: KObject) => (pod.spec as PodPriority | undefined)?.priority ?? 0;
+const startOf = (pod: KObject) => (pod.status as { startTime?: string } | undefined)?.startTime ?? pod.metadata.creationTimestamp ?? "";
 
 export interface SchedulerOptions {
   cache?: SchedulerCache;
@@ -125,14 +139,19 @@ export class Scheduler {
     }
     const feasible: NodeInfo[] = [];
     const wanted = this.numFeasibleNodesToFind(nodes.length);
+    const prio = priorityOf(pod);
+    const self = cycle.pod.key;
     let i = 0;
     for (; i < nodes.length && feasible.length < wanted; i++) {
       const node = nodes[(this.nextStartNodeIndex + i) % nodes.length];
+      // Pods nominated here with at least this priority keep their room (addNominatedPods).
+      const held = this.holdNominated(node, prio, self);
       let failed: readonly string[] | undefined;
       for (let f = 0; f < filters.length && !failed; f++) {
         failed = filters[f](node);
         if (failed) plugins.add(filterNames[f]);
       }
+      for (const p of held) node.removePod(p);
       if (!failed) feasible.push(node);
       else for (const r of failed) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
@@ -141,6 +160,100 @@ export class Scheduler {
     if (feasible.length === 0) return { failure: { message: fitMessage(all.length, reasons), plugins } };
     if (feasible.length === 1) return { node: feasible[0].name };
     return { node: this.selectHost(cycle, feasible) };
+  }
+
+  /**
+   * DefaultPreemption for a pod that fits nowhere: on every node whose
+   * failure more room could fix, remove all lower-priority pods; if the pod
+   * then fits, put back as many as still let it fit, most important first
+   * (the rest are the victims). The node with the least important, then
+   * smallest, then fewest victims wins. The cache is left as it was.
+   */
+  preempt(pod: KObject): PreemptionResult {
+    const spec = (pod.spec ?? {}) as PodPriority;
+    if (spec.preemptionPolicy === "Never") return { message: "preemption: not eligible due to preemptionPolicy=Never." };
+    const prio = priorityOf(pod);
+    const nominated = (pod.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName;
+    const nominatedInfo = nominated ? this.cache.node(nominated) : undefined;
+    if (nominatedInfo && [...nominatedInfo.pods.values()].some((p) => p.terminating && priorityOf(p.pod) < prio)) {
+      return { message: "preemption: not eligible due to a terminating pod on the nominated node." };
+    }
+    const all = this.cache.nodeList();
+    const cycle = this.cycle(pod);
+    const filters: NodeFilter[] = [];
+    for (const p of FILTERS) {
+      const r = p.preFilter(cycle);
+      if (r.reject !== undefined) return { message: `preemption: 0/${all.length} nodes are available: ${all.length} ${NOT_HELPFUL}.` };
+      if (r.filter) filters.push(r.filter);
+    }
+    const self = cycle.pod.key;
+    const fails = (node: NodeInfo): readonly string[] | undefined => {
+      const held = this.holdNominated(node, prio, self);
+      try {
+        for (const f of filters) {
+          const failed = f(node);
+          if (failed) return failed;
+        }
+        return undefined;
+      } finally {
+        for (const p of held) node.removePod(p);
+      }
+    };
+    const reasons = new Map<string, number>();
+    const note = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    let best: { node: string; victims: KObject[]; key: number[] } | undefined;
+    for (const node of all) {
+      const failed = fails(node);
+      if (!failed) continue; // fits now: a later cycle binds it there
+      if (failed.some((r) => UNRESOLVABLE.test(r))) {
+        note(NOT_HELPFUL);
+        continue;
+      }
+      const lower = [...node.pods.values()].filter((p) => !p.terminating && priorityOf(p.pod) < prio);
+      if (!lower.length) {
+        note(NO_VICTIMS);
+        continue;
+      }
+      for (const p of lower) node.removePod(p);
+      const victims: typeof lower = [];
+      if (!fails(node)) {
+        // Reprieve the most important first: higher priority, then the longer running.
+        const order = [...lower].sort((a, b) => priorityOf(b.pod) - priorityOf(a.pod) || (startOf(a.pod) < startOf(b.pod) ? -1 : startOf(a.pod) > startOf(b.pod) ? 1 : 0));
+        for (const p of order) {
+          node.addPod(p);
+          if (fails(node)) {
+            node.removePod(p);
+            victims.push(p);
+          }
+        }
+      }
+      for (const p of lower) if (!node.pods.has(p.key)) node.addPod(p);
+      if (!victims.length) {
+        note(NO_VICTIMS);
+        continue;
+      }
+      const prios = victims.map((v) => priorityOf(v.pod));
+      const key = [Math.max(...prios), prios.reduce((a, b) => a + b, 0), victims.length];
+      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2])))) {
+        best = { node: node.name, victims: victims.map((v) => v.pod), key };
+      }
+    }
+    if (best) return { node: best.node, victims: best.victims };
+    const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
+    return { message: `preemption: 0/${all.length} nodes are available: ${parts.join(", ")}.` };
+  }
+
+  /** Put the pods nominated to this node with priority ≥ prio (not the pod itself) on it for a filter pass; the caller removes them. */
+  private holdNominated(node: NodeInfo, prio: number, self: string): PodInfo[] {
+    const nominated = this.cache.nominatedOn(node.name);
+    if (!nominated.size) return [];
+    const held: PodInfo[] = [];
+    for (const p of nominated) {
+      if (p.key === self || priorityOf(p.pod) < prio || node.pods.has(p.key)) continue;
+      node.addPod(p);
+      held.push(p);
+    }
+    return held;
   }
 
   private cycle(pod: KObject): Cycle {

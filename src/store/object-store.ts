@@ -66,6 +66,18 @@ type Stored = { obj: KObject; data: string; rv: number };
 
 export type Lifecycle = "Active" | "Terminating" | "Absent";
 
+const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+/** Cluster-scoped resources other isolates keep copies of (sharedList). */
+const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES]);
+const PRIORITY_CLASSES_TTL_MS = 2000;
+/** A pod body's priorityClassName, JSON or YAML (only to decide whether to look again before admission). */
+const PRIORITY_CLASS_NAME = /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/;
+/** The classes every Kubernetes cluster has (scheduling/v1's SystemPriorityClasses). */
+const SYSTEM_PRIORITY_CLASSES: KObject[] = [
+  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-node-critical" }, value: 2000001000, description: "Used for system critical pods that must not be moved from their current node." },
+  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-cluster-critical" }, value: 2000000000, description: "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary." },
+];
+
 export class ObjectStore extends DurableObject<Env> {
   private db: DrizzleSqliteDODatabase<typeof schema>;
   private clock = new Clock();
@@ -73,8 +85,10 @@ export class ObjectStore extends DurableObject<Env> {
   /** Parsed rows for lists that filter or print tables. */
   private parsed = new ObjectCache();
   private compactedRv = 0;
-  /** Changes with every CRD write (customResourceDefinitions()). */
-  private crdsVersion = `boot-${crypto.randomUUID()}`;
+  /** Per shared cluster-scoped resource, a version that changes with every write of it (sharedList()). */
+  private sharedVersions = new Map<string, string>();
+  /** The PriorityClasses as this namespace's store last read them (the Priority admission plugin's lister). */
+  private priorityClasses = { at: 0, version: "", items: [] as KObject[] };
   private writesSinceCompaction = 0;
   private bookmarkTimer?: ReturnType<typeof setInterval>;
   /** This store's namespace ("" for cluster scope), learnt from the first request. */
@@ -443,6 +457,7 @@ export class ObjectStore extends DurableObject<Env> {
       }
       const ctx = context(req.user);
       if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
+      if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPriorityClasses(req.body);
       this.sealing.begin();
       const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
@@ -488,6 +503,21 @@ export class ObjectStore extends DurableObject<Env> {
     this.setNsLabels(ns.metadata.labels ?? {});
   }
 
+  /**
+   * The PriorityClasses for the Priority admission plugin, read from the
+   * cluster store at most every PRIORITY_CLASSES_TTL_MS (like the apiserver's
+   * informer, eventually consistent), and at once when a pod names a class
+   * this store has not seen.
+   */
+  private async learnPriorityClasses(body: string): Promise<void> {
+    const pc = this.priorityClasses;
+    const named = PRIORITY_CLASS_NAME.exec(body)?.[1];
+    const unknown = named !== undefined && !pc.items.some((c) => c.metadata.name === named);
+    if (!unknown && Date.now() - pc.at < PRIORITY_CLASSES_TTL_MS) return;
+    const r = await clusterStore(this.env).sharedList(PRIORITY_CLASSES, pc.version);
+    this.priorityClasses = { at: Date.now(), version: r.version, items: r.items ? r.items.map((d) => JSON.parse(d) as KObject) : pc.items };
+  }
+
   private setNsLabels(labels: Record<string, string>): void {
     this.nsLabels = labels;
     this.setMeta("nsLabels", JSON.stringify(labels));
@@ -513,6 +543,7 @@ export class ObjectStore extends DurableObject<Env> {
     return {
       namespaceLabels: () => this.nsLabels ?? {},
       namespacePhase: () => this.lifecycle,
+      priorityClasses: () => this.priorityClasses.items,
       list: (r) => this.objectsOf(r),
       get: (r, name) => this.load(r, name)?.obj,
       count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
@@ -904,7 +935,7 @@ export class ObjectStore extends DurableObject<Env> {
     this.writesSinceCompaction++;
     this.hub.publish(resource, type, obj, data, prev, Date.now());
     if (isPushed(resource)) this.push({ resource, type, data });
-    if (resource === CRD_RESOURCE) this.crdsVersion = `${rv}-${crypto.randomUUID()}`;
+    if (SHARED_LISTS.has(resource)) this.sharedVersions.set(resource, `${rv}-${crypto.randomUUID()}`);
     return data;
   }
 
@@ -1076,6 +1107,10 @@ export class ObjectStore extends DurableObject<Env> {
     const ctx = context({ username: "system:apiserver", groups: ["system:masters"] });
     // Policy first: the controller manager (woken by the namespaces below) authorizes its writes with it.
     this.bootstrapRbac(ctx);
+    const pcKind = this.kindOf(PRIORITY_CLASSES);
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!this.load(PRIORITY_CLASSES, pc.metadata.name ?? "")) this.create(pcKind, JSON.stringify(pc), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
+    }
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       if (!this.load("namespaces", name)) {
         this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
@@ -1104,14 +1139,18 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   /**
-   * The CustomResourceDefinitions, for the apiserver's custom kinds: none
-   * when the caller's copy (known: the version this returned before) is
-   * current, so asking costs one small call.
+   * Cluster-scoped objects every isolate or namespace store keeps a copy of
+   * (CustomResourceDefinitions for the apiserver's custom kinds,
+   * PriorityClasses for admission): none when the caller's copy (known: the
+   * version this returned before) is current, so asking costs one small call.
    */
-  async customResourceDefinitions(known: string): Promise<{ version: string; items?: string[] }> {
-    if (known === this.crdsVersion) return { version: known };
-    const rows = this.q.page.all({ resource: CRD_RESOURCE, limit: NO_LIMIT });
-    return { version: this.crdsVersion, items: rows.map((r) => r.data) };
+  async sharedList(resource: string, known: string): Promise<{ version: string; items?: string[] }> {
+    if (!SHARED_LISTS.has(resource)) throw new Error(`${resource} is not a shared list`);
+    let version = this.sharedVersions.get(resource);
+    if (!version) this.sharedVersions.set(resource, (version = `boot-${crypto.randomUUID()}`));
+    if (known === version) return { version };
+    const rows = this.q.page.all({ resource, limit: NO_LIMIT });
+    return { version, items: rows.map((r) => r.data) };
   }
 
   /** Names of all namespaces, for lists and watches across them. */
