@@ -30,7 +30,7 @@ export interface FakeNodeOptions {
 }
 
 type Pod = {
-  metadata: { name: string; namespace: string; deletionTimestamp?: string; resourceVersion?: string };
+  metadata: { name: string; namespace: string; uid?: string; deletionTimestamp?: string; resourceVersion?: string };
   spec: { nodeName?: string; containers: { name: string; image: string }[] };
   status?: { phase?: string };
 };
@@ -137,6 +137,7 @@ export class FakeNodes {
         "/api/v1/pods",
         (type, obj) => {
           const pod = obj as unknown as Pod;
+          if (type === "DELETED") this.started.delete(pod.metadata.uid ?? "");
           if (type === "DELETED" || !pod.spec.nodeName || !mine.has(pod.spec.nodeName)) return;
           void this.handle(pod).catch((e) => this.o.log?.(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`));
         },
@@ -187,8 +188,10 @@ export class FakeNodes {
       return;
     }
     const id = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (pod.status?.phase === "Running" || this.started.has(id)) return;
-    this.started.add(id);
+    // By uid: a StatefulSet's pod comes back under the same name and must start again.
+    const uid = pod.metadata.uid ?? id;
+    if (pod.status?.phase === "Running" || this.started.has(uid)) return;
+    this.started.add(uid);
     const node = pod.spec.nodeName!;
     const i = this.names.indexOf(node);
     const n = (this.ipCounter.get(node) ?? 0) + 1;

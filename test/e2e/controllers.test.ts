@@ -195,6 +195,29 @@ test("Job with completions=3 completes; StatefulSet web-0..2 in order with PVCs"
   assert.ok(created[0] <= created[1] && created[1] <= created[2], "created in order");
 });
 
+test("StatefulSet and DaemonSet: kubectl rollout history lists ControllerRevisions; rollout undo goes back", async () => {
+  const image = async (res: string) => (await c.kubectl(["get", res, "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout;
+  for (const [res, container] of [["sts/web", "c"], ["ds/agent", "a"]] as const) {
+    await c.kubectl(["set", "image", res, `${container}=busybox:2`]);
+    await c.kubectl(["rollout", "status", res, "--timeout=60s"]);
+    const history = (await c.kubectl(["rollout", "history", res])).stdout;
+    assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/, history);
+    const first = (await c.kubectl(["rollout", "history", res, "--revision=1"])).stdout;
+    assert.match(first, /with revision #1/);
+    assert.match(first, /Image:\s+busybox\n/);
+    assert.match((await c.kubectl(["rollout", "undo", res])).stdout, /rolled back/);
+    assert.equal(await image(res), "busybox");
+    await c.kubectl(["rollout", "status", res, "--timeout=60s"]);
+    // The first template is the newest revision again (renumbered), as Kubernetes keeps history.
+    assert.match((await c.kubectl(["rollout", "history", res])).stdout, /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+  }
+  const revisions = (await c.kubectl(["get", "controllerrevisions"])).stdout;
+  assert.match(revisions, /^NAME\s+CONTROLLER\s+REVISION\s+AGE$/m);
+  assert.match(revisions, /^web-\S+\s+statefulset\.apps\/web\s+3\s/m);
+  assert.match(revisions, /^agent-\S+\s+daemonset\.apps\/agent\s+3\s/m);
+  assert.equal(running(await pods("app=sts")).filter((p) => p.spec.containers[0].image === "busybox").length, 3);
+});
+
 test("a node that stops heartbeating turns NotReady and its pods are recreated elsewhere", async () => {
   const lonely = new FakeNodes({ kubeconfig: c.kubeconfig, count: 1, prefix: "lonely", leaseIntervalMs: 1000, labels: { pool: "lonely" } });
   await lonely.start();

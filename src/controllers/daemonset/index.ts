@@ -17,7 +17,8 @@ import { claim, ownerOrSelector, ownerSelector } from "../common/owner-refs.js";
 import { createPod, deletePod } from "../common/pod-control.js";
 import { availableInMs, isPodReady, type Pod } from "../common/pods.js";
 import { SLOW_START_INITIAL_BATCH, slowStartBatch } from "../common/slow-start.js";
-import { keyOf, type Controller, type KeyMapper, type ReconcileContext } from "../types.js";
+import { controllerOf, keyOf, type Controller, type KeyMapper, type ReconcileContext } from "../types.js";
+import { recordRevision, REVISIONS } from "../common/history.js";
 import { isPodFinished } from "../common/pods.js";
 import { writeStatus } from "../common/status.js";
 import { pinToNode } from "./node-fit.js";
@@ -114,6 +115,7 @@ export const daemonSetController: Controller = {
   primary: RESOURCE,
   watches: [
     { resource: "pods", map: ownerOrSelector("DaemonSet", RESOURCE) },
+    { resource: REVISIONS, map: controllerOf("DaemonSet") },
     { resource: "nodes", map: everyDaemonSet },
   ],
   async reconcile(key, ctx) {
@@ -121,6 +123,8 @@ export const daemonSetController: Controller = {
     if (!ds || ds.metadata.deletionTimestamp) return;
     const hash = computeHash(ds.spec.template);
     const template = daemonTemplate(ds, hash);
+    const running = ctx.lister.ownedBy("pods", ds.metadata.uid ?? "").map((p) => `${ds.metadata.name}-${p.metadata.labels?.[REVISION_LABEL] ?? ""}`);
+    await recordRevision(ctx, ds, hash, ds.spec.template, { [REVISION_LABEL]: hash }, new Set(running));
     const nodes = ctx.lister.list("nodes") as NodeObject[];
     const look = async () => nodeViews(template, nodes, await claim(ctx, "pods", ds, ownerSelector(ds), ctx.lister.claimable("pods", key.namespace, ds.metadata.uid ?? "")));
 

@@ -250,3 +250,37 @@ test("a claim maps to the sets whose selector it matches", async () => {
   await reconcile(fc);
   assert.deepEqual(claimNames(fc), ["data-web-0"]);
 });
+
+test("every template is a ControllerRevision; going back renumbers the old one; history is trimmed to revisionHistoryLimit", async () => {
+  const fc = new FakeCluster();
+  const set = web({ revisionHistoryLimit: 1 });
+  set.metadata.annotations = { "kubernetes.io/change-cause": "first" };
+  await fc.create(RES, set);
+  await bringUp(fc);
+  const revisions = () => fc.list("controllerrevisions.apps", "default").map((r) => [r.metadata.name, (r as unknown as { revision: number }).revision] as const).sort((a, b) => a[1] - b[1]);
+  const first = status(fc).updateRevision as string;
+  assert.deepEqual(revisions(), [[first, 1]]);
+  const r1 = fc.get("controllerrevisions.apps", "default", first)!;
+  assert.deepEqual(r1.metadata.labels, { app: "web" });
+  assert.equal(r1.metadata.ownerReferences?.[0].kind, "StatefulSet");
+  assert.equal(r1.metadata.annotations?.["kubernetes.io/change-cause"], "first");
+  const data = r1.data as { spec: { template: { $patch: string; spec: { containers: { image: string }[] } } } };
+  assert.equal(data.spec.template.$patch, "replace");
+  assert.equal(data.spec.template.spec.containers[0].image, "nginx:1.25");
+
+  await update(fc, (s) => (s.template.spec.containers[0].image = "nginx:1.26"));
+  await bringUp(fc);
+  const second = status(fc).updateRevision as string;
+  assert.deepEqual(revisions(), [[first, 1], [second, 2]]);
+  // Back to the first template (what kubectl rollout undo patches in): the same revision, renumbered.
+  await update(fc, (s) => (s.template.spec.containers[0].image = "nginx:1.25"));
+  await bringUp(fc);
+  assert.equal(status(fc).updateRevision, first);
+  assert.deepEqual(revisions(), [[second, 2], [first, 3]]);
+  // A third template: with a limit of 1, the oldest revision no pod runs goes.
+  await update(fc, (s) => (s.template.spec.containers[0].image = "nginx:1.27"));
+  await bringUp(fc);
+  await reconcile(fc);
+  const third = status(fc).updateRevision as string;
+  assert.deepEqual(revisions(), [[first, 3], [third, 4]]);
+});

@@ -5,8 +5,9 @@
  * and Ready (OrderedReady) or all at once (Parallel); scaled down from the
  * highest ordinal; failed pods replaced under the same name; RollingUpdate
  * from the highest ordinal down to the partition. Revisions are the
- * controller-revision-hash label `${set}-${hash(template)}` on pods (no
- * ControllerRevision objects). Claims are kept (Retain) unless the
+ * controller-revision-hash label `${set}-${hash(template)}` on pods, each
+ * recorded as a ControllerRevision (common/history.ts) for `kubectl rollout
+ * history|undo`. Claims are kept (Retain) unless the
  * persistentVolumeClaimRetentionPolicy says Delete.
  */
 import type { KObject } from "../../registry/types.js";
@@ -14,7 +15,8 @@ import { errorMessage } from "../common/errors.js";
 import { computeHash } from "../common/hash.js";
 import { claim, ownerOrSelector, ownerSelector } from "../common/owner-refs.js";
 import { availableInMs, type Pod } from "../common/pods.js";
-import type { Controller, ReconcileContext } from "../types.js";
+import { controllerOf, type Controller, type ReconcileContext } from "../types.js";
+import { recordRevision, REVISIONS } from "../common/history.js";
 import { CLAIMS, ensureClaims, releaseClaims, setsOfClaim } from "./claims.js";
 import { ordinalOf, REVISION_LABEL, statefulPod, templateOf, type StatefulSetObject } from "./identity.js";
 import { computeStatus, healthy, STATUS_KEEP } from "./status.js";
@@ -128,14 +130,19 @@ export const statefulSetController: Controller = {
   primary: RESOURCE,
   watches: [
     { resource: "pods", map: ownerOrSelector("StatefulSet", RESOURCE) },
+    { resource: REVISIONS, map: controllerOf("StatefulSet") },
     { resource: CLAIMS, map: setsOfClaim(RESOURCE) },
   ],
   async reconcile(key, ctx) {
     const set = ctx.lister.get(RESOURCE, key.namespace, key.name) as StatefulSetObject | undefined;
     if (!set || set.metadata.deletionTimestamp) return;
-    const update = `${set.metadata.name}-${computeHash(set.spec.template)}`;
+    const hash = computeHash(set.spec.template);
+    const update = `${set.metadata.name}-${hash}`;
     const rev = { current: set.status?.currentRevision || update, update };
-    await sync(ctx, set, await podsOf(ctx, set), rev);
+    const pods = await podsOf(ctx, set);
+    const live = new Set([rev.current, rev.update, ...pods.map((p) => p.metadata.labels?.[REVISION_LABEL] ?? "")]);
+    await recordRevision(ctx, set, hash, set.spec.template, {}, live);
+    await sync(ctx, set, pods, rev);
     const { status, requeueAfterMs } = computeStatus(set, await podsOf(ctx, set), rev, ctx.now());
     await writeStatus(ctx, RESOURCE, set, status, STATUS_KEEP);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };

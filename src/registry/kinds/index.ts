@@ -22,6 +22,7 @@ import { deployment } from "./apps/deployment.js";
 import { replicaSet } from "./apps/replicaset.js";
 import { statefulSet } from "./apps/statefulset.js";
 import { daemonSet } from "./apps/daemonset.js";
+import { controllerRevision } from "./apps/controllerrevision.js";
 import { job } from "./batch/job.js";
 import { cronJob } from "./batch/cronjob.js";
 import { lease } from "./coordination/lease.js";
@@ -64,6 +65,7 @@ export const kinds: KindDef[] = [
   replicaSet,
   statefulSet,
   daemonSet,
+  controllerRevision,
   job,
   cronJob,
   lease,
