@@ -49,6 +49,7 @@ export const ROOTS: readonly string[] = [
   "authentication/v1/SelfSubjectReview",
   "authentication/v1/TokenRequest",
   "authentication/v1/TokenReview",
+  "authorization/v1/LocalSubjectAccessReview",
   "authorization/v1/SelfSubjectAccessReview",
   "authorization/v1/SelfSubjectRulesReview",
   "authorization/v1/SubjectAccessReview",

@@ -79,7 +79,6 @@ export function createApp() {
   app.use("*", async (c, next) => {
     const t0 = performance.now();
     const url = new URL(c.req.url);
-    if (mayNameCustomKinds(url.pathname)) await syncCustomResources(c.env);
     const info = requestInfo(c.req.method, url.pathname, url.searchParams);
     c.set("info", info);
     await next();
@@ -101,6 +100,12 @@ export function createApp() {
     if (!user) throw errors.unauthorized();
     // The default RBAC policy lives in the store: bootstrap before the first decision (impersonation's included).
     await ensureBootstrapped(c.env);
+    // Custom kinds are learned once the caller is known (an anonymous flood does not reach the cluster store).
+    const url = new URL(c.req.url);
+    if (mayNameCustomKinds(url.pathname)) {
+      await syncCustomResources(c.env);
+      c.set("info", requestInfo(c.req.method, url.pathname, url.searchParams));
+    }
     c.set("user", await impersonate(user, c.req.raw.headers, (u, info) => authorize(u, info, c.env), forbiddenMessage));
     await next();
   });

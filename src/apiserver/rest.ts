@@ -75,6 +75,37 @@ function inRequestedVersion(kind: KindDef, json: string): string {
   return o.apiVersion === want ? json : JSON.stringify({ ...o, apiVersion: want });
 }
 
+/** A multi-version custom resource's watch events, each object in the version asked for (as inRequestedVersion). */
+function watchInRequestedVersion(kind: KindDef, stream: ReadableStream<Uint8Array>, table: boolean): ReadableStream<Uint8Array> {
+  if (table || !kind.custom || (kind.custom.servedVersions ?? 1) < 2) return stream;
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = "";
+  const want = apiVersionOf(kind);
+  const line = (l: string) => {
+    if (!l.trim()) return "";
+    const ev = JSON.parse(l) as { object?: { kind?: string; apiVersion?: string } };
+    if (ev.object?.kind !== kind.kind || ev.object.apiVersion === want) return `${l}\n`;
+    return `${JSON.stringify({ ...ev, object: { ...ev.object, apiVersion: want } })}\n`;
+  };
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        pending += decoder.decode(chunk, { stream: true });
+        const end = pending.lastIndexOf("\n");
+        if (end < 0) return;
+        const text = pending.slice(0, end).split("\n").map(line).join("");
+        pending = pending.slice(end + 1);
+        if (text) out.enqueue(encoder.encode(text));
+      },
+      flush(out) {
+        const text = line(pending + decoder.decode());
+        if (text) out.enqueue(encoder.encode(text));
+      },
+    }),
+  );
+}
+
 function fromResult(r: Result, n: Negotiated, kind: KindDef, table: boolean): Response {
   if (r.code < 400 && kind.custom) r = { ...r, body: inRequestedVersion(kind, r.body) };
   if (r.code >= 400 || !table || !n.table) return respond(r.code, r.body, r.code >= 400 ? undefined : n, r.warnings);
@@ -356,11 +387,12 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
       sinceRv,
       n.table ? (line) => addColumnDefinitions(line, kind) : undefined,
     );
-    return new Response(timeoutSeconds ? withTimeout(stream, timeoutSeconds) : stream, { status: 200, headers });
+    const versioned = watchInRequestedVersion(kind, stream, !!n.table);
+    return new Response(timeoutSeconds ? withTimeout(versioned, timeoutSeconds) : versioned, { status: 200, headers });
   }
   const stub = storeFor(c.env, kind, c.info.namespace);
   const stream = await stub.watch({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, sinceRv, bookmarks, table: n.table, timeoutSeconds, sendInitialEvents, crdVersion });
-  return new Response(stream, { status: 200, headers });
+  return new Response(watchInRequestedVersion(kind, stream, !!n.table), { status: 200, headers });
 }
 
 function addColumnDefinitions(line: string, kind: KindDef): string {
@@ -411,7 +443,7 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
   if (review) {
     if (c.info.verb !== "create") throw errors.methodNotAllowed(`only create is supported on ${kind.plural}`);
     const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? "application/json");
-    return respond(201, JSON.stringify(await review(c.env, c.user, body)), n);
+    return respond(201, JSON.stringify(await review(c.env, c.user, body, c.info.namespace)), n);
   }
   const all = await componentStatuses(c.env);
   if (c.info.verb === "get") {

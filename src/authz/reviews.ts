@@ -43,10 +43,22 @@ function attributes(kind: string, spec: Spec): RequestInfo {
 
 const resourceRule = (r: PolicyRule) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}) });
 
+/** LocalSubjectAccessReview: about its own namespace only, and only resources (ValidateLocalSubjectAccessReview). */
+function localReview(spec: Spec, namespace: string): void {
+  const errs = [];
+  if (spec.nonResourceAttributes) errs.push(fieldErrors.invalid("spec.nonResourceAttributes", spec.nonResourceAttributes, "disallowed on this kind of request"));
+  if (spec.resourceAttributes) {
+    spec.resourceAttributes.namespace ||= namespace;
+    if (spec.resourceAttributes.namespace !== namespace) errs.push(fieldErrors.invalid("spec.resourceAttributes.namespace", spec.resourceAttributes.namespace, "must match metadata.namespace"));
+  }
+  if (errs.length) throw invalidError("LocalSubjectAccessReview", "authorization.k8s.io", "", errs);
+}
+
 /** Answer a review object; the response is the request with its status filled in. */
-export async function review(kind: string, body: KObject, user: RequestUser, env: Env): Promise<KObject> {
+export async function review(kind: string, body: KObject, user: RequestUser, env: Env, namespace = ""): Promise<KObject> {
   const spec = (body.spec ?? {}) as Spec;
-  const out: KObject = { kind, apiVersion: "authorization.k8s.io/v1", metadata: { ...body.metadata, creationTimestamp: null as unknown as string }, spec };
+  if (kind === "LocalSubjectAccessReview") localReview(spec, namespace);
+  const out: KObject = { kind, apiVersion: "authorization.k8s.io/v1", metadata: { ...body.metadata, ...(namespace ? { namespace } : {}), creationTimestamp: null as unknown as string }, spec };
   delete out.metadata.managedFields;
   if (kind === "SelfSubjectRulesReview") {
     const rules = await rulesOf(user, spec.namespace ?? "", env);
@@ -60,7 +72,7 @@ export async function review(kind: string, body: KObject, user: RequestUser, env
   }
   const attrs = attributes(kind, spec);
   let subject = user;
-  if (kind === "SubjectAccessReview") {
+  if (kind === "SubjectAccessReview" || kind === "LocalSubjectAccessReview") {
     if (!spec.user && !spec.groups?.length) throw invalidError(kind, "authorization.k8s.io", "", [fieldErrors.invalid("spec.user", spec.user ?? "", "at least one of user or group must be specified")]);
     subject = { username: spec.user ?? "", uid: spec.uid, groups: spec.groups ?? [] };
   }
@@ -70,9 +82,9 @@ export async function review(kind: string, body: KObject, user: RequestUser, env
 }
 
 /** Create handlers of the authorization review kinds, by registry key. */
-export const authorizationReviews: Record<string, (env: Env, user: RequestUser, body: Record<string, unknown>) => Promise<KObject>> = Object.fromEntries(
-  ["SelfSubjectAccessReview", "SubjectAccessReview", "SelfSubjectRulesReview"].map((kind) => [
+export const authorizationReviews: Record<string, (env: Env, user: RequestUser, body: Record<string, unknown>, namespace: string) => Promise<KObject>> = Object.fromEntries(
+  ["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview"].map((kind) => [
     `${kind.toLowerCase()}s.authorization.k8s.io`,
-    (env: Env, user: RequestUser, body: Record<string, unknown>) => review(kind, body as KObject, user, env),
+    (env: Env, user: RequestUser, body: Record<string, unknown>, namespace: string) => review(kind, body as KObject, user, env, namespace),
   ]),
 );

@@ -17,6 +17,8 @@ export interface ObjectLookup {
   persistentVolumeClaim(namespace: string, name: string): KObject | undefined;
   persistentVolume(name: string): KObject | undefined;
   namespace(name: string): KObject | undefined;
+  /** A namespace's PodDisruptionBudgets (preemption prefers victims no budget protects). */
+  disruptionBudgets?(namespace: string): KObject[];
 }
 
 /** The ObjectLookup of an informer cache. */
@@ -25,6 +27,7 @@ export function lookupFromLister(lister: Lister): ObjectLookup {
     persistentVolumeClaim: (namespace, name) => lister.get("persistentvolumeclaims", namespace, name),
     persistentVolume: (name) => lister.get("persistentvolumes", "", name),
     namespace: (name) => lister.get("namespaces", "", name),
+    disruptionBudgets: (namespace) => lister.list("poddisruptionbudgets.policy", namespace),
   };
 }
 

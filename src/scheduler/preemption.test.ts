@@ -115,3 +115,18 @@ test("a nominated pod's room is held against lower-priority pods, not against hi
   s.cache.onPod("ADDED", { ...makePod("q", { cpu: "1", spec: { priority: 100 } }), status: { phase: "Pending", nominatedNodeName: "n" } });
   assert.equal(s.cache.nominatedOn("n").size, 1);
 });
+
+test("prefers victims no PodDisruptionBudget protects, even of higher priority", () => {
+  const cache = new SchedulerCache();
+  for (const n of [makeNode("a", { cpu: "1" }), makeNode("b", { cpu: "1" })]) cache.onNode("ADDED", n);
+  cache.onPod("ADDED", at("guarded", "a", 1, { labels: { app: "db" } }));
+  cache.onPod("ADDED", at("free", "b", 50, { labels: { app: "web" } }));
+  const budget = (allowed: number): KObject => ({ metadata: { name: "db", namespace: "default" }, spec: { selector: { matchLabels: { app: "db" } } }, status: { disruptionsAllowed: allowed } });
+  let budgets = [budget(0)];
+  const s = new Scheduler({ cache, random: seeded(1), lookup: { persistentVolumeClaim: () => undefined, persistentVolume: () => undefined, namespace: () => undefined, disruptionBudgets: () => budgets } });
+  const pod = makePod("p", { cpu: "1", spec: { priority: 100 } });
+  assert.deepEqual(victimsOf(s.preempt(pod)), ["free"]);
+  // With a disruption allowed, the least important victim wins again.
+  budgets = [budget(1)];
+  assert.deepEqual(victimsOf(s.preempt(pod)), ["guarded"]);
+});

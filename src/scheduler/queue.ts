@@ -33,7 +33,7 @@ const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 export class SchedulingQueue implements Loop {
   readonly name = "scheduler";
   readonly component = DEFAULT_SCHEDULER_NAME;
-  readonly resources: Resource[] = ["pods", "nodes", "persistentvolumeclaims", "persistentvolumes", "namespaces"];
+  readonly resources: Resource[] = ["pods", "nodes", "persistentvolumeclaims", "persistentvolumes", "namespaces", "poddisruptionbudgets.policy"];
   private sched: Scheduler;
   private active = new Map<string, KObject>();
   private unschedulable = new Map<string, Waiting>();

@@ -14,6 +14,7 @@
  * fit, or why there is none (the "preemption: ..." half of the message).
  */
 import type { KObject } from "../registry/types.js";
+import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/selectors/labels.js";
 import { SchedulerCache } from "./cache.js";
 import type { Cycle, FilterPlugin, NodeFilter, ObjectLookup, ScorePlugin } from "./framework.js";
 import type { NodeInfo } from "./node-info.js";
@@ -216,14 +217,18 @@ export class Scheduler {
       }
       for (const p of lower) node.removePod(p);
       const victims: typeof lower = [];
+      let violating = 0;
       if (!fails(node)) {
-        // Reprieve the most important first: higher priority, then the longer running.
+        // Reprieve the most important first (higher priority, then the longer running), those a
+        // PodDisruptionBudget protects before the others (filterPodsWithPDBViolation).
         const order = [...lower].sort((a, b) => priorityOf(b.pod) - priorityOf(a.pod) || (startOf(a.pod) < startOf(b.pod) ? -1 : startOf(a.pod) > startOf(b.pod) ? 1 : 0));
-        for (const p of order) {
+        const protectedPods = this.protectedByBudgets(order);
+        for (const p of [...order.filter((p) => protectedPods.has(p)), ...order.filter((p) => !protectedPods.has(p))]) {
           node.addPod(p);
           if (fails(node)) {
             node.removePod(p);
             victims.push(p);
+            if (protectedPods.has(p)) violating++;
           }
         }
       }
@@ -233,14 +238,39 @@ export class Scheduler {
         continue;
       }
       const prios = victims.map((v) => priorityOf(v.pod));
-      const key = [Math.max(...prios), prios.reduce((a, b) => a + b, 0), victims.length];
-      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2])))) {
-        best = { node: node.name, victims: victims.map((v) => v.pod), key };
-      }
+      // pickOneNodeForPreemption: fewest budget violations, then the least important, smallest and fewest victims.
+      const key = [violating, Math.max(...prios), prios.reduce((a, b) => a + b, 0), victims.length];
+      const better = (a: number[], b: number[]) => {
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+        return false;
+      };
+      if (!best || better(key, best.key)) best = { node: node.name, victims: victims.map((v) => v.pod), key };
     }
     if (best) return { node: best.node, victims: best.victims };
     const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
     return { message: `preemption: 0/${all.length} nodes are available: ${parts.join(", ")}.` };
+  }
+
+  /**
+   * The pods (in this order) whose eviction a PodDisruptionBudget would not
+   * allow: each matching budget's disruptionsAllowed is spent by the pods
+   * before them.
+   */
+  private protectedByBudgets(pods: PodInfo[]): Set<PodInfo> {
+    const out = new Set<PodInfo>();
+    if (!this.lookup.disruptionBudgets) return out;
+    const allowed = new Map<KObject, number>();
+    for (const p of pods) {
+      for (const pdb of this.lookup.disruptionBudgets(p.namespace)) {
+        const spec = (pdb.spec ?? {}) as { selector?: LabelSelector };
+        // A budget with no selector matches nothing (policy/v1).
+        if (!spec.selector || !selectorFromLabelSelector(spec.selector)(p.labels)) continue;
+        const left = allowed.get(pdb) ?? (pdb.status as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0;
+        if (left <= 0) out.add(p);
+        allowed.set(pdb, left - 1);
+      }
+    }
+    return out;
   }
 
   /** Put the pods nominated to this node with priority ≥ prio (not the pod itself) on it for a filter pass; the caller removes them. */

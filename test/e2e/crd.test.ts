@@ -265,6 +265,12 @@ spec:
     assert.deepEqual(list.items.map((i) => i.apiVersion), [`store.example.com/${version}`, `store.example.com/${version}`]);
   }
   assert.match((await c.kubectl(["get", "buckets.v1beta1.store.example.com"])).stdout, /^big\s+\d+s\nsmall\s+\d+s$/m);
+  // Watch events too: each object in the version the watch asked for.
+  for (const version of ["v1", "v1beta1"]) {
+    const r = await c.api(`/apis/store.example.com/${version}/namespaces/default/buckets?watch=true&timeoutSeconds=1`);
+    const events = (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string; object: { apiVersion: string } });
+    assert.deepEqual(events.map((e) => [e.type, e.object.apiVersion]), [["ADDED", `store.example.com/${version}`], ["ADDED", `store.example.com/${version}`]]);
+  }
 });
 
 test("custom resources survive a restart; deleting a CRD deletes its resources in every namespace first", async () => {

@@ -82,6 +82,34 @@ test("SubjectAccessReview answers for a named user and groups (kubectl auth can-
   assert.match(bySar.stderr, /subjectaccessreviews.authorization.k8s.io is forbidden: User "bob" cannot create resource "subjectaccessreviews"/);
 });
 
+test("LocalSubjectAccessReview: a namespace admin asks about its own namespace only", async () => {
+  await c.kubectl(["create", "namespace", "lsar"]);
+  await c.kubectl(["create", "rolebinding", "carol-admin", "--clusterrole=admin", "--user=carol", "-n", "lsar"]);
+  const lsar = (who: string, ns: string, spec: Record<string, unknown>) =>
+    c
+      .api(`/apis/authorization.k8s.io/v1/namespaces/${ns}/localsubjectaccessreviews`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${who}-token` },
+        body: JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "LocalSubjectAccessReview", spec }),
+      })
+      .then(async (r) => ({ code: r.status, body: (await r.json()) as { metadata: { namespace?: string }; spec: { resourceAttributes?: { namespace?: string } }; status?: { allowed: boolean }; message?: string } }));
+  // The namespace defaults to the review's own.
+  const mine = await lsar("carol", "lsar", { user: "carol", resourceAttributes: { verb: "create", resource: "deployments", group: "apps" } });
+  assert.equal(mine.code, 201);
+  assert.equal(mine.body.status?.allowed, true);
+  assert.equal(mine.body.metadata.namespace, "lsar");
+  assert.equal(mine.body.spec.resourceAttributes?.namespace, "lsar");
+  assert.equal((await lsar("carol", "lsar", { user: "bob", resourceAttributes: { verb: "get", resource: "pods" } })).body.status?.allowed, false);
+  const other = await lsar("carol", "lsar", { user: "carol", resourceAttributes: { verb: "get", resource: "pods", namespace: "default" } });
+  assert.equal(other.code, 422);
+  assert.match(other.body.message ?? "", /spec\.resourceAttributes\.namespace: Invalid value: "default": must match metadata\.namespace/);
+  const nonResource = await lsar("carol", "lsar", { user: "carol", nonResourceAttributes: { verb: "get", path: "/healthz" } });
+  assert.equal(nonResource.code, 422);
+  // Outside the namespace it administers, carol may not ask.
+  assert.equal((await lsar("carol", "default", { user: "carol", resourceAttributes: { verb: "get", resource: "pods" } })).code, 403);
+  assert.match((await c.kubectl(["api-resources", "--api-group=authorization.k8s.io"])).stdout, /^localsubjectaccessreviews\s+authorization\.k8s\.io\/v1\s+true\s+LocalSubjectAccessReview$/m);
+});
+
 test("resourceNames: a Role for configmap a allows a, not b", async () => {
   await c.kubectl(["create", "configmap", "a", "-n", "default"]);
   await c.kubectl(["create", "configmap", "b", "-n", "default"]);

@@ -37,6 +37,7 @@ import { clusterRoleBinding } from "./rbac/clusterrolebinding.js";
 import { selfSubjectAccessReview } from "./authorization/selfsubjectaccessreview.js";
 import { selfSubjectRulesReview } from "./authorization/selfsubjectrulesreview.js";
 import { subjectAccessReview } from "./authorization/subjectaccessreview.js";
+import { localSubjectAccessReview } from "./authorization/localsubjectaccessreview.js";
 import { selfSubjectReview, tokenReview } from "./authentication/reviews.js";
 import { ingress } from "./networking/ingress.js";
 import { ingressClass } from "./networking/ingressclass.js";
@@ -80,6 +81,7 @@ export const kinds: KindDef[] = [
   selfSubjectAccessReview,
   selfSubjectRulesReview,
   subjectAccessReview,
+  localSubjectAccessReview,
   selfSubjectReview,
   tokenReview,
   ingress,

@@ -4,6 +4,15 @@
 import { type Schema, arr, bool, map, obj, opt, ref, req, str } from "../dsl.js";
 import * as metaV1 from "./meta-v1.js";
 
+/** io.k8s.api.authorization.v1.LocalSubjectAccessReview */
+export const LocalSubjectAccessReview: Schema = obj({
+  apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+  kind: opt(str, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+  metadata: opt(ref(() => metaV1.ObjectMeta), "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+  spec: req(ref(() => SubjectAccessReviewSpec), "Spec holds information about the request being evaluated.  spec.namespace must be equal to the namespace you made the request against.  If empty, it is defaulted."),
+  status: opt(ref(() => SubjectAccessReviewStatus), "Status is filled in by the server and indicates whether the request is allowed or not"),
+}, "LocalSubjectAccessReview checks whether or not a user or group can perform an action in a given namespace. Having a namespace scoped resource makes it much easier to grant namespace scoped policy that includes permissions checking.");
+
 /** io.k8s.api.authorization.v1.NonResourceAttributes */
 export const NonResourceAttributes: Schema = obj({
   path: opt(str, "Path is the URL path of the request"),
