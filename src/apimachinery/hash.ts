@@ -6,3 +6,13 @@ export function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
 
 /** Kubernetes' rand alphabet: no vowels, no 0/1/3 (no accidental words, no look-alikes). */
 export const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** JSON with object keys sorted and undefined members dropped: one text per value. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}

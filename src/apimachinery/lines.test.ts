@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { forEachLine, readLines } from "./lines.js";
+import { forEachLine, mapLines, readLines } from "./lines.js";
 
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -45,4 +45,13 @@ test("readLines stops when its signal aborts", async () => {
   }
   assert.deepEqual(seen, ["one"]);
   assert.equal(cancelled, true);
+});
+
+test("mapLines rewrites whole lines however the chunks cut them, the last one unterminated too", async () => {
+  const enc = new TextEncoder();
+  const bytes = enc.encode('{"a":1}\n{"a":"é"}\n\n{"a":3}');
+  // Cut mid-line and mid-character.
+  const chunks = [bytes.slice(0, 3), bytes.slice(3, 15), bytes.slice(15)];
+  const out = mapLines(streamOf(chunks), (l) => l.toUpperCase());
+  assert.equal(await new Response(out).text(), '{"A":1}\n{"A":"É"}\n{"A":3}\n');
 });

@@ -40,3 +40,28 @@ export async function* readLines(body: ReadableStream<Uint8Array>, signal?: Abor
     reader.releaseLock();
   }
 }
+
+/** A newline-delimited stream with every line rewritten by fn (lines reassembled across chunks first). */
+export function mapLines(stream: ReadableStream<Uint8Array>, fn: (line: string) => string): ReadableStream<Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = "";
+  const emit = (text: string, out: TransformStreamDefaultController<Uint8Array>) => {
+    const lines = text.split("\n").filter((l) => l.trim());
+    if (lines.length) out.enqueue(encoder.encode(lines.map((l) => `${fn(l)}\n`).join("")));
+  };
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        pending += decoder.decode(chunk, { stream: true });
+        const end = pending.lastIndexOf("\n");
+        if (end < 0) return;
+        emit(pending.slice(0, end), out);
+        pending = pending.slice(end + 1);
+      },
+      flush(out) {
+        emit(pending + decoder.decode(), out);
+      },
+    }),
+  );
+}

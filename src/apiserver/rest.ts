@@ -15,6 +15,7 @@ import { registry } from "../registry/index.js";
 import { listAcross, watchAcross } from "../store/across.js";
 import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOptions, WriteOptions, WriteRequest } from "../store/protocol.js";
 import { listItems } from "../store/rpc-lists.js";
+import { mapLines } from "../apimachinery/lines.js";
 import type { ResourceRequest } from "./request-info.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
@@ -69,42 +70,22 @@ export function statusResponse(e: ApiError): Response {
  * written with: the CRD's conversion is None, so only apiVersion changes.
  */
 function inRequestedVersion(kind: KindDef, json: string): string {
-  if (!kind.custom || (kind.custom.servedVersions ?? 1) < 2) return json;
+  if (!servedInSeveralVersions(kind)) return json;
   const want = apiVersionOf(kind);
   const o = JSON.parse(json) as { apiVersion?: string };
   return o.apiVersion === want ? json : JSON.stringify({ ...o, apiVersion: want });
 }
 
-/** A multi-version custom resource's watch events, each object in the version asked for (as inRequestedVersion). */
-function watchInRequestedVersion(kind: KindDef, stream: ReadableStream<Uint8Array>, table: boolean): ReadableStream<Uint8Array> {
-  if (table || !kind.custom || (kind.custom.servedVersions ?? 1) < 2) return stream;
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending = "";
+/** A watch event line of a multi-version custom resource, its object in the version asked for (as inRequestedVersion). */
+function eventInRequestedVersion(kind: KindDef, line: string): string {
   const want = apiVersionOf(kind);
-  const line = (l: string) => {
-    if (!l.trim()) return "";
-    const ev = JSON.parse(l) as { object?: { kind?: string; apiVersion?: string } };
-    if (ev.object?.kind !== kind.kind || ev.object.apiVersion === want) return `${l}\n`;
-    return `${JSON.stringify({ ...ev, object: { ...ev.object, apiVersion: want } })}\n`;
-  };
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, out) {
-        pending += decoder.decode(chunk, { stream: true });
-        const end = pending.lastIndexOf("\n");
-        if (end < 0) return;
-        const text = pending.slice(0, end).split("\n").map(line).join("");
-        pending = pending.slice(end + 1);
-        if (text) out.enqueue(encoder.encode(text));
-      },
-      flush(out) {
-        const text = line(pending + decoder.decode());
-        if (text) out.enqueue(encoder.encode(text));
-      },
-    }),
-  );
+  const ev = JSON.parse(line) as { object?: { kind?: string; apiVersion?: string } };
+  if (ev.object?.kind !== kind.kind || ev.object.apiVersion === want) return line;
+  return JSON.stringify({ ...ev, object: { ...ev.object, apiVersion: want } });
 }
+
+/** Custom kinds served in several versions are converted on the way out (conversion None). */
+const servedInSeveralVersions = (kind: KindDef) => (kind.custom?.servedVersions ?? 1) > 1;
 
 function fromResult(r: Result, n: Negotiated, kind: KindDef, table: boolean): Response {
   if (r.code < 400 && kind.custom) r = { ...r, body: inRequestedVersion(kind, r.body) };
@@ -342,7 +323,8 @@ function listDocument(kind: KindDef, items: string[], rv: number, n: Negotiated,
   if (cont) meta.continue = cont;
   if (remaining !== undefined) meta.remainingItemCount = remaining;
   if (n.table) return tableDocument(kind, items, meta);
-  return `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":${JSON.stringify(meta)},"items":[${items.join(",")}]}`;
+  const objects = servedInSeveralVersions(kind) ? items.map((i) => inRequestedVersion(kind, i)) : items;
+  return `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":${JSON.stringify(meta)},"items":[${objects.join(",")}]}`;
 }
 
 async function list(c: RestContext, kind: KindDef, resource: string, n: Negotiated): Promise<Response> {
@@ -363,8 +345,7 @@ async function list(c: RestContext, kind: KindDef, resource: string, n: Negotiat
   if ("code" in r) return respond(r.code, r.body, undefined);
   const rv = cont?.rv ?? r.rv;
   const next = r.last !== undefined ? encodeContinue({ rv, after: r.last }) : undefined;
-  const items = await listItems(r);
-  return respond(200, listDocument(kind, n.table ? items : items.map((i) => inRequestedVersion(kind, i)), rv, n, next), n);
+  return respond(200, listDocument(kind, await listItems(r), rv, n, next), n);
 }
 
 async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotiated): Promise<Response> {
@@ -376,6 +357,8 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
   const fieldSelector = q.get("fieldSelector") ?? undefined;
   const sendInitialEvents = q.get("sendInitialEvents") === null ? undefined : q.get("sendInitialEvents") === "true";
   const crdVersion = crdVersionOf(kind, resource);
+  // Table rows carry only metadata: there is no apiVersion to convert.
+  const convert = !n.table && servedInSeveralVersions(kind) ? (line: string) => eventInRequestedVersion(kind, line) : undefined;
   // A compressed stream is held back by the compressor's buffer: watch events must flow as written,
   // so ask the edge (and Miniflare, which emulates it) to leave the body alone.
   const headers = { "content-type": "application/json", "cache-control": "no-cache, private, no-transform", "content-encoding": "identity" };
@@ -387,12 +370,12 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
       sinceRv,
       n.table ? (line) => addColumnDefinitions(line, kind) : undefined,
     );
-    const versioned = watchInRequestedVersion(kind, stream, !!n.table);
+    const versioned = convert ? mapLines(stream, convert) : stream;
     return new Response(timeoutSeconds ? withTimeout(versioned, timeoutSeconds) : versioned, { status: 200, headers });
   }
   const stub = storeFor(c.env, kind, c.info.namespace);
   const stream = await stub.watch({ resource, namespace: c.info.namespace, labelSelector, fieldSelector, sinceRv, bookmarks, table: n.table, timeoutSeconds, sendInitialEvents, crdVersion });
-  return new Response(watchInRequestedVersion(kind, stream, !!n.table), { status: 200, headers });
+  return new Response(convert ? mapLines(stream, convert) : stream, { status: 200, headers });
 }
 
 function addColumnDefinitions(line: string, kind: KindDef): string {

@@ -5,6 +5,7 @@
  * what a reconciler writes here is what the store would accept.
  */
 import { registry } from "../registry/index.js";
+import { rfc3339 } from "./common/time.js";
 import { prepareCreate, prepareUpdate } from "../registry/strategy.js";
 import type { KObject, StrategyContext } from "../registry/types.js";
 import { errors } from "../apimachinery/status.js";
@@ -40,7 +41,7 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
   }
 
   private ctx(): StrategyContext {
-    return { now: this.clock, nowRfc3339: new Date(this.clock).toISOString().replace(/\.\d+Z$/, "Z"), user: { username: "test", groups: [] } };
+    return { now: this.clock, nowRfc3339: rfc3339(this.clock), user: { username: "test", groups: [] } };
   }
 
   context(): ReconcileContext {
@@ -132,7 +133,7 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
     let left = 0;
     for (const o of this.list(resource, namespace)) {
       if (o.metadata.finalizers?.length) {
-        o.metadata.deletionTimestamp ??= new Date(this.clock).toISOString().replace(/\.\d+Z$/, "Z");
+        o.metadata.deletionTimestamp ??= rfc3339(this.clock);
         left++;
       } else await this.delete(resource, namespace, o.metadata.name ?? "");
     }
@@ -161,7 +162,7 @@ export class FakeCluster implements Lister, ClusterClient, EventRecorder {
     const kind = this.kind(resource);
     const o = structuredClone(obj);
     o.metadata.uid ??= crypto.randomUUID();
-    o.metadata.creationTimestamp ??= new Date(this.clock).toISOString().replace(/\.\d+Z$/, "Z");
+    o.metadata.creationTimestamp ??= rfc3339(this.clock);
     o.metadata.resourceVersion = String(++this.rv);
     o.apiVersion ??= kind.group ? `${kind.group}/${kind.version}` : kind.version;
     o.kind ??= kind.kind;

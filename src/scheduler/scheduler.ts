@@ -145,16 +145,12 @@ export class Scheduler {
     let i = 0;
     for (; i < nodes.length && feasible.length < wanted; i++) {
       const node = nodes[(this.nextStartNodeIndex + i) % nodes.length];
-      // Pods nominated here with at least this priority keep their room (addNominatedPods).
-      const held = this.holdNominated(node, prio, self);
-      let failed: readonly string[] | undefined;
-      for (let f = 0; f < filters.length && !failed; f++) {
-        failed = filters[f](node);
-        if (failed) plugins.add(filterNames[f]);
+      const rejected = this.rejection(node, filters, prio, self);
+      if (!rejected) feasible.push(node);
+      else {
+        plugins.add(filterNames[rejected.filter]);
+        for (const r of rejected.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
       }
-      for (const p of held) node.removePod(p);
-      if (!failed) feasible.push(node);
-      else for (const r of failed) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
     this.nextStartNodeIndex = (this.nextStartNodeIndex + i) % all.length;
 
@@ -188,18 +184,7 @@ export class Scheduler {
       if (r.filter) filters.push(r.filter);
     }
     const self = cycle.pod.key;
-    const fails = (node: NodeInfo): readonly string[] | undefined => {
-      const held = this.holdNominated(node, prio, self);
-      try {
-        for (const f of filters) {
-          const failed = f(node);
-          if (failed) return failed;
-        }
-        return undefined;
-      } finally {
-        for (const p of held) node.removePod(p);
-      }
-    };
+    const fails = (node: NodeInfo) => this.rejection(node, filters, prio, self)?.reasons;
     const reasons = new Map<string, number>();
     const note = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     let best: { node: string; victims: KObject[]; key: number[] } | undefined;
@@ -273,17 +258,27 @@ export class Scheduler {
     return out;
   }
 
-  /** Put the pods nominated to this node with priority ≥ prio (not the pod itself) on it for a filter pass; the caller removes them. */
-  private holdNominated(node: NodeInfo, prio: number, self: string): PodInfo[] {
-    const nominated = this.cache.nominatedOn(node.name);
-    if (!nominated.size) return [];
+  /**
+   * The first filter that rejects the node and why, or undefined when the
+   * pod fits. Pods nominated there with at least its priority (not the pod
+   * itself) keep their room for the pass (addNominatedPods).
+   */
+  private rejection(node: NodeInfo, filters: readonly NodeFilter[], prio: number, self: string): { filter: number; reasons: readonly string[] } | undefined {
     const held: PodInfo[] = [];
-    for (const p of nominated) {
+    for (const p of this.cache.nominatedOn(node.name)) {
       if (p.key === self || priorityOf(p.pod) < prio || node.pods.has(p.key)) continue;
       node.addPod(p);
       held.push(p);
     }
-    return held;
+    try {
+      for (let f = 0; f < filters.length; f++) {
+        const reasons = filters[f](node);
+        if (reasons) return { filter: f, reasons };
+      }
+      return undefined;
+    } finally {
+      for (const p of held) node.removePod(p);
+    }
   }
 
   private cycle(pod: KObject): Cycle {

@@ -21,6 +21,7 @@ import { fitForRpc, itemChars, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js"
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
+import { SYSTEM_PRIORITY_CLASSES } from "../registry/kinds/scheduling/priorityclass.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
@@ -72,12 +73,6 @@ const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES]);
 const PRIORITY_CLASSES_TTL_MS = 2000;
 /** A pod body's priorityClassName, JSON or YAML (only to decide whether to look again before admission). */
 const PRIORITY_CLASS_NAME = /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/;
-/** The classes every Kubernetes cluster has (scheduling/v1's SystemPriorityClasses). */
-const SYSTEM_PRIORITY_CLASSES: KObject[] = [
-  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-node-critical" }, value: 2000001000, description: "Used for system critical pods that must not be moved from their current node." },
-  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-cluster-critical" }, value: 2000000000, description: "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary." },
-];
-
 export class ObjectStore extends DurableObject<Env> {
   private db: DrizzleSqliteDODatabase<typeof schema>;
   private clock = new Clock();

@@ -261,8 +261,10 @@ spec:
   for (const version of ["v1", "v1beta1"]) {
     const one = (await (await c.api(`/apis/store.example.com/${version}/namespaces/default/buckets/small`)).json()) as { apiVersion: string };
     assert.equal(one.apiVersion, `store.example.com/${version}`);
-    const list = (await (await c.api(`/apis/store.example.com/${version}/namespaces/default/buckets`)).json()) as { items: { apiVersion: string }[] };
-    assert.deepEqual(list.items.map((i) => i.apiVersion), [`store.example.com/${version}`, `store.example.com/${version}`]);
+    for (const path of [`/apis/store.example.com/${version}/namespaces/default/buckets`, `/apis/store.example.com/${version}/buckets`]) {
+      const list = (await (await c.api(path)).json()) as { items: { apiVersion: string }[] };
+      assert.deepEqual(list.items.map((i) => i.apiVersion), [`store.example.com/${version}`, `store.example.com/${version}`], path);
+    }
   }
   assert.match((await c.kubectl(["get", "buckets.v1beta1.store.example.com"])).stdout, /^big\s+\d+s\nsmall\s+\d+s$/m);
   // Watch events too: each object in the version the watch asked for.

@@ -9,6 +9,8 @@
  */
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1";
 import { fieldErrors, type FieldError } from "../../apimachinery/status.js";
+import { isObject } from "../../apimachinery/objects.js";
+import { canonicalJson } from "../../apimachinery/hash.js";
 
 /** A field's location relative to the walked value: keys and array indices. */
 export type Path = (string | number)[];
@@ -26,7 +28,6 @@ type Obj = Record<string, unknown>;
 const META = new Set(["apiVersion", "kind", "metadata"]);
 const TYPES = ["array", "boolean", "integer", "number", "object", "string"];
 
-const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 /** Own entries only: a field called "constructor" must not find Object.prototype's. */
 const get = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 const itemsOf = (s: Schema): Schema | undefined => (s.items && !Array.isArray(s.items) ? s.items : undefined);
@@ -44,13 +45,6 @@ function jsonType(v: unknown): string {
 /** The types a schema admits, as kube-openapi joins them in messages; [] is any. */
 const wanted = (s: Schema): string[] => (s["x-kubernetes-int-or-string"] ? ["integer", "string"] : s.type ? [s.type] : []);
 const typeOk = (actual: string, want: string[]) => !want.length || want.includes(actual) || (actual === "integer" && want.includes("number"));
-
-/** A canonical encoding (sorted keys) so deep equality is string equality. */
-function canon(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
 
 // ---- pruning ----
 
@@ -192,7 +186,7 @@ function check(value: unknown, s: Schema, path: string, errs: FieldError[]): voi
     errs.push(fieldErrors.invalid(path, actual, `${inBody(path)} must be of type ${want.join(",")}: "${actual}"`));
     return;
   }
-  if (s.enum && !s.enum.some((e) => canon(e) === canon(value))) {
+  if (s.enum && !s.enum.some((e) => canonicalJson(e) === canonicalJson(value))) {
     errs.push(fieldErrors.notSupported(path, value, s.enum.map((e) => (typeof e === "string" ? e : JSON.stringify(e)))));
   }
   composites(value, s, path, errs);
@@ -263,7 +257,7 @@ function checkArray(value: unknown[], s: Schema, path: string, errs: FieldError[
     value.forEach((item, i) => {
       if (keys && !isObject(item)) return;
       const id = keys ? Object.fromEntries(keys.map((k) => [k, get(item as Obj, k) ?? get(items?.properties, k)?.default])) : item;
-      const key = canon(id);
+      const key = canonicalJson(id);
       if (seen.has(key)) errs.push(fieldErrors.duplicate(`${path}[${i}]`, id));
       seen.add(key);
     });
