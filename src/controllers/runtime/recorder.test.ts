@@ -92,3 +92,13 @@ test("after 10 quiet minutes, different messages are single Events again", async
   await settle();
   assert.ok(events().some((e) => e.message === "Deleted pod: b"));
 });
+
+test("events recorded in the same instant get distinct names, so none is lost to a name clash", async () => {
+  const { fc, rec, rs, events } = setup();
+  for (let i = 0; i < SPAM_BURST; i++) rec.event(rs, "Normal", `Reason${i}`, "same instant");
+  await settle();
+  assert.equal(fc.writes.length, SPAM_BURST);
+  const names = events().map((e) => e.metadata.name);
+  assert.equal(new Set(names).size, SPAM_BURST);
+  assert.ok(names.every((n) => /^web-abc\.[0-9a-f]+$/.test(n ?? "")));
+});

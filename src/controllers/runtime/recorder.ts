@@ -54,6 +54,8 @@ export class Recorder implements EventRecorder {
   private spam: TokenBuckets;
   /** Events the spam filter dropped. */
   dropped = 0;
+  /** The last name suffix handed out, in nanoseconds (client-go names Events <object>.<UnixNano hex>). */
+  private lastNano = 0n;
 
   constructor(
     private client: ClusterClient,
@@ -86,7 +88,7 @@ export class Recorder implements EventRecorder {
     // eventObserve: a repeat of a known Event is a count bump on it.
     const prev = this.observed.get(key);
     const ns = m.namespace || "default";
-    const seen: Observed = prev ? { ...prev, count: prev.count + 1 } : { name: `${m.name}.${(now * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`, count: 1, first: ts };
+    const seen: Observed = prev ? { ...prev, count: prev.count + 1 } : { name: `${m.name}.${this.nano(now).toString(16)}`, count: 1, first: ts };
     remember(this.observed, key, seen);
 
     if (!this.spam.take(source).ok) {
@@ -114,7 +116,20 @@ export class Recorder implements EventRecorder {
     };
     const create = () => this.client.create("events", ev).then(() => undefined, forget);
     if (!prev) return void create();
-    // A repeat patches the Event; if it is gone (expired, deleted, or its create was dropped), it is created anew.
-    void this.client.patch("events", ns, seen.name, { count: seen.count, lastTimestamp: ts, message }).catch((e) => (e instanceof ApiError && e.code === 404 ? create() : forget()));
+    // A repeat patches the Event; if it is gone (expired, deleted, or its create was dropped), it is created
+    // anew, and if that create finds it there after all (its first create was still in flight), patched again.
+    const patch = () => this.client.patch("events", ns, seen.name, { count: seen.count, lastTimestamp: ts, message });
+    const recreate = () => this.client.create("events", ev).then(() => undefined, (e) => (e instanceof ApiError && e.code === 409 ? patch().then(() => undefined, forget) : forget()));
+    void patch().catch((e) => (e instanceof ApiError && e.code === 404 ? recreate() : forget()));
+  }
+
+  /**
+   * A name suffix unique within this recorder: the clock in nanoseconds, moved past the last one handed out
+   * (a controller records many events in one millisecond, and a frozen test clock records all of them in one).
+   */
+  private nano(now: number): bigint {
+    let n = BigInt(now) * 1_000_000n + BigInt(Math.floor(Math.random() * 1000));
+    if (n <= this.lastNano) n = this.lastNano + 1n;
+    return (this.lastNano = n);
   }
 }
