@@ -11,6 +11,8 @@ import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
 import { withForeignLoad, type Disturbance } from "./interference.js";
 import { serialLatency } from "./loadgen.js";
+import { Agent } from "undici";
+import { startKubectlFloor } from "./kubectl-floor.js";
 
 /** Disturbance: what other processes and the hypervisor took during the timed runs. */
 export interface KubectlResults extends Disturbance {
@@ -29,6 +31,10 @@ export interface KubectlResults extends Disturbance {
   throttle: { requests: number; waitedMs: number };
   /** The server's part: the same Table list in one request, read by this process (no kubectl). */
   serverMs: number[];
+  /** kubectl against that Table served from memory by a server doing nothing (kubectl-floor.ts), one request: its own floor. */
+  floorMs: number[];
+  /** Pod rows printed by each floor run. */
+  floorRows: number[];
 }
 
 /** What kubectl asks for (server-side Table, with metadata objects). */
@@ -127,7 +133,31 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
   const throttle = throttleOf(verbose.stderr);
   const server = await serialLatency({ origin: c.origin, ca: c.caCert, count: o.kubectlRuns, warmup: 0, spec: { method: "GET", path: "/api/v1/pods", headers: { ...c.auth, accept: TABLE_ACCEPT } } });
   const serverMs = server.latencies;
+  const { floorMs, floorRows } = await kubectlFloorRuns(c, o, bin, args);
   // Pods whose create failed are not expected in the output.
   const pods = jobs.length - createErrors;
-  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), ...disturbance, unchunkedMs, throttle, serverMs };
+  return { binary: bin, pods, createSeconds, createErrors, createErrorSamples, runsMs, rows, stderr: stderr.slice(0, 500), ...disturbance, unchunkedMs, throttle, serverMs, floorMs, floorRows };
+}
+
+/** The same command, one request, against the Table the control plane answered, replayed from memory. */
+async function kubectlFloorRuns(c: BenchCluster, o: BenchOptions, bin: string, args: string[]): Promise<{ floorMs: number[]; floorRows: number[] }> {
+  const res = await fetch(`${c.origin}/api/v1/pods`, { headers: { ...c.auth, accept: TABLE_ACCEPT }, dispatcher: new Agent({ connect: { ca: c.caCert } }) } as RequestInit);
+  if (!res.ok) throw new Error(`table list: ${res.status} ${await res.text()}`);
+  const floor = await startKubectlFloor(c, new Uint8Array(await res.arrayBuffer()));
+  try {
+    const env = { ...process.env, KUBECONFIG: floor.kubeconfig, HOME: c.home };
+    const floorArgs = [...args, "--chunk-size=0"];
+    await runKubectl(bin, floorArgs, env); // fills kubectl's discovery cache for this server
+    const floorMs: number[] = [];
+    const floorRows: number[] = [];
+    for (let i = 0; i < o.kubectlRuns; i++) {
+      const r = await runKubectl(bin, floorArgs, env);
+      if (r.code !== 0) throw new Error(`kubectl against the replayed Table: ${r.stderr.slice(0, 300)}`);
+      floorMs.push(r.ms);
+      floorRows.push(Math.max(0, r.lines - 1));
+    }
+    return { floorMs, floorRows };
+  } finally {
+    await floor.stop();
+  }
 }

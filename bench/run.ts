@@ -192,6 +192,12 @@ async function main(o: BenchOptions): Promise<Row[]> {
           value: m,
         });
         rows.push({ benchmark: "kubectl get pods -A --chunk-size=0 (one request; info)", result: ms(median(k.unchunkedMs)), target: "—", value: median(k.unchunkedMs) });
+        rows.push({
+          benchmark: `kubectl alone: the same Table served from memory by a server doing nothing, one request, median (floor)`,
+          result: `${ms(median(k.floorMs))}${k.floorRows.every((r) => r === k.pods) ? "" : ` (incomplete output: ${k.floorRows.join("/")} rows)`}`,
+          target: "— (floor)",
+          value: median(k.floorMs),
+        });
         rows.push({ benchmark: `the server's part: GET /api/v1/pods as a Table, ${int(k.pods)} rows in one request, median (no kubectl)`, result: ms(median(k.serverMs)), target: "—", value: median(k.serverMs) });
         rows.push({
           benchmark: "kubectl's own rate limiter (5/s, burst 10) in one paged run (-v=6; floor)",
