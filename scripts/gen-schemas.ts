@@ -53,6 +53,7 @@ export const ROOTS: readonly string[] = [
   "authorization/v1/SelfSubjectAccessReview",
   "authorization/v1/SelfSubjectRulesReview",
   "authorization/v1/SubjectAccessReview",
+  "autoscaling/v1/HorizontalPodAutoscaler",
   "autoscaling/v1/Scale",
   "autoscaling/v2/HorizontalPodAutoscaler",
   "coordination/v1/Lease",

@@ -7,9 +7,10 @@
 import type { Env } from "../env.js";
 import { errors, ApiError } from "../apimachinery/status.js";
 import { MAX_BODY_BYTES, decodeObject, toYaml } from "../apimachinery/codec.js";
-import { apiVersionOf, resourceKey, type KindDef } from "../registry/types.js";
+import { apiVersionOf, resourceKey, type KindDef, type KObject } from "../registry/types.js";
+import { checkTypeMeta } from "../registry/strategy.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
-import { parseFieldValidation } from "../registry/validate.js";
+import { parseFieldValidation, validateSchema } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
 import { registry } from "../registry/index.js";
 import { listAcross, watchAcross } from "../store/across.js";
@@ -66,32 +67,54 @@ export function statusResponse(e: ApiError): Response {
 }
 
 /**
- * A custom resource read through another served version than the one it was
- * written with: the CRD's conversion is None, so only apiVersion changes.
+ * How an object leaves in the version a request named: a built-in kind served
+ * in another version than stored is converted (kind.convert); a custom
+ * resource served in several versions only changes apiVersion (conversion
+ * None). undefined: stored and served alike.
  */
+function outConversion(kind: KindDef): ((o: KObject) => KObject) | undefined {
+  if (kind.convert) return kind.convert.down;
+  if ((kind.custom?.servedVersions ?? 1) < 2) return undefined;
+  const want = apiVersionOf(kind);
+  return (o) => ({ ...o, apiVersion: want });
+}
+
+const servedInSeveralVersions = (kind: KindDef) => outConversion(kind) !== undefined;
+
+/** An object of this kind (JSON) in the version asked for; anything else (a Status) as it is. */
 function inRequestedVersion(kind: KindDef, json: string): string {
-  if (!servedInSeveralVersions(kind)) return json;
-  const want = apiVersionOf(kind);
-  const o = JSON.parse(json) as { apiVersion?: string };
-  return o.apiVersion === want ? json : JSON.stringify({ ...o, apiVersion: want });
+  const convert = outConversion(kind);
+  if (!convert) return json;
+  const o = JSON.parse(json) as KObject;
+  return o.kind !== kind.kind || o.apiVersion === apiVersionOf(kind) ? json : JSON.stringify(convert(o));
 }
 
-/** A watch event line of a multi-version custom resource, its object in the version asked for (as inRequestedVersion). */
+/** A watch event line, its object in the version asked for (as inRequestedVersion). */
 function eventInRequestedVersion(kind: KindDef, line: string): string {
-  const want = apiVersionOf(kind);
-  const ev = JSON.parse(line) as { object?: { kind?: string; apiVersion?: string } };
-  if (ev.object?.kind !== kind.kind || ev.object.apiVersion === want) return line;
-  return JSON.stringify({ ...ev, object: { ...ev.object, apiVersion: want } });
+  const ev = JSON.parse(line) as { object?: KObject };
+  if (!ev.object || ev.object.kind !== kind.kind || ev.object.apiVersion === apiVersionOf(kind)) return line;
+  return JSON.stringify({ ...ev, object: outConversion(kind)!(ev.object) });
 }
 
-/** Custom kinds served in several versions are converted on the way out (conversion None). */
-const servedInSeveralVersions = (kind: KindDef) => (kind.custom?.servedVersions ?? 1) > 1;
+/**
+ * A create or update body sent to a converted version, in the stored version
+ * (JSON) for the store: validated first against the version it was written
+ * in, so unknown fields are refused or warned about as they would be there.
+ */
+function toStorage(kind: KindDef, namespace: string, body: string, contentType: string, options: WriteOptions, partial = false): { body: string; warnings: string[] } {
+  const input = decodeObject(body, partial ? "application/yaml" : contentType);
+  checkTypeMeta(kind, input, namespace);
+  const warnings = validateSchema(kind, input, options.fieldValidation, kind.schema, partial);
+  return { body: JSON.stringify(kind.convert!.up(input as KObject)), warnings };
+}
 
 function fromResult(r: Result, n: Negotiated, kind: KindDef, table: boolean): Response {
-  if (r.code < 400 && kind.custom) r = { ...r, body: inRequestedVersion(kind, r.body) };
-  if (r.code >= 400 || !table || !n.table) return respond(r.code, r.body, r.code >= 400 ? undefined : n, r.warnings);
+  if (r.code >= 400) return respond(r.code, r.body, undefined, r.warnings);
+  const body = inRequestedVersion(kind, r.body);
+  if (!table || !n.table) return respond(r.code, body, n, r.warnings);
+  // Cells come from the object as stored (the kind's columns read that version); an included object is the one asked for.
   const obj = JSON.parse(r.body);
-  return respond(r.code, tableDocument(kind, [tableRow(kind, obj, r.body, Date.now(), n.table)], { resourceVersion: obj.metadata?.resourceVersion }), n, r.warnings);
+  return respond(r.code, tableDocument(kind, [tableRow(kind, obj, body, Date.now(), n.table)], { resourceVersion: obj.metadata?.resourceVersion }), n, r.warnings);
 }
 
 // -------------------------------------------------------------- continue tokens
@@ -186,12 +209,19 @@ export async function handleResource(c: RestContext): Promise<Response> {
     case "update":
     case "patch": {
       if (info.verb === "create" && info.name && !sub) throw errors.methodNotAllowed(`POST is not allowed on a named ${kind.kind}; use PUT or PATCH`);
-      const body = await readBody(req);
+      let body = await readBody(req);
       const options = writeOptions(q, req);
-      const contentType = req.headers.get("content-type") ?? "application/json";
+      let contentType = req.headers.get("content-type") ?? "application/json";
+      // A converted version: whole bodies reach the store in the stored version; patches apply to this version there.
+      let warnings: string[] = [];
+      const pt = info.verb === "patch" ? patchType(contentType) : undefined;
+      if (kind.convert && (info.verb !== "patch" || pt === "apply")) {
+        if (info.verb !== "patch") requireJsonOrYaml(contentType);
+        ({ body, warnings } = toStorage(kind, info.namespace, body, contentType, options, pt === "apply"));
+        if (info.verb !== "patch") contentType = "application/json";
+      }
       let w: WriteRequest;
-      if (info.verb === "patch") {
-        const pt = patchType(contentType);
+      if (pt) {
         // Custom resources have no patch strategies to merge by (Kubernetes answers the same).
         if (pt === "strategic" && kind.custom) throw errors.unsupportedMediaType(contentType, "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         w = { verb: "patch", resource, namespace: info.namespace, name: info.name, subresource: sub || undefined, user: c.user, body, patchType: pt, options };
@@ -207,18 +237,19 @@ export async function handleResource(c: RestContext): Promise<Response> {
         w = { verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options };
       }
       w.crdVersion = crdVersion;
-      if (kind.custom) w.version = kind.version;
+      if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = kind.version;
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
       const r = await stub.write(w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       if (r.name !== undefined) c.created?.(r.name);
-      return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
+      if (warnings.length) r.warnings = [...warnings, ...(r.warnings ?? [])];
+      return fromResult(r, n, kind, false);
     }
     case "delete": {
       const options = await deleteOptions(req, q);
       const r = await stub.write({ verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
       if (r.code < 400) rbacChanged(resource, info.namespace);
-      return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
+      return fromResult(r, n, kind, false);
     }
     case "deletecollection": {
       if (info.allNamespaces) throw errors.methodNotAllowed("deletecollection across all namespaces is not supported; name a namespace");

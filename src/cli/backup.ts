@@ -26,7 +26,7 @@ const apiVersionOf = (k: KindDef) => (k.group ? `${k.group}/${k.version}` : k.ve
 const collectionPath = (k: KindDef) => `${k.group ? `/apis/${k.group}` : "/api"}/${k.version}/${k.plural}`;
 
 export function backupKinds(): KindDef[] {
-  return registry.all.filter((k) => !k.virtual && !SKIP.has(`${k.group}/${k.kind}`) && (!k.verbs || k.verbs.includes("list")));
+  return registry.all.filter((k) => !k.virtual && !k.convert && !SKIP.has(`${k.group}/${k.kind}`) && (!k.verbs || k.verbs.includes("list")));
 }
 
 export async function backup(client: KubeClient, file: string, progress: (kind: string, n: number) => void = () => {}): Promise<number> {

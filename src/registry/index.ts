@@ -11,8 +11,11 @@ import { kindsOf } from "./crd/kind.js";
 
 const byKey = new Map<string, KindDef>();
 const byGVK = new Map<string, KindDef>();
+/** Built-in kinds served in another version than stored (convert), by "<key>/<version>". */
+const views = new Map<string, KindDef>();
 for (const k of kinds) {
-  byKey.set(resourceKey(k), k);
+  if (k.convert) views.set(`${resourceKey(k)}/${k.version}`, k);
+  else byKey.set(resourceKey(k), k);
   byGVK.set(`${k.group}/${k.version}/${k.kind}`, k);
 }
 
@@ -90,7 +93,7 @@ export const registry = {
   byResource: (group: string, version: string, plural: string) => {
     const key = group ? `${plural}.${group}` : plural;
     const k = byKey.get(key);
-    if (k) return k.version === version ? k : undefined;
+    if (k) return k.version === version ? k : views.get(`${key}/${version}`);
     return customByKey.get(key)?.find((c) => c.version === version);
   },
   byKind: (group: string, version: string, kind: string) => byGVK.get(`${group}/${version}/${kind}`) ?? customByGVK.get(`${group}/${version}/${kind}`),

@@ -170,6 +170,12 @@ export interface KindDef {
   tracksGeneration?: boolean;
   /** Set on kinds a CustomResourceDefinition declares (crd/kind.ts): its schema, for OpenAPI. */
   custom?: { schema?: JSONSchemaProps; listKind: string; servedVersions?: number };
+  /**
+   * Set on a built-in kind served in a version other than the one it is
+   * stored in (autoscaling/v1 HorizontalPodAutoscaler over v2): the apiserver
+   * converts bodies up before the store sees them and answers down.
+   */
+  convert?: { storageVersion: string; up(o: KObject): KObject; down(o: KObject): KObject };
 }
 
 export const apiVersionOf = (k: Pick<KindDef, "group" | "version">) => (k.group ? `${k.group}/${k.version}` : k.version);

@@ -226,10 +226,14 @@ export class ObjectStore extends DurableObject<Env> {
     return kind;
   }
 
-  /** A custom resource's kind at the version a write was sent to (each served version has its own schema); else the resource's kind. */
+  /**
+   * The kind at the version a write was sent to: a custom resource's served
+   * version (each has its own schema), or a built-in kind's converted version
+   * (a patch applies to the object in that version); else the resource's kind.
+   */
   private kindAt(resource: string, version?: string): KindDef {
     const kind = this.kindOf(resource);
-    if (!version || !kind.custom || version === kind.version) return kind;
+    if (!version || version === kind.version) return kind;
     return registry.byResource(kind.group, version, kind.plural) ?? kind;
   }
 
@@ -658,6 +662,9 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   private patch(kind: KindDef, name: string, body: string, patchType: WriteRequest & { verb: "patch" } extends { patchType: infer P } ? P : never, ctx: StrategyContext, options: WriteOptions, subresource?: string): Result {
+    // Sent to a converted version (the apiserver converts whole bodies itself): patch the object as that version shows it.
+    const view = kind.convert ? kind : undefined;
+    if (view) kind = this.kindOf(resourceKeyOf(kind));
     const cur = this.load(resourceKeyOf(kind), name);
     if (subresource && subresource !== "status" && subresource !== "scale") throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
     if (patchType === "apply") {
@@ -689,10 +696,20 @@ export class ObjectStore extends DurableObject<Env> {
       const patched = applyPatch(null, scale as unknown as KObject, patchType, patchDoc, options, ctx) as Record<string, unknown>;
       return this.writeScale(kind, cur, patched, ctx, options);
     }
-    const patched = applyPatch(kind, cur.obj, patchType, patchDoc, options, ctx, subresource) as Record<string, unknown>;
+    let patched: Record<string, unknown>;
+    let warnings: string[];
+    if (view?.convert) {
+      // Unknown fields are judged in the version the patch was written for (converting would drop them).
+      const before = view.convert.down(cur.obj);
+      const shown = applyPatch(view, before, patchType, patchDoc, options, ctx, subresource) as KObject;
+      warnings = validateChanges(view, shown, before, options.fieldValidation);
+      patched = view.convert.up(shown);
+    } else {
+      patched = applyPatch(kind, cur.obj, patchType, patchDoc, options, ctx, subresource) as Record<string, unknown>;
+      warnings = validateChanges(kind, patched, cur.obj, options.fieldValidation);
+    }
     const meta = (patched.metadata ?? {}) as { resourceVersion?: string };
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, name);
-    const warnings = validateChanges(kind, patched, cur.obj, options.fieldValidation);
     return this.replace(kind, cur, patched, ctx, options, subresource, true, warnings);
   }
 

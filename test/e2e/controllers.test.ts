@@ -354,3 +354,55 @@ test("the HPA scales a Deployment on cpu utilisation from PodMetrics; kubectl to
   assert.match(top.stdout, /NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
   assert.match(top.stdout, /busy-\S+\s+150m\s+20Mi/);
 });
+
+test("kubectl autoscale (autoscaling/v1, every kubectl) works: v1 is a converted view of the v2 object, and writes through it lose nothing", async () => {
+  await c.kubectl(["apply", "-f", deployment("auto", "busybox", 1)]);
+  const created = await c.kubectl(["autoscale", "deployment", "auto", "--min=2", "--max=5", "--cpu-percent=60"]);
+  assert.match(created.stdout, /horizontalpodautoscaler.autoscaling\/auto autoscaled/);
+  const v2 = async () => JSON.parse((await c.kubectl(["get", "hpa", "auto", "-o", "json"])).stdout);
+  let h = await v2();
+  assert.equal(h.apiVersion, "autoscaling/v2");
+  assert.deepEqual(h.spec.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }]);
+  assert.equal(h.spec.minReplicas, 2);
+
+  const v1 = JSON.parse((await c.kubectl(["get", "horizontalpodautoscalers.v1.autoscaling", "auto", "-o", "json"])).stdout);
+  assert.equal(v1.apiVersion, "autoscaling/v1");
+  assert.equal(v1.spec.targetCPUUtilizationPercentage, 60);
+  assert.equal(v1.spec.metrics, undefined);
+
+  // A patch sent to v1 applies to the object as v1 shows it.
+  await c.kubectl(["patch", "horizontalpodautoscalers.v1.autoscaling", "auto", "--type=merge", "-p", '{"spec":{"targetCPUUtilizationPercentage":75}}']);
+  await c.kubectl(["patch", "horizontalpodautoscalers.v1.autoscaling", "auto", "--type=json", "-p", '[{"op":"replace","path":"/spec/maxReplicas","value":7}]']);
+  h = await v2();
+  assert.equal(h.spec.metrics[0].resource.target.averageUtilization, 75);
+  assert.equal(h.spec.maxReplicas, 7);
+
+  // What v1 cannot say (a memory metric, behavior) survives a v1 read-modify-write through the round-trip annotations.
+  await c.kubectl(["patch", "hpa", "auto", "--type=merge", "-p", JSON.stringify({ spec: { behavior: { scaleDown: { stabilizationWindowSeconds: 30 } }, metrics: [...h.spec.metrics, { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "64Mi" } } }] } })]);
+  const back = JSON.parse((await c.kubectl(["get", "horizontalpodautoscalers.v1.autoscaling", "auto", "-o", "json"])).stdout);
+  assert.match(back.metadata.annotations["autoscaling.alpha.kubernetes.io/metrics"], /"memory"/);
+  back.spec.minReplicas = 3;
+  await c.kubectl(["replace", "-f", "-"], { input: JSON.stringify(back) });
+  h = await v2();
+  assert.equal(h.spec.minReplicas, 3);
+  assert.deepEqual(h.spec.metrics.map((m: { resource: { name: string } }) => m.resource.name).sort(), ["cpu", "memory"]);
+  assert.deepEqual(h.spec.behavior.scaleDown.stabilizationWindowSeconds, 30);
+  assert.equal(Object.keys(h.metadata.annotations ?? {}).filter((k) => k.startsWith("autoscaling.alpha")).length, 0, "round-trip annotations are not stored");
+
+  // A v1 manifest applied twice is patched, not replaced; unknown fields are refused under Strict.
+  const file = join(c.home, "hpa-v1.yaml");
+  const manifest = (cpu: number) => `apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: auto1\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: auto\n  maxReplicas: 4\n  targetCPUUtilizationPercentage: ${cpu}\n`;
+  writeFileSync(file, manifest(40));
+  await c.kubectl(["apply", "-f", file]);
+  writeFileSync(file, manifest(45));
+  assert.match((await c.kubectl(["apply", "-f", file])).stdout, /auto1 configured/);
+  assert.equal(JSON.parse((await c.kubectl(["get", "hpa", "auto1", "-o", "json"])).stdout).spec.metrics[0].resource.target.averageUtilization, 45);
+  writeFileSync(file, manifest(45).replace("maxReplicas: 4", "maxReplicas: 4\n  targetMemory: 1"));
+  const bad = await c.kubectl(["apply", "-f", file, "--validate=strict"], { allowFail: true });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /targetMemory/);
+
+  assert.match((await c.kubectl(["explain", "hpa.spec", "--api-version=autoscaling/v1"])).stdout, /targetCPUUtilizationPercentage/);
+  await c.kubectl(["delete", "horizontalpodautoscalers.v1.autoscaling", "auto", "auto1"]);
+  assert.doesNotMatch((await c.kubectl(["get", "hpa", "-o", "name"])).stdout, /\/auto1?$/m);
+});

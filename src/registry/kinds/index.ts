@@ -28,6 +28,7 @@ import { cronJob } from "./batch/cronjob.js";
 import { lease } from "./coordination/lease.js";
 import { endpointSlice } from "./discovery/endpointslice.js";
 import { horizontalPodAutoscaler } from "./autoscaling/horizontalpodautoscaler.js";
+import { horizontalPodAutoscalerV1 } from "./autoscaling/horizontalpodautoscaler-v1.js";
 import { podMetrics } from "./metrics/podmetrics.js";
 import { nodeMetrics } from "./metrics/nodemetrics.js";
 import { role } from "./rbac/role.js";
@@ -72,6 +73,7 @@ export const kinds: KindDef[] = [
   lease,
   endpointSlice,
   horizontalPodAutoscaler,
+  horizontalPodAutoscalerV1,
   podMetrics,
   nodeMetrics,
   role,
