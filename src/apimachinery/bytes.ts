@@ -20,3 +20,10 @@ export function indexOfBytes(b: Uint8Array, seq: readonly number[]): number {
   }
   return -1;
 }
+
+/** Standard base64 of bytes (btoa takes a binary string; built in chunks, as spreading a large array overflows the stack). */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}

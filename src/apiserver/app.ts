@@ -10,7 +10,7 @@ import { ApiError, errors } from "../apimachinery/status.js";
 import { authenticate } from "./authn.js";
 import { authorize, forbiddenMessage } from "./authz.js";
 import { requestInfo, type RequestInfo } from "./request-info.js";
-import { handleResource, readBody, statusResponse } from "./rest.js";
+import { handleResource, readBody, bodyContentType, statusResponse } from "./rest.js";
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
@@ -182,7 +182,7 @@ export function createApp() {
   app.post("/edgeplane/v1/join", async (c) => json(await join(c.env, c.get("user"), await c.req.json().catch(() => null)), 201));
   // TokenRequest: answered here, not stored (src/auth/token-request.ts).
   app.post("/api/v1/namespaces/:ns/serviceaccounts/:name/token", async (c) =>
-    tokenRequest(c.env, c.req.param("ns"), c.req.param("name"), await readBody(c.req.raw), c.req.header("content-type")),
+    tokenRequest(c.env, c.req.param("ns"), c.req.param("name"), await readBody(c.req.raw), bodyContentType(c.req.raw)),
   );
 
   const resource = async (c: Context<AppEnv>) => {

@@ -7,6 +7,7 @@
 import type { Env } from "../env.js";
 import { errors, ApiError } from "../apimachinery/status.js";
 import { MAX_BODY_BYTES, decodeObject, toYaml } from "../apimachinery/codec.js";
+import { isProtobuf, protobufToJson } from "../apimachinery/protobuf.js";
 import { apiVersionOf, resourceKey, type KindDef, type KObject } from "../registry/types.js";
 import { checkTypeMeta } from "../registry/strategy.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
@@ -211,7 +212,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       if (info.verb === "create" && info.name && !sub) throw errors.methodNotAllowed(`POST is not allowed on a named ${kind.kind}; use PUT or PATCH`);
       let body = await readBody(req);
       const options = writeOptions(q, req);
-      let contentType = req.headers.get("content-type") ?? "application/json";
+      let contentType = bodyContentType(req);
       // A converted version: whole bodies reach the store in the stored version; patches apply to this version there.
       let warnings: string[] = [];
       const pt = info.verb === "patch" ? patchType(contentType) : undefined;
@@ -262,6 +263,13 @@ export async function handleResource(c: RestContext): Promise<Response> {
   throw errors.methodNotAllowed(`${req.method} is not supported`);
 }
 
+/** The media type of what readBody returns: a protobuf body is read as JSON. */
+export function bodyContentType(req: Request): string {
+  const ct = req.headers.get("content-type") ?? "application/json";
+  return isProtobuf(ct) ? "application/json" : ct;
+}
+
+/** The request body as text (JSON or YAML; protobuf is decoded to JSON), within the size limit. */
 export async function readBody(req: Request): Promise<string> {
   const len = Number(req.headers.get("content-length") ?? "0");
   if (len > MAX_BODY_BYTES) {
@@ -272,6 +280,8 @@ export async function readBody(req: Request): Promise<string> {
   }
   const buf = await req.arrayBuffer();
   if (buf.byteLength > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
+  // kubectl ≥ 1.32 and typed clients send built-in objects as protobuf: read as the JSON they carry.
+  if (isProtobuf(req.headers.get("content-type"))) return protobufToJson(new Uint8Array(buf));
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);
   } catch {
@@ -456,7 +466,7 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
   const review = reviews[resourceKey(kind)];
   if (review) {
     if (c.info.verb !== "create") throw errors.methodNotAllowed(`only create is supported on ${kind.plural}`);
-    const body = decodeObject(await readBody(c.req), c.req.headers.get("content-type") ?? "application/json");
+    const body = decodeObject(await readBody(c.req), bodyContentType(c.req));
     return respond(201, JSON.stringify(await review(c.env, c.user, body, c.info.namespace)), n);
   }
   const all = await componentStatuses(c.env);

@@ -5,6 +5,7 @@
  * issue is accepted: alg ES256 and a known kid; nothing is trusted from the
  * header beyond picking the key.
  */
+import { toBase64 } from "../apimachinery/bytes.js";
 
 export interface JwtHeader {
   alg: "ES256";
@@ -26,9 +27,7 @@ const dec = new TextDecoder();
 
 export function b64url(data: Uint8Array | ArrayBuffer | string): string {
   const bytes = typeof data === "string" ? enc.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data);
-  let bin = "";
-  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export function unb64url(s: string): Uint8Array {

@@ -8,6 +8,7 @@
  * the authenticated data, so a value cannot be moved to another object.
  * WebCrypto only (AES-GCM, 96-bit random IVs): nothing here is hand-rolled.
  */
+import { toBase64 } from "../apimachinery/bytes.js";
 
 export const SEALED_PREFIX = "enc:";
 const SCHEME = "aesgcm";
@@ -25,11 +26,7 @@ export interface Keyring {
 export class EncryptionError extends Error {}
 
 const b64decode = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-function b64encode(bytes: Uint8Array): string {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
+const b64encode = toBase64;
 
 /** Parse ENCRYPTION_KEYS; null when unset (the identity provider: stored as is). */
 export async function keyring(spec: string | undefined): Promise<Keyring | null> {

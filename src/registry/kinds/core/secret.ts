@@ -4,15 +4,14 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { deepEqual } from "../../../apimachinery/objects.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef } from "../../types.js";
+import { toBase64 } from "../../../apimachinery/bytes.js";
 
 type S = { type?: string; data?: Record<string, string>; stringData?: Record<string, string>; immutable?: boolean };
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** UTF-8 safe base64 of a string (btoa alone only takes Latin-1). */
 export function base64(s: string): string {
-  let bin = "";
-  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return toBase64(new TextEncoder().encode(s));
 }
 
 export const secret: KindDef = {
