@@ -194,7 +194,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
   if (kind.namespaced && info.namespace && !validNamespace(info.namespace)) throw errors.notFound({ group: "", resource: "namespaces" }, info.namespace);
   if (kind.namespaced && !info.namespace && !info.allNamespaces) throw errors.notFoundPath(url.pathname);
   const stub = storeFor(env, kind, info.namespace);
-  const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+  // A view (kind.convert) is stored as its storage kind.
+  const resource = resourceKey(kind.convert?.storage ?? kind);
   const crdVersion = crdVersionOf(kind, resource);
 
   switch (info.verb) {
@@ -238,7 +239,9 @@ export async function handleResource(c: RestContext): Promise<Response> {
         w = { verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options };
       }
       w.crdVersion = crdVersion;
-      if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = kind.version;
+      if (kind.custom) w.version = kind.version;
+      // A patch to a view is applied in the store to the object as the view shows it.
+      if (kind.convert && pt && pt !== "apply") w.version = apiVersionOf(kind);
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
       const r = await stub.write(w);
       if (r.code < 400) rbacChanged(resource, info.namespace);

@@ -6,16 +6,19 @@
  * the ones its requests name.
  */
 import { kinds } from "./kinds/index.js";
-import { resourceKey, type KindDef, type KObject } from "./types.js";
+import { apiVersionOf, resourceKey, type KindDef, type KObject } from "./types.js";
 import { kindsOf } from "./crd/kind.js";
 
 const byKey = new Map<string, KindDef>();
 const byGVK = new Map<string, KindDef>();
-/** Built-in kinds served in another version than stored (convert), by "<key>/<version>". */
+/** Built-in kinds served as views of others (convert), by "<key>/<version>" and by "<storage key> <apiVersion>". */
 const views = new Map<string, KindDef>();
+const viewsOfStorage = new Map<string, KindDef>();
 for (const k of kinds) {
-  if (k.convert) views.set(`${resourceKey(k)}/${k.version}`, k);
-  else byKey.set(resourceKey(k), k);
+  if (k.convert) {
+    views.set(`${resourceKey(k)}/${k.version}`, k);
+    viewsOfStorage.set(`${resourceKey(k.convert.storage)} ${apiVersionOf(k)}`, k);
+  } else byKey.set(resourceKey(k), k);
   byGVK.set(`${k.group}/${k.version}/${k.kind}`, k);
 }
 
@@ -93,9 +96,13 @@ export const registry = {
   byResource: (group: string, version: string, plural: string) => {
     const key = group ? `${plural}.${group}` : plural;
     const k = byKey.get(key);
-    if (k) return k.version === version ? k : views.get(`${key}/${version}`);
+    if (k?.version === version) return k;
+    const view = views.get(`${key}/${version}`);
+    if (view || k) return view;
     return customByKey.get(key)?.find((c) => c.version === version);
   },
+  /** The view of a stored resource ("events") served as apiVersion ("events.k8s.io/v1"), if there is one. */
+  viewOf: (storageKey: string, apiVersion: string) => viewsOfStorage.get(`${storageKey} ${apiVersion}`),
   byKind: (group: string, version: string, kind: string) => byGVK.get(`${group}/${version}/${kind}`) ?? customByGVK.get(`${group}/${version}/${kind}`),
   groupVersion: (group: string, version: string) => groupVersions().find((g) => g.group === group && g.version === version),
   /** Whether a group is one of the built-in ones (its requests need no custom kinds). */

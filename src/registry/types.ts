@@ -171,11 +171,12 @@ export interface KindDef {
   /** Set on kinds a CustomResourceDefinition declares (crd/kind.ts): its schema, for OpenAPI. */
   custom?: { schema?: JSONSchemaProps; listKind: string; servedVersions?: number };
   /**
-   * Set on a built-in kind served in a version other than the one it is
-   * stored in (autoscaling/v1 HorizontalPodAutoscaler over v2): the apiserver
-   * converts bodies up before the store sees them and answers down.
+   * Set on a built-in kind served as a view of another one it is stored as
+   * (autoscaling/v1 HorizontalPodAutoscaler over v2, events.k8s.io/v1 Event
+   * over core/v1): the apiserver converts bodies up to the storage kind
+   * before the store sees them and answers down.
    */
-  convert?: { storageVersion: string; up(o: KObject): KObject; down(o: KObject): KObject };
+  convert?: { storage: KindDef; up(o: KObject): KObject; down(o: KObject): KObject };
 }
 
 export const apiVersionOf = (k: Pick<KindDef, "group" | "version">) => (k.group ? `${k.group}/${k.version}` : k.version);

@@ -70,6 +70,13 @@ test("a pod that fits nowhere gets PodScheduled=False and FailedScheduling, the 
   assert.equal(fc.events.length, 2);
 });
 
+test("with no nodes at all the message is kube-scheduler's, with no preemption part", async () => {
+  const { fc, sched, create, ctx } = setup([]);
+  await create("lonely");
+  await scheduleBatch(fc.list("pods"), ctx, sched);
+  assert.deepEqual(fc.events, [{ object: "Pod/lonely", type: "Warning", reason: "FailedScheduling", message: "no nodes available to schedule pods" }]);
+});
+
 test("a big pod becomes schedulable after a bigger node is added", async () => {
   const { fc, cache, sched, create, ctx } = setup([makeNode("small", { cpu: "1" })]);
   await create("big", { cpu: "6" });

@@ -145,7 +145,7 @@ export async function scheduleBatch(pods: KObject[], ctx: ReconcileContext, sche
         await track(preempt(ctx, pod, p.node, p.victims));
         await track(reportFailure(ctx, pod, "Unschedulable", r.failure.message));
       } else {
-        await track(reportFailure(ctx, pod, "Unschedulable", `${r.failure.message} ${p.message}`));
+        await track(reportFailure(ctx, pod, "Unschedulable", p.message ? `${r.failure.message} ${p.message}` : r.failure.message));
       }
     }
   }

@@ -57,6 +57,8 @@ test("why preemption cannot help, as kube-scheduler words it", () => {
   const r = s.preempt(makePod("p", { cpu: "1", spec: { priority: 100 } }));
   assert.equal(victimsOf(r), "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.");
   assert.equal(victimsOf(s.preempt(makePod("q", { cpu: "1", spec: { priority: 5000, preemptionPolicy: "Never" } }))), "preemption: not eligible due to preemptionPolicy=Never.");
+  // No nodes at all: "no nodes available to schedule pods" alone, no preemption part.
+  assert.equal(victimsOf(cluster([], []).preempt(makePod("r", { cpu: "1", spec: { priority: 100 } }))), "");
 });
 
 test("a nominated pod waits while its victims terminate", () => {

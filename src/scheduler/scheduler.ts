@@ -176,6 +176,8 @@ export class Scheduler {
       return { message: "preemption: not eligible due to a terminating pod on the nominated node." };
     }
     const all = this.cache.nodeList();
+    // No nodes at all is not a fit error: kube-scheduler runs no PostFilter, and says only that.
+    if (!all.length) return { message: "" };
     const cycle = this.cycle(pod);
     const filters: NodeFilter[] = [];
     for (const p of FILTERS) {

@@ -234,6 +234,8 @@ export class ObjectStore extends DurableObject<Env> {
   private kindAt(resource: string, version?: string): KindDef {
     const kind = this.kindOf(resource);
     if (!version || version === kind.version) return kind;
+    // A view's apiVersion ("events.k8s.io/v1"); a served version of the same group ("v1beta1").
+    if (version.includes("/")) return registry.viewOf(resource, version) ?? kind;
     return registry.byResource(kind.group, version, kind.plural) ?? kind;
   }
 
@@ -664,7 +666,7 @@ export class ObjectStore extends DurableObject<Env> {
   private patch(kind: KindDef, name: string, body: string, patchType: WriteRequest & { verb: "patch" } extends { patchType: infer P } ? P : never, ctx: StrategyContext, options: WriteOptions, subresource?: string): Result {
     // Sent to a converted version (the apiserver converts whole bodies itself): patch the object as that version shows it.
     const view = kind.convert ? kind : undefined;
-    if (view) kind = this.kindOf(resourceKeyOf(kind));
+    if (view?.convert) kind = view.convert.storage;
     const cur = this.load(resourceKeyOf(kind), name);
     if (subresource && subresource !== "status" && subresource !== "scale") throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
     if (patchType === "apply") {

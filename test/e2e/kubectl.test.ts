@@ -304,3 +304,35 @@ test("every kubectl from 1.27 to 1.33 applies, explains and lists", async () => 
     assert.match(got.stdout, new RegExp(`${name}\\s+1`));
   }
 });
+
+test("events.k8s.io/v1 serves the same Events as core/v1, renamed as Kubernetes converts them", async () => {
+  await c.kubectl(["create", "namespace", "evs"]);
+  const file = join(c.home, "ev.yaml");
+  writeFileSync(
+    file,
+    `apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: probe.1, namespace: evs}
+eventTime: "2026-11-22T23:00:00.000000Z"
+reportingController: example.com/prober
+reportingInstance: prober-1
+action: Probing
+reason: Probed
+note: the probe answered
+type: Normal
+regarding: {kind: ConfigMap, name: cfg, namespace: evs, apiVersion: v1}
+`,
+  );
+  assert.match((await c.kubectl(["create", "-f", file])).stdout, /event.events.k8s.io\/probe.1 created/);
+  // Stored once, as core/v1: kubectl get events shows it.
+  const core = JSON.parse((await c.kubectl(["get", "events", "probe.1", "-n", "evs", "-o", "json"])).stdout);
+  assert.deepEqual([core.apiVersion, core.message, core.involvedObject.name, core.reportingComponent], ["v1", "the probe answered", "cfg", "example.com/prober"]);
+  assert.match((await c.kubectl(["get", "events", "-n", "evs"])).stdout, /Probed\s+configmap\/cfg\s+the probe answered/);
+  // Read, patched and listed through events.k8s.io/v1.
+  await c.kubectl(["patch", "events.v1.events.k8s.io", "probe.1", "-n", "evs", "--type=merge", "-p", '{"note":"answered twice"}']);
+  const list = JSON.parse((await c.kubectl(["get", "events.v1.events.k8s.io", "-n", "evs", "-o", "json"])).stdout);
+  assert.equal(list.items.length, 1);
+  const ev = list.items[0];
+  assert.deepEqual([ev.apiVersion, ev.note, ev.regarding.kind, ev.reportingController, ev.message], ["events.k8s.io/v1", "answered twice", "ConfigMap", "example.com/prober", undefined]);
+  assert.match((await c.kubectl(["api-resources", "--api-group=events.k8s.io"])).stdout, /events\s+ev\s+events\.k8s\.io\/v1\s+true\s+Event/);
+});

@@ -13,6 +13,7 @@ import { secret } from "./core/secret.js";
 import { serviceAccount } from "./core/serviceaccount.js";
 import { node } from "./core/node.js";
 import { event } from "./core/event.js";
+import { eventsV1Event } from "./events/event.js";
 import { persistentVolume } from "./core/persistentvolume.js";
 import { persistentVolumeClaim } from "./core/persistentvolumeclaim.js";
 import { componentStatus } from "./core/componentstatus.js";
@@ -74,6 +75,7 @@ export const kinds: KindDef[] = [
   endpointSlice,
   horizontalPodAutoscaler,
   horizontalPodAutoscalerV1,
+  eventsV1Event,
   podMetrics,
   nodeMetrics,
   role,

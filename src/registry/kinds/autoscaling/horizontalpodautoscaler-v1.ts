@@ -16,5 +16,5 @@ export const horizontalPodAutoscalerV1: KindDef = {
   schema: definitions["io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler"],
   // Defaults are the stored version's, applied after conversion.
   strategy: undefined,
-  convert: { storageVersion: horizontalPodAutoscaler.version, up: hpaToV2, down: hpaToV1 },
+  convert: { storage: horizontalPodAutoscaler, up: hpaToV2, down: hpaToV1 },
 };
