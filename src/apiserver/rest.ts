@@ -11,6 +11,7 @@ import { isProtobuf, protobufToJson } from "../apimachinery/protobuf.js";
 import { apiVersionOf, resourceKey, type KindDef, type KObject } from "../registry/types.js";
 import { checkTypeMeta } from "../registry/strategy.js";
 import { tableDocument, tableRow, columnDefinitions } from "../registry/table.js";
+import { scaleColumns } from "../registry/columns.js";
 import { parseFieldValidation, validateSchema } from "../registry/validate.js";
 import { storeFor, namespaceStore } from "../store/object-store.js";
 import { registry } from "../registry/index.js";
@@ -201,7 +202,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
   switch (info.verb) {
     case "get": {
       const r = await stub.get(resource, info.namespace, info.name, sub || undefined, crdVersion);
-      return fromResult(r, n, kind, !sub);
+      // As tables: the status subresource is the whole object (its kind's columns), scale a Scale (kubectl's Scale columns).
+      return fromResult(r, n, sub === "scale" ? { ...kind, columns: scaleColumns } : kind, !sub || sub === "status" || sub === "scale");
     }
     case "list":
       return list(c, kind, resource, n);

@@ -22,6 +22,14 @@ export const ageColumn: Column = {
   cell: (o, now) => ageOf(o.metadata.creationTimestamp, now),
 };
 
+/** kubectl's columns for an autoscaling/v1 Scale (`kubectl get deploy web --subresource=scale`). */
+export const scaleColumns: Column[] = [
+  nameColumn,
+  { name: "Desired", type: "integer", description: "replicas is the desired number of instances for the scaled object.", cell: (o) => (getPath(o, "spec.replicas") as number | undefined) ?? 0 },
+  { name: "Available", type: "integer", description: "replicas is the actual number of observed instances of the scaled object.", cell: (o) => (getPath(o, "status.replicas") as number | undefined) ?? 0 },
+  ageColumn,
+];
+
 /** A column reading one path, "<none>" (or a given default) when unset. */
 export function pathColumn(name: string, path: string, opts: Partial<Column> & { none?: string } = {}): Column {
   const { none = "<none>", ...rest } = opts;

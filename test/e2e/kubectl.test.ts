@@ -336,3 +336,13 @@ regarding: {kind: ConfigMap, name: cfg, namespace: evs, apiVersion: v1}
   assert.deepEqual([ev.apiVersion, ev.note, ev.regarding.kind, ev.reportingController, ev.message], ["events.k8s.io/v1", "answered twice", "ConfigMap", "example.com/prober", undefined]);
   assert.match((await c.kubectl(["api-resources", "--api-group=events.k8s.io"])).stdout, /events\s+ev\s+events\.k8s\.io\/v1\s+true\s+Event/);
 });
+
+test("kubectl get --subresource=status and =scale print tables as on a real cluster", async () => {
+  await c.kubectl(["create", "deployment", "subres", "--image=nginx", "--replicas=2"]);
+  const status = (await c.kubectl(["get", "deployment", "subres", "--subresource=status"])).stdout;
+  assert.match(status, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+  assert.match(status, /\nsubres\s+\d\/2\s+/);
+  const scale = (await c.kubectl(["get", "deployment", "subres", "--subresource=scale"])).stdout;
+  assert.match(scale, /^NAME\s+DESIRED\s+AVAILABLE\s+AGE\nsubres\s+2\s+\d\s+/);
+  assert.equal(JSON.parse((await c.kubectl(["get", "deployment", "subres", "--subresource=scale", "-o", "json"])).stdout).kind, "Scale");
+});
