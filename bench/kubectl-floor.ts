@@ -1,6 +1,6 @@
 /**
- * kubectl's own floor for `kubectl get pods -A`: the same Table the control
- * plane answered, served again from memory by a loopback HTTPS server that
+ * kubectl's own floor for `kubectl get pods -A`: the Table the control plane
+ * answers for all pods, fetched once and served again from memory by a loopback HTTPS server that
  * does no work at all, one request (--chunk-size=0). Whatever kubectl takes
  * then is decoding and printing: no server, however fast, gets below it.
  * Discovery and everything else is relayed to the control plane, so kubectl
@@ -23,11 +23,15 @@ export interface KubectlFloor {
   stop(): Promise<void>;
 }
 
-export async function startKubectlFloor(c: BenchCluster, table: Uint8Array): Promise<KubectlFloor> {
+/** tableAccept: the Accept header kubectl sends for `get` (a Table with metadata objects). */
+export async function startKubectlFloor(c: BenchCluster, tableAccept: string): Promise<KubectlFloor> {
+  const upstream = new Pool(c.origin, { connections: 4, connect: { ca: c.caCert } });
+  const answer = await upstream.request({ method: "GET", path: "/api/v1/pods", headers: { ...c.auth, accept: tableAccept } });
+  const table = new Uint8Array(await answer.body.arrayBuffer());
+  if (answer.statusCode !== 200) throw new Error(`table list: ${answer.statusCode} ${new TextDecoder().decode(table)}`);
   const tls = await throwawayTls();
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-floor-"));
   const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const upstream = new Pool(c.origin, { connections: 4, connect: { ca: c.caCert } });
   const relay = async (req: IncomingMessage, res: ServerResponse) => {
     const r = await upstream.request({ method: req.method as "GET", path: req.url ?? "/", headers: { accept: req.headers.accept ?? "application/json", ...c.auth } });
     res.writeHead(r.statusCode, { "content-type": String(r.headers["content-type"] ?? "application/json") });

@@ -11,7 +11,6 @@ import { ensureNamespace, parallel, type BenchCluster } from "./cluster.js";
 import type { BenchOptions } from "./args.js";
 import { withForeignLoad, type Disturbance } from "./interference.js";
 import { serialLatency } from "./loadgen.js";
-import { Agent } from "undici";
 import { startKubectlFloor } from "./kubectl-floor.js";
 
 /** Disturbance: what other processes and the hypervisor took during the timed runs. */
@@ -141,9 +140,7 @@ export async function kubectlBench(c: BenchCluster, o: BenchOptions, bin: string
 
 /** The same command, one request, against the Table the control plane answered, replayed from memory. */
 async function kubectlFloorRuns(c: BenchCluster, o: BenchOptions, bin: string, args: string[]): Promise<{ floorMs: number[]; floorRows: number[] }> {
-  const res = await fetch(`${c.origin}/api/v1/pods`, { headers: { ...c.auth, accept: TABLE_ACCEPT }, dispatcher: new Agent({ connect: { ca: c.caCert } }) } as RequestInit);
-  if (!res.ok) throw new Error(`table list: ${res.status} ${await res.text()}`);
-  const floor = await startKubectlFloor(c, new Uint8Array(await res.arrayBuffer()));
+  const floor = await startKubectlFloor(c, TABLE_ACCEPT);
   try {
     const env = { ...process.env, KUBECONFIG: floor.kubeconfig, HOME: c.home };
     const floorArgs = [...args, "--chunk-size=0"];

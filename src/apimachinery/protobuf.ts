@@ -15,7 +15,7 @@
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { MESSAGES } from "../schemas/protobuf/messages.js";
 import { ApiError, errors } from "./status.js";
-import { toBase64 } from "./bytes.js";
+import { fromBase64, toBase64 } from "./bytes.js";
 
 export const PROTOBUF_MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
@@ -75,56 +75,39 @@ const SPECIAL: Record<string, (f: Json) => unknown> = {
   "k8s.io.apimachinery.pkg.util.intstr.IntOrString": (f) => (f.type === 1 ? f.strVal ?? "" : f.intVal ? f.intVal : undefined),
 };
 
+/** Embedded JSON (RawExtension, FieldsV1): its bytes arrive as base64, as every bytes field is read. */
 function rawJson(b: unknown): unknown {
-  if (!(b instanceof Uint8Array) || !b.length) return undefined;
+  if (typeof b !== "string" || !b) return undefined;
   try {
-    return JSON.parse(utf8.decode(b));
+    return JSON.parse(utf8.decode(fromBase64(b)));
   } catch {
     throw errors.badRequest("protobuf: embedded raw object is not JSON");
   }
 }
 
-const PACKABLE = new Set(["double", "float", "int64", "uint64", "int32", "fixed64", "fixed32", "bool", "uint32", "sfixed32", "sfixed64", "sint32", "sint64"]);
+/** Readers of the scalar types, as JSON values: 64-bit integers as numbers, bytes as base64. */
+const SCALARS: Record<string, (r: BinaryReader) => unknown> = {
+  string: (r) => r.string(),
+  bytes: (r) => toBase64(r.bytes()),
+  bool: (r) => r.bool(),
+  int32: (r) => r.int32(),
+  uint32: (r) => r.uint32(),
+  sint32: (r) => r.sint32(),
+  fixed32: (r) => r.fixed32(),
+  sfixed32: (r) => r.sfixed32(),
+  int64: (r) => Number(r.int64()),
+  uint64: (r) => Number(r.uint64()),
+  sint64: (r) => Number(r.sint64()),
+  fixed64: (r) => Number(r.fixed64()),
+  sfixed64: (r) => Number(r.sfixed64()),
+  double: (r) => r.double(),
+  float: (r) => r.float(),
+};
+/** Repeated numbers and booleans may come packed into one length-delimited field. */
+const packable = (type: string) => type !== "string" && type !== "bytes" && type in SCALARS;
 
-function scalar(r: BinaryReader, type: string): unknown {
-  switch (type) {
-    case "string":
-      return r.string();
-    case "bytes":
-      return r.bytes();
-    case "bool":
-      return r.bool();
-    case "int32":
-      return r.int32();
-    case "uint32":
-      return r.uint32();
-    case "sint32":
-      return r.sint32();
-    case "fixed32":
-      return r.fixed32();
-    case "sfixed32":
-      return r.sfixed32();
-    case "int64":
-      return Number(r.int64());
-    case "uint64":
-      return Number(r.uint64());
-    case "sint64":
-      return Number(r.sint64());
-    case "fixed64":
-      return Number(r.fixed64());
-    case "sfixed64":
-      return Number(r.sfixed64());
-    case "double":
-      return r.double();
-    case "float":
-      return r.float();
-  }
-  return undefined;
-}
-
-/** A value as JSON: bytes become base64; "" is Go's zero string. */
+/** A field's value as JSON, or undefined for Go's zero of a non-pointer field ("" is the zero string). */
 function jsonValue(name: string, v: unknown): unknown {
-  if (v instanceof Uint8Array) return toBase64(v);
   if (v === "" && !EMPTY_STRING_KEPT.has(name)) return undefined;
   if ((v === 0 || v === false) && ZERO_IS_UNSET.has(name)) return undefined;
   return v;
@@ -132,20 +115,20 @@ function jsonValue(name: string, v: unknown): unknown {
 
 function value(r: BinaryReader, type: string, depth: number): unknown {
   if (MESSAGES[type]) return message(type, r.bytes(), depth + 1);
-  return scalar(r, type);
+  return SCALARS[type]?.(r);
 }
 
 function mapEntry(bytes: Uint8Array, keyType: string, valueType: string, depth: number): [string, unknown] {
   const r = new BinaryReader(bytes);
   let key = "";
-  let val: unknown = MESSAGES[valueType] ? {} : valueType === "string" ? "" : valueType === "bytes" ? new Uint8Array() : undefined;
+  let val: unknown = MESSAGES[valueType] ? {} : valueType === "string" || valueType === "bytes" ? "" : undefined;
   while (r.pos < r.len) {
     const [no, wt] = r.tag();
-    if (no === 1) key = String(scalar(r, keyType));
+    if (no === 1) key = String(value(r, keyType, depth));
     else if (no === 2) val = value(r, valueType, depth);
     else r.skip(wt, no);
   }
-  return [key, val instanceof Uint8Array ? toBase64(val) : val];
+  return [key, val];
 }
 
 function message(type: string, bytes: Uint8Array, depth = 0): unknown {
@@ -168,12 +151,11 @@ function message(type: string, bytes: Uint8Array, depth = 0): unknown {
       ((out[name] ??= {}) as Json)[k] = v;
     } else if (repeated) {
       const list = (out[name] ??= []) as unknown[];
-      if (wt === WireType.LengthDelimited && PACKABLE.has(t)) {
+      if (wt === WireType.LengthDelimited && packable(t)) {
         const packed = new BinaryReader(r.bytes());
-        while (packed.pos < packed.len) list.push(scalar(packed, t));
+        while (packed.pos < packed.len) list.push(SCALARS[t](packed));
       } else {
-        const v = value(r, t, depth);
-        list.push(v instanceof Uint8Array ? toBase64(v) : v);
+        list.push(value(r, t, depth));
       }
     } else {
       out[name] = value(r, t, depth);
@@ -181,13 +163,14 @@ function message(type: string, bytes: Uint8Array, depth = 0): unknown {
   }
   const special = SPECIAL[type];
   if (special) return special(out);
-  for (const k of Object.keys(out)) {
-    const v = Array.isArray(out[k]) ? out[k] : jsonValue(k, out[k]);
-    if (v === undefined || INLINE.has(k)) delete out[k];
-    if (v !== undefined && INLINE.has(k)) Object.assign(out, v);
-    else if (v !== undefined) out[k] = v;
+  const json: Json = {};
+  for (const [k, raw] of Object.entries(out)) {
+    const v = Array.isArray(raw) ? raw : jsonValue(k, raw);
+    if (v === undefined) continue;
+    if (INLINE.has(k)) Object.assign(json, v);
+    else json[k] = v;
   }
-  return out;
+  return json;
 }
 
 /** The message of an object's apiVersion and kind: k8s.io.api.<group's first label>.<version>.<Kind>, or meta's. */

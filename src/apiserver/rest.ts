@@ -81,7 +81,7 @@ function outConversion(kind: KindDef): ((o: KObject) => KObject) | undefined {
   return (o) => ({ ...o, apiVersion: want });
 }
 
-const servedInSeveralVersions = (kind: KindDef) => outConversion(kind) !== undefined;
+const convertsOut = (kind: KindDef) => outConversion(kind) !== undefined;
 
 /** An object of this kind (JSON) in the version asked for; anything else (a Status) as it is. */
 function inRequestedVersion(kind: KindDef, json: string): string {
@@ -241,9 +241,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
         w = { verb: "create", resource, namespace: info.namespace, name: info.name || undefined, subresource: sub || undefined, user: c.user, body, contentType, options };
       }
       w.crdVersion = crdVersion;
-      if (kind.custom) w.version = kind.version;
-      // A patch to a view is applied in the store to the object as the view shows it.
-      if (kind.convert && pt && pt !== "apply") w.version = apiVersionOf(kind);
+      // A custom resource's served version; a view's patch is applied in the store to the object as the view shows it.
+      if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = apiVersionOf(kind);
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
       const r = await stub.write(w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
@@ -369,7 +368,7 @@ function listDocument(kind: KindDef, items: string[], rv: number, n: Negotiated,
   if (cont) meta.continue = cont;
   if (remaining !== undefined) meta.remainingItemCount = remaining;
   if (n.table) return tableDocument(kind, items, meta);
-  const objects = servedInSeveralVersions(kind) ? items.map((i) => inRequestedVersion(kind, i)) : items;
+  const objects = convertsOut(kind) ? items.map((i) => inRequestedVersion(kind, i)) : items;
   return `{"kind":"${kind.kind}List","apiVersion":"${apiVersionOf(kind)}","metadata":${JSON.stringify(meta)},"items":[${objects.join(",")}]}`;
 }
 
@@ -404,7 +403,7 @@ async function watch(c: RestContext, kind: KindDef, resource: string, n: Negotia
   const sendInitialEvents = q.get("sendInitialEvents") === null ? undefined : q.get("sendInitialEvents") === "true";
   const crdVersion = crdVersionOf(kind, resource);
   // Table rows carry only metadata: there is no apiVersion to convert.
-  const convert = !n.table && servedInSeveralVersions(kind) ? (line: string) => eventInRequestedVersion(kind, line) : undefined;
+  const convert = !n.table && convertsOut(kind) ? (line: string) => eventInRequestedVersion(kind, line) : undefined;
   // A compressed stream is held back by the compressor's buffer: watch events must flow as written,
   // so ask the edge (and Miniflare, which emulates it) to leave the body alone.
   const headers = { "content-type": "application/json", "cache-control": "no-cache, private, no-transform", "content-encoding": "identity" };

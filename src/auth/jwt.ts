@@ -5,7 +5,7 @@
  * issue is accepted: alg ES256 and a known kid; nothing is trusted from the
  * header beyond picking the key.
  */
-import { toBase64 } from "../apimachinery/bytes.js";
+import { fromBase64, toBase64 } from "../apimachinery/bytes.js";
 
 export interface JwtHeader {
   alg: "ES256";
@@ -32,10 +32,7 @@ export function b64url(data: Uint8Array | ArrayBuffer | string): string {
 
 export function unb64url(s: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error("not base64url");
-  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  return fromBase64(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
 }
 
 export const ES256 = { name: "ECDSA", namedCurve: "P-256" } as const;

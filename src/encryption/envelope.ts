@@ -8,7 +8,7 @@
  * the authenticated data, so a value cannot be moved to another object.
  * WebCrypto only (AES-GCM, 96-bit random IVs): nothing here is hand-rolled.
  */
-import { toBase64 } from "../apimachinery/bytes.js";
+import { fromBase64, toBase64 } from "../apimachinery/bytes.js";
 
 export const SEALED_PREFIX = "enc:";
 const SCHEME = "aesgcm";
@@ -25,8 +25,6 @@ export interface Keyring {
 
 export class EncryptionError extends Error {}
 
-const b64decode = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const b64encode = toBase64;
 
 /** Parse ENCRYPTION_KEYS; null when unset (the identity provider: stored as is). */
 export async function keyring(spec: string | undefined): Promise<Keyring | null> {
@@ -40,7 +38,7 @@ export async function keyring(spec: string | undefined): Promise<Keyring | null>
     if (i <= 0 || !/^[A-Za-z0-9_-]+$/.test(id)) throw new EncryptionError(`ENCRYPTION_KEYS: entry "${id || e.slice(0, 8)}" is not <id>:<base64 key>`);
     let raw: Uint8Array;
     try {
-      raw = b64decode(e.slice(i + 1));
+      raw = fromBase64(e.slice(i + 1));
     } catch {
       throw new EncryptionError(`ENCRYPTION_KEYS: key "${id}" is not base64`);
     }
@@ -67,7 +65,7 @@ export async function seal(ring: Keyring, plaintext: string, context: string): P
   const out = new Uint8Array(iv.length + ct.length);
   out.set(iv);
   out.set(ct, iv.length);
-  return `${SEALED_PREFIX}${SCHEME}:${ring.primary.id}:${b64encode(out)}`;
+  return `${SEALED_PREFIX}${SCHEME}:${ring.primary.id}:${toBase64(out)}`;
 }
 
 /** Plaintext of a stored value; values stored before encryption was on come back as they are. */
@@ -77,7 +75,7 @@ export async function open(ring: Keyring | null, stored: string, context: string
   if (scheme !== SCHEME) throw new EncryptionError(`unknown encryption scheme "${scheme}"`);
   const key = ring?.byId.get(id);
   if (!key) throw new EncryptionError(`no key "${id}" in ENCRYPTION_KEYS to decrypt with`);
-  const bytes = b64decode(body ?? "");
+  const bytes = fromBase64(body ?? "");
   try {
     const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: new TextEncoder().encode(context) }, key.key, bytes.subarray(12));
     return new TextDecoder().decode(pt);

@@ -101,8 +101,12 @@ export const registry = {
     if (view || k) return view;
     return customByKey.get(key)?.find((c) => c.version === version);
   },
-  /** The view of a stored resource ("events") served as apiVersion ("events.k8s.io/v1"), if there is one. */
-  viewOf: (storageKey: string, apiVersion: string) => viewsOfStorage.get(`${storageKey} ${apiVersion}`),
+  /**
+   * The kind a stored resource is served as at apiVersion, other than its own: a view of it
+   * ("events" as "events.k8s.io/v1") or another served version of a custom resource.
+   */
+  servedAs: (storageKey: string, apiVersion: string) =>
+    viewsOfStorage.get(`${storageKey} ${apiVersion}`) ?? customByKey.get(storageKey)?.find((c) => apiVersionOf(c) === apiVersion),
   byKind: (group: string, version: string, kind: string) => byGVK.get(`${group}/${version}/${kind}`) ?? customByGVK.get(`${group}/${version}/${kind}`),
   groupVersion: (group: string, version: string) => groupVersions().find((g) => g.group === group && g.version === version),
   /** Whether a group is one of the built-in ones (its requests need no custom kinds). */

@@ -227,16 +227,14 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   /**
-   * The kind at the version a write was sent to: a custom resource's served
-   * version (each has its own schema), or a built-in kind's converted version
-   * (a patch applies to the object in that version); else the resource's kind.
+   * The kind at the apiVersion a write was sent to: a custom resource's served
+   * version (each has its own schema), or a view of a built-in kind (a patch
+   * applies to the object as the view shows it); else the resource's kind.
    */
-  private kindAt(resource: string, version?: string): KindDef {
+  private kindAt(resource: string, apiVersion?: string): KindDef {
     const kind = this.kindOf(resource);
-    if (!version || version === kind.version) return kind;
-    // A view's apiVersion ("events.k8s.io/v1"); a served version of the same group ("v1beta1").
-    if (version.includes("/")) return registry.viewOf(resource, version) ?? kind;
-    return registry.byResource(kind.group, version, kind.plural) ?? kind;
+    if (!apiVersion || apiVersion === apiVersionOf(kind)) return kind;
+    return registry.servedAs(resource, apiVersion) ?? kind;
   }
 
   /** The kind of something stored here: a custom resource whose CRD is gone still gets one, to be deleted with. */
@@ -665,8 +663,8 @@ export class ObjectStore extends DurableObject<Env> {
 
   private patch(kind: KindDef, name: string, body: string, patchType: WriteRequest & { verb: "patch" } extends { patchType: infer P } ? P : never, ctx: StrategyContext, options: WriteOptions, subresource?: string): Result {
     // Sent to a converted version (the apiserver converts whole bodies itself): patch the object as that version shows it.
-    const view = kind.convert ? kind : undefined;
-    if (view?.convert) kind = view.convert.storage;
+    const view = kind.convert && kind;
+    if (view) kind = view.convert!.storage;
     const cur = this.load(resourceKeyOf(kind), name);
     if (subresource && subresource !== "status" && subresource !== "scale") throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
     if (patchType === "apply") {

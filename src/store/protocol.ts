@@ -40,7 +40,10 @@ interface Target {
   user: RequestUser;
   /** A custom resource's CRD resourceVersion as the apiserver knows it: the store reads the CRD again when its own copy differs. */
   crdVersion?: string;
-  /** A custom resource's API version the request was sent to (validated by that version's schema). */
+  /**
+   * The apiVersion the request was sent to when it is not the stored kind's: a custom resource's
+   * served version (validated by its schema), or a view whose patch applies to the object as it shows it.
+   */
   version?: string;
 }
 

@@ -18,75 +18,72 @@ const ROUND_TRIP = [METRICS_ANNOTATION, CURRENT_METRICS_ANNOTATION, CONDITIONS_A
 
 type J = Record<string, any>;
 
-/** v2 MetricTarget fields → v1's flat target fields (prefix "target" in specs, "current" in statuses). */
-function flatValues(t: J | undefined, prefix: "target" | "current", avgUtil = true): J {
-  if (!t) return {};
-  const cap = (s: string) => prefix + s[0].toUpperCase() + s.slice(1);
+/** "target" in a MetricSpec, "current" in a MetricStatus: v2's nested key and v1's field prefix alike. */
+type Side = "target" | "current";
+const prefixed = (side: Side, field: string) => side + field[0].toUpperCase() + field.slice(1);
+
+/** A v2 target or current value → v1's flat fields (averageUtilization only where v1 has it). */
+function flatValues(t: J | undefined, side: Side, utilization = true): J {
   return {
-    ...(avgUtil && t.averageUtilization !== undefined ? { [cap("averageUtilization")]: t.averageUtilization } : {}),
-    ...(t.averageValue !== undefined ? { [cap("averageValue")]: t.averageValue } : {}),
+    [prefixed(side, "averageUtilization")]: utilization ? t?.averageUtilization : undefined,
+    [prefixed(side, "averageValue")]: t?.averageValue,
   };
 }
 
-function metricDown(m: J, status: boolean): J {
-  const p = status ? "current" : "target";
-  const v = (x: J | undefined) => (status ? x?.current : x?.target) as J | undefined;
+/** v1's target or current value of an Object or External metric → v2's (a spec's target names its type). */
+function valueOf(side: Side, value: unknown, averageValue: unknown): J {
+  if (side === "current") return { value, averageValue };
+  return value !== undefined ? { type: "Value", value } : { type: "AverageValue", averageValue };
+}
+
+function metricDown(m: J, side: Side): J {
   switch (m.type) {
     case "Resource":
-      return { type: m.type, resource: { name: m.resource?.name, ...flatValues(v(m.resource), p) } };
+      return { type: m.type, resource: { name: m.resource?.name, ...flatValues(m.resource?.[side], side) } };
     case "ContainerResource":
-      return { type: m.type, containerResource: { name: m.containerResource?.name, container: m.containerResource?.container, ...flatValues(v(m.containerResource), p) } };
+      return { type: m.type, containerResource: { name: m.containerResource?.name, container: m.containerResource?.container, ...flatValues(m.containerResource?.[side], side) } };
     case "Pods":
-      return { type: m.type, pods: { metricName: m.pods?.metric?.name, selector: m.pods?.metric?.selector, ...flatValues(v(m.pods), p, false) } };
+      return { type: m.type, pods: { metricName: m.pods?.metric?.name, selector: m.pods?.metric?.selector, ...flatValues(m.pods?.[side], side, false) } };
     case "Object": {
-      const t = v(m.object) ?? {};
-      return { type: m.type, object: { target: m.object?.describedObject, metricName: m.object?.metric?.name, selector: m.object?.metric?.selector, [`${p}Value`]: t.value, averageValue: t.averageValue } };
+      const t = m.object?.[side] ?? {};
+      return { type: m.type, object: { target: m.object?.describedObject, metricName: m.object?.metric?.name, selector: m.object?.metric?.selector, [`${side}Value`]: t.value, averageValue: t.averageValue } };
     }
     case "External": {
-      const t = v(m.external) ?? {};
-      return { type: m.type, external: { metricName: m.external?.metric?.name, metricSelector: m.external?.metric?.selector, [`${p}Value`]: t.value, [`${p}AverageValue`]: t.averageValue } };
+      const t = m.external?.[side] ?? {};
+      return { type: m.type, external: { metricName: m.external?.metric?.name, metricSelector: m.external?.metric?.selector, [`${side}Value`]: t.value, [prefixed(side, "averageValue")]: t.averageValue } };
     }
   }
   return m;
 }
 
 /** A v1 MetricSpec or MetricStatus back into v2's shape. */
-function metricUp(m: J, status: boolean): J {
-  const p = status ? "current" : "target";
-  const target = (x: J, typed: boolean): J => {
-    const util = x[`${p}AverageUtilization`];
-    const avg = x[`${p}AverageValue`];
-    if (status) return { averageUtilization: util, averageValue: avg };
-    if (!typed) return { type: "AverageValue", averageValue: avg };
+function metricUp(m: J, side: Side): J {
+  const average = (x: J, utilization: boolean): J => {
+    const util = utilization ? x[prefixed(side, "averageUtilization")] : undefined;
+    const avg = x[prefixed(side, "averageValue")];
+    if (side === "current") return { averageUtilization: util, averageValue: avg };
     return util !== undefined ? { type: "Utilization", averageUtilization: util } : { type: "AverageValue", averageValue: avg };
   };
-  const key = status ? "current" : "target";
   switch (m.type) {
     case "Resource":
-      return { type: m.type, resource: { name: m.resource?.name, [key]: target(m.resource ?? {}, true) } };
+      return { type: m.type, resource: { name: m.resource?.name, [side]: average(m.resource ?? {}, true) } };
     case "ContainerResource":
-      return { type: m.type, containerResource: { name: m.containerResource?.name, container: m.containerResource?.container, [key]: target(m.containerResource ?? {}, true) } };
+      return { type: m.type, containerResource: { name: m.containerResource?.name, container: m.containerResource?.container, [side]: average(m.containerResource ?? {}, true) } };
     case "Pods":
-      return { type: m.type, pods: { metric: { name: m.pods?.metricName, selector: m.pods?.selector }, [key]: target(m.pods ?? {}, false) } };
+      return { type: m.type, pods: { metric: { name: m.pods?.metricName, selector: m.pods?.selector }, [side]: average(m.pods ?? {}, false) } };
     case "Object": {
       const o = m.object ?? {};
-      const value = o[`${p}Value`];
-      const t = status ? { value, averageValue: o.averageValue } : value !== undefined ? { type: "Value", value } : { type: "AverageValue", averageValue: o.averageValue };
-      return { type: m.type, object: { describedObject: o.target, metric: { name: o.metricName, selector: o.selector }, [key]: t } };
+      return { type: m.type, object: { describedObject: o.target, metric: { name: o.metricName, selector: o.selector }, [side]: valueOf(side, o[`${side}Value`], o.averageValue) } };
     }
     case "External": {
       const e = m.external ?? {};
-      const value = e[`${p}Value`];
-      const avg = e[`${p}AverageValue`];
-      const t = status ? { value, averageValue: avg } : value !== undefined ? { type: "Value", value } : { type: "AverageValue", averageValue: avg };
-      return { type: m.type, external: { metric: { name: e.metricName, selector: e.metricSelector }, [key]: t } };
+      return { type: m.type, external: { metric: { name: e.metricName, selector: e.metricSelector }, [side]: valueOf(side, e[`${side}Value`], e[prefixed(side, "averageValue")]) } };
     }
   }
   return m;
 }
 
-const isCpuUtilization = (m: J) => m.type === "Resource" && m.resource?.name === "cpu" && m.resource?.[`target`]?.averageUtilization !== undefined;
-const isCpuCurrent = (m: J) => m.type === "Resource" && m.resource?.name === "cpu" && m.resource?.current?.averageUtilization !== undefined;
+const isCpu = (m: J, side: Side) => m.type === "Resource" && m.resource?.name === "cpu" && m.resource?.[side]?.averageUtilization !== undefined;
 
 function parsed(annotations: Record<string, string>, key: string): unknown {
   if (annotations[key] === undefined) return undefined;
@@ -112,8 +109,8 @@ export function hpaToV1(o: KObject): KObject {
   let v1spec: J | undefined;
   if (spec) {
     const metrics = (spec.metrics ?? []) as J[];
-    const cpu = metrics.find(isCpuUtilization);
-    const others = metrics.filter((m) => m !== cpu).map((m) => metricDown(m, false));
+    const cpu = metrics.find((m) => isCpu(m, "target"));
+    const others = metrics.filter((m) => m !== cpu).map((m) => metricDown(m, "target"));
     if (others.length) annotations[METRICS_ANNOTATION] = JSON.stringify(others);
     if (spec.behavior) annotations[BEHAVIOR_ANNOTATION] = JSON.stringify(spec.behavior);
     v1spec = { scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas, targetCPUUtilizationPercentage: cpu?.resource.target.averageUtilization };
@@ -121,14 +118,14 @@ export function hpaToV1(o: KObject): KObject {
   let v1status: J | undefined;
   if (status) {
     const current = (status.currentMetrics ?? []) as J[];
-    if (current.length) annotations[CURRENT_METRICS_ANNOTATION] = JSON.stringify(current.map((m) => metricDown(m, true)));
+    if (current.length) annotations[CURRENT_METRICS_ANNOTATION] = JSON.stringify(current.map((m) => metricDown(m, "current")));
     if (status.conditions?.length) annotations[CONDITIONS_ANNOTATION] = JSON.stringify(status.conditions);
     v1status = {
       observedGeneration: status.observedGeneration,
       lastScaleTime: status.lastScaleTime,
       currentReplicas: status.currentReplicas ?? 0,
       desiredReplicas: status.desiredReplicas ?? 0,
-      currentCPUUtilizationPercentage: current.find(isCpuCurrent)?.resource.current.averageUtilization,
+      currentCPUUtilizationPercentage: current.find((m) => isCpu(m, "current"))?.resource.current.averageUtilization,
     };
   }
   return { ...o, apiVersion: "autoscaling/v1", metadata: { ...o.metadata, annotations: orUndefined(annotations) }, spec: v1spec, status: v1status };
@@ -146,7 +143,7 @@ export function hpaToV2(o: KObject): KObject {
   const annotations = withoutRoundTrip(given, (k) => parsed(given, k) === undefined);
   let v2spec: J | undefined;
   if (spec) {
-    const metrics = Array.isArray(others) ? others.map((m: J) => metricUp(m, false)) : [];
+    const metrics = Array.isArray(others) ? others.map((m: J) => metricUp(m, "target")) : [];
     if (spec.targetCPUUtilizationPercentage !== undefined && spec.targetCPUUtilizationPercentage !== null) {
       metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.targetCPUUtilizationPercentage } } });
     }
@@ -154,7 +151,7 @@ export function hpaToV2(o: KObject): KObject {
   }
   let v2status: J | undefined;
   if (status) {
-    let currentMetrics = Array.isArray(current) ? current.map((m: J) => metricUp(m, true)) : undefined;
+    let currentMetrics = Array.isArray(current) ? current.map((m: J) => metricUp(m, "current")) : undefined;
     if (!currentMetrics && status.currentCPUUtilizationPercentage !== undefined) {
       currentMetrics = [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: status.currentCPUUtilizationPercentage } } }];
     }
