@@ -130,7 +130,7 @@ export const success = (details?: StatusDetails): Status => ({
 
 /** A field error as the apiserver's field.ErrorList reports it. */
 export interface FieldError {
-  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueTooLong" | "FieldValueTooMany";
+  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueNotFound" | "FieldValueTooLong" | "FieldValueTooMany";
   field: string;
   message: string;
 }
@@ -149,6 +149,7 @@ export const fieldErrors = {
   }),
   duplicate: (field: string, value: unknown): FieldError => ({ type: "FieldValueDuplicate", field, message: `Duplicate value: ${JSON.stringify(value)}` }),
   forbidden: (field: string, detail: string): FieldError => ({ type: "FieldValueForbidden", field, message: `Forbidden: ${detail}` }),
+  notFound: (field: string, value: unknown): FieldError => ({ type: "FieldValueNotFound", field, message: `Not found: ${JSON.stringify(value)}` }),
 };
 
 /** Turn field errors into the 422 Invalid error Kubernetes returns. */

@@ -15,6 +15,7 @@ function subresourcesOf(k: KindDef): Sub[] {
   const subs: Sub[] = [];
   const s = k.subresources ?? {};
   if (s.status) subs.push({ name: "status", kind: k.kind, verbs: ["get", "patch", "update"] });
+  for (const name of Object.keys(s.fields ?? {})) subs.push({ name, kind: k.kind, verbs: ["get", "patch", "update"] });
   if (s.scale) subs.push({ name: "scale", kind: "Scale", group: "autoscaling", version: "v1", verbs: ["get", "patch", "update"] });
   for (const [name, a] of Object.entries(s.actions ?? {})) subs.push({ name, kind: a.kind, group: a.group, version: a.version, verbs: ["create"] });
   for (const name of s.proxied ?? []) subs.push({ name, kind: name === "log" ? k.kind : name === "exec" || name === "attach" ? "PodExecOptions" : name === "portforward" ? "PodPortForwardOptions" : `${k.kind}ProxyOptions`, verbs: name === "log" ? ["get"] : ["create", "get"] });

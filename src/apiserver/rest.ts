@@ -186,7 +186,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
   const sub = info.subresource;
   if (sub) {
     const s = kind.subresources ?? {};
-    const known = (sub === "status" && s.status) || (sub === "scale" && s.scale) || s.actions?.[sub] || s.proxied?.includes(sub.split("/")[0]) || (sub === "finalize" && kind.kind === "Namespace");
+    const known = (sub === "status" && s.status) || (sub === "scale" && s.scale) || s.fields?.[sub] || s.actions?.[sub] || s.proxied?.includes(sub.split("/")[0]) || (sub === "finalize" && kind.kind === "Namespace");
     if (!known) throw errors.notFoundPath(url.pathname);
     if (s.proxied?.includes(sub.split("/")[0])) return proxySubresource(env, req, url, info, kind, sub);
   }
@@ -202,8 +202,8 @@ export async function handleResource(c: RestContext): Promise<Response> {
   switch (info.verb) {
     case "get": {
       const r = await stub.get(resource, info.namespace, info.name, sub || undefined, crdVersion);
-      // As tables: the status subresource is the whole object (its kind's columns), scale a Scale (kubectl's Scale columns).
-      return fromResult(r, n, sub === "scale" ? { ...kind, columns: scaleColumns } : kind, !sub || sub === "status" || sub === "scale");
+      // As tables: the status and field subresources are the whole object (its kind's columns), scale a Scale (kubectl's Scale columns).
+      return fromResult(r, n, sub === "scale" ? { ...kind, columns: scaleColumns } : kind, !sub || sub === "status" || sub === "scale" || !!kind.subresources?.fields?.[sub]);
     }
     case "list":
       return list(c, kind, resource, n);

@@ -5,7 +5,7 @@
  * their particular hooks (KindDef.strategy).
  */
 import { errors, invalidError, fieldErrors, type FieldError } from "../apimachinery/status.js";
-import { clone, deepEqual } from "../apimachinery/objects.js";
+import { clone, deepEqual, getPath, setPath } from "../apimachinery/objects.js";
 import { validateObjectMeta, generateName } from "../apimachinery/validation.js";
 import { validateChanges, validateSchema, type FieldValidation } from "./validate.js";
 import { apiVersionOf, type KindDef, type KObject, type StrategyContext } from "./types.js";
@@ -55,6 +55,14 @@ function validateAll(kind: KindDef, obj: KObject, old?: KObject): void {
   if (kind.strategy?.validate) errs.push(...kind.strategy.validate(obj));
   if (old && kind.strategy?.validateUpdate) errs.push(...kind.strategy.validateUpdate(obj, old));
   if (errs.length) throw invalidError(kind.kind, kind.group, obj.metadata.name ?? "", errs);
+}
+
+/** Set a dotted path to a value, or remove it for undefined. */
+function keepField(obj: KObject, path: string, value: unknown): void {
+  if (value !== undefined) return setPath(obj, path, value);
+  const dot = path.lastIndexOf(".");
+  const parent = dot < 0 ? obj : getPath(obj, path.slice(0, dot));
+  if (parent && typeof parent === "object") delete (parent as Record<string, unknown>)[path.slice(dot + 1)];
 }
 
 /** Prepare a new object for storage. Returns warnings for the client. */
@@ -108,16 +116,26 @@ export function prepareUpdate(
   if (meta.name !== undefined && meta.name !== old.metadata.name) {
     throw errors.badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${String(old.metadata.name)})`);
   }
+  const fields = kind.subresources?.fields ?? {};
+  const field = opts.subresource ? fields[opts.subresource] : undefined;
   if (opts.subresource === "status") {
     // Only status changes through /status; everything else is kept. Old's status is replaced, so not copied;
     // assigning the key keeps its place in the JSON.
     const status = obj.status;
     obj = clone({ ...old, status: undefined }) as KObject;
     obj.status = status;
-  } else if (kind.subresources?.status && !opts.subresource) {
-    // A main-resource write keeps status; action subresources (binding) write the whole object.
-    if (old.status === undefined) delete obj.status;
-    else obj.status = clone(old.status);
+  } else if (field) {
+    // Likewise a field subresource (pods/ephemeralcontainers) changes its field only.
+    const value = getPath(obj, field);
+    obj = clone(old);
+    keepField(obj, field, value);
+  } else if (!opts.subresource) {
+    // A main-resource write keeps status and the fields subresources own; action subresources (binding) write the whole object.
+    if (kind.subresources?.status) {
+      if (old.status === undefined) delete obj.status;
+      else obj.status = clone(old.status);
+    }
+    for (const path of Object.values(fields)) keepField(obj, path, clone(getPath(old, path)));
   }
   const m = obj.metadata;
   m.name = old.metadata.name;

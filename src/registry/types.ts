@@ -160,6 +160,13 @@ export interface KindDef {
     /** A /status subresource: main updates keep status, status updates keep the rest. */
     status?: boolean;
     scale?: ScaleDef;
+    /**
+     * Subresources that own one field of the object (pods/ephemeralcontainers:
+     * spec.ephemeralContainers), by dotted path: get answers the object, a
+     * write through one changes only that field, and main-resource writes
+     * keep it as stored (as they keep status).
+     */
+    fields?: Record<string, string>;
     actions?: Record<string, ActionSubresource>;
     /** Streamed from the node agent (pods/log, pods/exec): wired by the agent. */
     proxied?: string[];

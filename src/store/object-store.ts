@@ -617,7 +617,7 @@ export class ObjectStore extends DurableObject<Env> {
     const input = decodeObject(body, contentType);
     const cur = this.mustLoad(kind, name);
     if (subresource === "scale") return this.writeScale(kind, cur, input, ctx, options);
-    if (subresource && subresource !== "status") throw errors.methodNotAllowed(`update is not supported on ${kind.plural}/${subresource}`);
+    if (subresource && subresource !== "status" && !kind.subresources?.fields?.[subresource]) throw errors.methodNotAllowed(`update is not supported on ${kind.plural}/${subresource}`);
     const meta = (input.metadata ?? {}) as { resourceVersion?: string; uid?: string; name?: string };
     // As the apiserver's checkName: a PUT carries the object's own name (a body without one would replace it with nothing).
     if (meta.name !== name) {
@@ -666,7 +666,7 @@ export class ObjectStore extends DurableObject<Env> {
     const view = kind.convert && kind;
     if (view) kind = view.convert!.storage;
     const cur = this.load(resourceKeyOf(kind), name);
-    if (subresource && subresource !== "status" && subresource !== "scale") throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
+    if (subresource && subresource !== "status" && subresource !== "scale" && !kind.subresources?.fields?.[subresource]) throw errors.methodNotAllowed(`patch is not supported on ${kind.plural}/${subresource}`);
     if (patchType === "apply") {
       const applied = decodeObject(body, "application/yaml");
       checkTypeMeta(kind, applied, this.namespace ?? "");

@@ -16,6 +16,7 @@ import { startPodman, ensureTestImage, removeNodeContainers, TEST_IMAGE, type Po
 import { DockerRuntime } from "../../agent/src/runtime/docker.js";
 import { KubeClient } from "../../src/cli/kube-client.js";
 import { createBootstrapToken } from "../../src/cli/tokens.js";
+import { LABELS } from "../../agent/src/runtime/types.js";
 
 let c: TestCluster;
 /** Node names unique to this run: agents of another run on this host (sharing Podman's store) never adopt our containers. */
@@ -282,6 +283,42 @@ spec:
   const r = await c.kubectl(["attach", "-i", "attached"], { input: "ping\n", allowFail: true });
   assert.match(r.stdout + r.stderr, /got:ping/);
   await c.kubectl(["delete", "pod", "attached", "--wait=false"]);
+});
+
+test("kubectl debug adds an ephemeral container to a running pod: it shares the target's processes, takes stdin, and is reported", async () => {
+  await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: debugged}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    command: ["sleep", "3601"]
+`);
+  await eventually(async () => (await json(["get", "pod", "debugged"])).status.phase === "Running", 60_000, "debugged Running");
+  // kubectl waits for the container to run, then attaches: the shell reads what we send, ps shows the target's sleep.
+  const r = await c.kubectl(["debug", "-i", "debugged", `--image=${TEST_IMAGE}`, "--image-pull-policy=Never", "-c", "dbg", "--target=app", "--", "sh"], { input: "echo from-debugger; ps\nexit\n", allowFail: true });
+  assert.match(r.stdout, /from-debugger/, r.stdout + r.stderr);
+  assert.match(r.stdout, /sleep 3601/, `the target's processes are visible: ${r.stdout}`);
+  const pod = await json(["get", "pod", "debugged"]);
+  assert.deepEqual(pod.spec.ephemeralContainers.map((e: { name: string }) => e.name), ["dbg"]);
+  const st = await eventually(async () => {
+    const p = await json(["get", "pod", "debugged"]);
+    const s = p.status.ephemeralContainerStatuses?.find((e: { name: string }) => e.name === "dbg");
+    return s?.state?.terminated ? s : undefined;
+  }, 30_000, "the debug container's status terminated");
+  assert.equal(st.state.terminated.exitCode, 0);
+  assert.equal(st.ready, false);
+  // It is not restarted, and the pod goes on running its app container.
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = await json(["get", "pod", "debugged"]);
+  assert.equal(after.status.phase, "Running");
+  assert.equal(after.status.containerStatuses[0].restartCount, 0);
+  const dbg = (await containersOf(after.spec.nodeName)).filter((x) => x.labels[LABELS.podUid] === after.metadata.uid && x.labels[LABELS.containerName] === "dbg");
+  assert.equal(dbg.length, 1, "one instance of the debug container, never restarted");
+  await c.kubectl(["delete", "pod", "debugged", "--wait=false"]);
 });
 
 test("a container that exits is restarted with back-off; CrashLoopBackOff shows; logs --previous has the last run", async () => {

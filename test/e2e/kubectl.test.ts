@@ -346,3 +346,51 @@ test("kubectl get --subresource=status and =scale print tables as on a real clus
   assert.match(scale, /^NAME\s+DESIRED\s+AVAILABLE\s+AGE\nsubres\s+2\s+\d\s+/);
   assert.equal(JSON.parse((await c.kubectl(["get", "deployment", "subres", "--subresource=scale", "-o", "json"])).stdout).kind, "Scale");
 });
+
+test("kubectl debug adds ephemeral containers through pods/ephemeralcontainers; they are only ever added, and validated", async () => {
+  await c.kubectl(["run", "dbg-target", "--image=nginx"]);
+  const out = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "dbg", "--target=dbg-target", "--", "sleep", "1000"]);
+  assert.match(out.stdout + out.stderr, /Targeting container "dbg-target"/);
+  const pod = JSON.parse((await c.kubectl(["get", "pod", "dbg-target", "-o", "json"])).stdout);
+  assert.equal(pod.spec.ephemeralContainers.length, 1);
+  assert.deepEqual(
+    { name: pod.spec.ephemeralContainers[0].name, target: pod.spec.ephemeralContainers[0].targetContainerName, command: pod.spec.ephemeralContainers[0].command, policy: pod.spec.ephemeralContainers[0].terminationMessagePolicy },
+    { name: "dbg", target: "dbg-target", command: ["sleep", "1000"], policy: "File" },
+  );
+  // The subresource, as kubectl lists it in discovery and reads it.
+  assert.match((await c.kubectl(["get", "--raw", "/api/v1"])).stdout, /"name":"pods\/ephemeralcontainers","singularName":"","namespaced":true,"kind":"Pod","verbs":\["get","patch","update"\]/);
+  assert.equal(JSON.parse((await c.kubectl(["get", "--raw", "/api/v1/namespaces/default/pods/dbg-target/ephemeralcontainers"])).stdout).metadata.name, "dbg-target");
+  // Kubernetes' validation: names unique among all the pod's containers, a target that exists.
+  const dup = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "dbg-target"], { allowFail: true });
+  assert.notEqual(dup.code, 0);
+  assert.match(dup.stderr, /spec\.ephemeralContainers\[1\]\.name: Duplicate value: "dbg-target"/);
+  const target = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "x", "--target=nope"], { allowFail: true });
+  assert.match(target.stderr, /spec\.ephemeralContainers\[1\]\.targetContainerName: Not found: "nope"/);
+  // Through the subresource: no ports, no removing or changing one; the rest of the pod is not touched.
+  const path = "/api/v1/namespaces/default/pods/dbg-target/ephemeralcontainers";
+  const ports = await c.api(path, { method: "PATCH", headers: { "content-type": "application/strategic-merge-patch+json" }, body: JSON.stringify({ spec: { ephemeralContainers: [{ name: "p", image: "busybox", ports: [{ containerPort: 80 }] }] } }) });
+  assert.equal(ports.status, 422);
+  assert.match(await ports.text(), /spec.ephemeralContainers\[\d\].ports: Forbidden: cannot be set for an Ephemeral Container/);
+  const removed = await c.api(path, { method: "PATCH", headers: { "content-type": "application/json-patch+json" }, body: JSON.stringify([{ op: "remove", path: "/spec/ephemeralContainers/0" }]) });
+  assert.equal(removed.status, 422);
+  assert.match(await removed.text(), /existing ephemeral containers \\"dbg\\" may not be removed/);
+  const changed = await c.api(path, { method: "PATCH", headers: { "content-type": "application/json-patch+json" }, body: JSON.stringify([{ op: "replace", path: "/spec/ephemeralContainers/0/image", value: "other" }]) });
+  assert.match(await changed.text(), /existing ephemeral containers \\"dbg\\" may not be changed/);
+  const sneaky = await c.api(path, { method: "PATCH", headers: { "content-type": "application/merge-patch+json" }, body: JSON.stringify({ metadata: { labels: { sneaky: "1" } }, spec: { activeDeadlineSeconds: 5 } }) });
+  assert.equal(sneaky.status, 200, await sneaky.text());
+  const kept = JSON.parse((await c.kubectl(["get", "pod", "dbg-target", "-o", "json"])).stdout);
+  assert.equal(kept.metadata.labels.sneaky, undefined);
+  assert.equal(kept.spec.activeDeadlineSeconds, undefined);
+  // A main-resource write keeps them (kubectl replace of a manifest without them), and cannot add any.
+  delete kept.spec.ephemeralContainers;
+  kept.metadata.labels.replaced = "yes";
+  await c.kubectl(["replace", "-f", "-"], { input: JSON.stringify(kept) });
+  const after = JSON.parse((await c.kubectl(["get", "pod", "dbg-target", "-o", "json"])).stdout);
+  assert.equal(after.metadata.labels.replaced, "yes");
+  assert.deepEqual(after.spec.ephemeralContainers.map((e: { name: string }) => e.name), ["dbg"]);
+  await c.kubectl(["patch", "pod", "dbg-target", "--type=merge", "-p", JSON.stringify({ spec: { ephemeralContainers: [{ name: "dbg", image: "x" }, { name: "y", image: "busybox" }] } })]);
+  assert.deepEqual(JSON.parse((await c.kubectl(["get", "pod", "dbg-target", "-o", "json"])).stdout).spec.ephemeralContainers.map((e: { name: string; image: string }) => `${e.name}:${e.image}`), ["dbg:busybox"]);
+  // Not on create.
+  const created = await c.kubectl(["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "eph-on-create" }, spec: { containers: [{ name: "a", image: "nginx" }], ephemeralContainers: [{ name: "e", image: "busybox" }] } }), allowFail: true });
+  assert.match(created.stderr, /spec\.ephemeralContainers: Forbidden: cannot be set on create/);
+});

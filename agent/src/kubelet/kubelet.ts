@@ -14,10 +14,10 @@
  */
 import { podDns } from "../dns/records.js";
 import { Histogram } from "../../../src/metrics/prom.js";
-import type { Container, Pod, Secret, ConfigMap, Service, PersistentVolumeClaim, PersistentVolume, Lifecycle, LifecycleHandler } from "kubernetes-types/core/v1";
+import type { Container, EphemeralContainer, Pod, Secret, ConfigMap, Service, PersistentVolumeClaim, PersistentVolume, Lifecycle, LifecycleHandler } from "kubernetes-types/core/v1";
 import * as http from "node:http";
 import { KubeError, type KubeClient } from "../../../src/cli/kube-client.js";
-import { LABELS, type ContainerInfo, type ContainerSpec, type Runtime, type SandboxInfo, type SandboxSpec } from "../runtime/types.js";
+import { LABELS, type ContainerInfo, type ContainerRole, type ContainerSpec, type Runtime, type SandboxInfo, type SandboxSpec } from "../runtime/types.js";
 import { attemptOf, nextBackoff, plan, podStatus, specHash, type ContainerMemory, type Observed } from "./pod-state.js";
 import { containerEnv, ConfigError, expand } from "./env.js";
 import { cleanupPodDir, containerMounts, memoryVolumeName, setupVolumes, type VolumeRefs, type VolumeSources } from "./volumes.js";
@@ -87,6 +87,9 @@ function groupObserved(list: ContainerInfo[]): Observed {
 }
 const key = (ns: string | undefined, name: string | undefined) => `${ns}/${name}`;
 const podPath = (p: Pod) => `/api/v1/namespaces/${p.metadata!.namespace}/pods/${p.metadata!.name}`;
+
+/** Where each kind of container is in the pod spec (events' fieldPath). */
+const FIELD_OF_ROLE: Record<ContainerRole, string> = { init: "initContainers", app: "containers", ephemeral: "ephemeralContainers" };
 
 /** kubelet's buckets for kubelet_pod_start_duration_seconds. */
 const POD_START_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600];
@@ -291,7 +294,7 @@ export class Kubelet {
         return true;
       }
       if (a.type === "start") {
-        const started = await this.startContainer(w, pod, o, a.container, a.attempt, a.init);
+        const started = await this.startContainer(w, pod, o, a.container, a.attempt, a.role);
         acted ||= started;
       } else if (a.type === "kill") {
         const m = w.mem.get(a.name) ?? {};
@@ -455,7 +458,7 @@ export class Kubelet {
     }
   }
 
-  private async containerSpec(pod: Pod, c: Container, attempt: number, init: boolean, volumes: VolumeSources): Promise<ContainerSpec> {
+  private async containerSpec(pod: Pod, c: Container, attempt: number, role: ContainerRole, volumes: VolumeSources, pidTarget?: string): Promise<ContainerSpec> {
     const env = await containerEnv(pod, c, this.refs(), { ip: this.o.hostIP, cpus: this.o.cpus, memory: this.o.memoryBytes });
     const psc = pod.spec?.securityContext ?? {};
     const sc = c.securityContext ?? {};
@@ -465,7 +468,7 @@ export class Kubelet {
     const cpuLimit = lim.cpu !== undefined ? Number(toMilli(parseQuantity(String(lim.cpu)))) : undefined;
     const cpuReq = req.cpu !== undefined ? Number(toMilli(parseQuantity(String(req.cpu)))) : undefined;
     return {
-      role: init ? "init" : "app",
+      role,
       name: c.name,
       image: c.image ?? "",
       command: c.command?.map((s) => expand(s, env)),
@@ -492,6 +495,7 @@ export class Kubelet {
       attempt,
       specHash: specHash(c),
       gracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
+      pidTarget,
     };
   }
 
@@ -519,10 +523,10 @@ export class Kubelet {
     this.events.pod(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${((Date.now() - t0) / 1000).toFixed(3)}s`, field);
   }
 
-  private async startContainer(w: Worker, pod: Pod, o: Observed, c: Container, attempt: number, init: boolean): Promise<boolean> {
+  private async startContainer(w: Worker, pod: Pod, o: Observed, c: Container, attempt: number, role: ContainerRole): Promise<boolean> {
     const m = w.mem.get(c.name) ?? {};
     w.mem.set(c.name, m);
-    const field = `spec.${init ? "initContainers" : "containers"}{${c.name}}`;
+    const field = `spec.${FIELD_OF_ROLE[role]}{${c.name}}`;
     if (m.backoffSeconds !== undefined && m.waiting && (m.waiting.reason === "ErrImagePull" || m.waiting.reason === "ImagePullBackOff") && Date.now() < (m.lastRestartAt ?? 0) + m.backoffSeconds * 1000) {
       m.waiting = { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` };
       clearTimeout(w.timer);
@@ -537,7 +541,10 @@ export class Kubelet {
     try {
       if (!w.volumes || !o.sandbox) await this.refreshVolumes(w, pod);
       await this.ensureImage(pod, c, field);
-      const spec = await this.containerSpec(pod, c, attempt, init, w.volumes!);
+      // An ephemeral container's target: it sees that container's processes (kubectl debug --target).
+      const target = (c as EphemeralContainer).targetContainerName;
+      const pidTarget = target ? this.containerId(w, target) : undefined;
+      const spec = await this.containerSpec(pod, c, attempt, role, w.volumes!, pidTarget);
       const sandbox: SandboxInfo = { id: o.sandbox!.id, ip: o.sandbox!.ip ?? "", running: true };
       const id = await this.o.runtime.createContainer(sandbox, this.sandboxSpec(pod), spec);
       w.created.push(id);
@@ -563,7 +570,7 @@ export class Kubelet {
     m.started = c.startupProbe ? false : true;
     // Keep the newest dead instance for `kubectl logs --previous`; older ones go.
     for (const old of (o.containers.get(c.name) ?? []).slice(1)) await this.o.runtime.remove(old.id);
-    if (!init) this.startProbes(w, pod, c);
+    if (role === "app") this.startProbes(w, pod, c);
     if (c.lifecycle?.postStart) {
       await this.runHook(pod, c, c.lifecycle.postStart, "PostStart").catch((e) => {
         this.events.pod(pod, "Warning", "FailedPostStartHook", (e as Error).message, field);

@@ -113,3 +113,27 @@ test("status: pending init containers make the pod Pending with PodInitializing 
   assert.equal(s.containerStatuses![0].state!.waiting!.reason, "PodInitializing");
   assert.equal(s.conditions!.find((c) => c.type === "Initialized")!.status, "False");
 });
+
+test("ephemeral containers start once, even during init, are never restarted, and never make the pod ready or done", () => {
+  const eph = { name: "debugger", image: "busybox", targetContainerName: "a" };
+  const spec = { initContainers: [{ name: "i1", image: "x" }], ephemeralContainers: [eph] };
+  // Started beside the running init container.
+  let p = plan(pod(spec), obs([["i1", [info("i1", "running")]]]), new Map(), 0);
+  assert.deepEqual(p.actions.map((a) => a.type === "start" && [a.container.name, a.role]), [["debugger", "ephemeral"]]);
+  // Exited: it stays exited, while the app container is left to run.
+  const running = obs([["a", [info("a", "running")]], ["debugger", [info("debugger", "exited", { exitCode: 0 })]]]);
+  p = plan(pod({ ephemeralContainers: [eph] }), running, new Map(), 0);
+  assert.deepEqual(p.actions, []);
+  assert.equal(p.terminal, undefined);
+  const st = podStatus(pod({ ephemeralContainers: [eph] }), obs([["a", [info("a", "running")]], ["debugger", [info("debugger", "running")]]]), new Map(), ctx);
+  assert.equal(st.phase, "Running");
+  assert.deepEqual(st.containerStatuses?.map((c) => c.name), ["a"]);
+  const e = st.ephemeralContainerStatuses?.[0];
+  assert.equal(e?.name, "debugger");
+  assert.ok(e?.state?.running, JSON.stringify(e));
+  assert.equal(e?.ready, false);
+  assert.equal(st.conditions?.find((c) => c.type === "Ready")?.status, "True");
+  // Not created yet: waiting as ContainerCreating.
+  const waiting = podStatus(pod({ ephemeralContainers: [eph] }), obs([["a", [info("a", "running")]]]), new Map(), ctx).ephemeralContainerStatuses?.[0];
+  assert.equal(waiting?.state?.waiting?.reason, "ContainerCreating");
+});

@@ -6,7 +6,7 @@
  * No I/O here, so every rule is unit-tested without a runtime.
  */
 import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1";
-import { LABELS, type ContainerInfo } from "../runtime/types.js";
+import { LABELS, type ContainerInfo, type ContainerRole } from "../runtime/types.js";
 import { fnv32a } from "../../../src/apimachinery/hash.js";
 
 /** What the runtime holds for one pod. */
@@ -45,7 +45,7 @@ export function specHash(c: Container): string {
 
 export type Action =
   | { type: "sandbox"; recreate: boolean }
-  | { type: "start"; container: Container; init: boolean; attempt: number }
+  | { type: "start"; container: Container; role: ContainerRole; attempt: number }
   | { type: "kill"; id: string; name: string; reason: string; message: string }
   | { type: "backoff"; name: string; untilMs: number; message: string };
 
@@ -87,21 +87,26 @@ export function plan(pod: Pod, o: Observed, mem: Map<string, ContainerMemory>, n
     actions.push({ type: "sandbox", recreate: !!o.sandbox });
     return { actions };
   }
-  const restartOrBackoff = (c: Container, cur: ContainerInfo, init: boolean) => {
+  const restartOrBackoff = (c: Container, cur: ContainerInfo, role: ContainerRole) => {
     const m = mem.get(c.name);
     const wait = backoffWait(m, now);
     if (wait > 0) {
       actions.push({ type: "backoff", name: c.name, untilMs: now + wait, message: `back-off ${m!.backoffSeconds}s restarting failed container=${c.name} pod=${podRef(pod)}` });
-    } else actions.push({ type: "start", container: c, init, attempt: attemptOf(cur) + 1 });
+    } else actions.push({ type: "start", container: c, role, attempt: attemptOf(cur) + 1 });
   };
+  // Ephemeral containers (kubectl debug) start once, even while init containers run, and never restart.
+  for (const c of pod.spec?.ephemeralContainers ?? []) {
+    const cur = newest(o, c.name);
+    if (!cur || cur.state === "created") actions.push({ type: "start", container: c as Container, role: "ephemeral", attempt: 0 });
+  }
   for (const c of pod.spec?.initContainers ?? []) {
     const cur = newest(o, c.name);
     if (cur?.state === "exited" && cur.exitCode === 0) continue;
-    if (!cur) actions.push({ type: "start", container: c, init: true, attempt: 0 });
-    else if (cur.state === "created") actions.push({ type: "start", container: c, init: true, attempt: attemptOf(cur) });
+    if (!cur) actions.push({ type: "start", container: c, role: "init", attempt: 0 });
+    else if (cur.state === "created") actions.push({ type: "start", container: c, role: "init", attempt: attemptOf(cur) });
     else if (cur.state === "exited") {
       if (policy === "Never") return { actions, terminal: "Failed" };
-      restartOrBackoff(c, cur, true);
+      restartOrBackoff(c, cur, "init");
     }
     return { actions };
   }
@@ -112,11 +117,11 @@ export function plan(pod: Pod, o: Observed, mem: Map<string, ContainerMemory>, n
     const cur = newest(o, c.name);
     const m = mem.get(c.name);
     if (!cur) {
-      actions.push({ type: "start", container: c, init: false, attempt: 0 });
+      actions.push({ type: "start", container: c, role: "app", attempt: 0 });
       continue;
     }
     if (cur.state === "created") {
-      actions.push({ type: "start", container: c, init: false, attempt: attemptOf(cur) });
+      actions.push({ type: "start", container: c, role: "app", attempt: attemptOf(cur) });
       continue;
     }
     if (cur.state === "running") {
@@ -124,7 +129,7 @@ export function plan(pod: Pod, o: Observed, mem: Map<string, ContainerMemory>, n
       else if (cur.labels[LABELS.specHash] && cur.labels[LABELS.specHash] !== specHash(c)) actions.push({ type: "kill", id: cur.id, name: c.name, reason: "Killing", message: `Container ${c.name} definition changed, will be restarted` });
       continue;
     }
-    if (shouldRestart(policy, cur.exitCode)) restartOrBackoff(c, cur, false);
+    if (shouldRestart(policy, cur.exitCode)) restartOrBackoff(c, cur, "app");
     else {
       finished++;
       if (cur.exitCode !== 0) failed++;
@@ -256,5 +261,8 @@ export function podStatus(pod: Pod, o: Observed, mem: Map<string, ContainerMemor
     status.podIPs = [{ ip: ctx.podIP }];
   }
   if (inits.length) status.initContainerStatuses = initStatuses;
+  const ephemeral = pod.spec?.ephemeralContainers ?? [];
+  // Never ready and never restarted: they serve no traffic and count for nothing in the pod's phase.
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral.map((c) => ({ ...containerStatus(c as Container, o, mem.get(c.name), ctx, false, true, false), ready: false }));
   return status;
 }

@@ -177,6 +177,7 @@ export function containerCreateBody(sandbox: SandboxInfo, pod: SandboxSpec, spec
     HostConfig: {
       NetworkMode: pod.hostNetwork ? "host" : joined,
       IpcMode: joined,
+      ...(spec.pidTarget ? { PidMode: `container:${spec.pidTarget}` } : {}),
       ...(engine.podman && !pod.hostNetwork ? { UTSMode: joined } : {}),
       ...(binds.length ? { Binds: binds } : {}),
       ...(mounts.length ? { Mounts: mounts } : {}),

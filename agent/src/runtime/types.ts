@@ -68,9 +68,11 @@ export interface Mount {
   /** Sub path inside the source, if any (already joined into hostPath by the kubelet when possible). */
 }
 
+export type ContainerRole = "init" | "app" | "ephemeral";
+
 export interface ContainerSpec {
-  /** "init" or "app". */
-  role: "init" | "app";
+  /** "init", "app", or "ephemeral" (added to a running pod by `kubectl debug`). */
+  role: ContainerRole;
   name: string;
   image: string;
   /** Resolved entrypoint/cmd: undefined keeps the image's. */
@@ -91,6 +93,8 @@ export interface ContainerSpec {
   specHash: string;
   gracePeriodSeconds: number;
   labels?: Record<string, string>;
+  /** A container whose process namespace this one joins (an ephemeral container's targetContainerName). */
+  pidTarget?: string;
 }
 
 export type ContainerState = "created" | "running" | "exited" | "unknown";

@@ -68,6 +68,7 @@ export function defaultPodSpec(spec: Record<string, unknown> | undefined): void 
   if (spec.serviceAccountName !== undefined) spec.serviceAccount ??= spec.serviceAccountName;
   for (const c of (spec.containers as Container[] | undefined) ?? []) defaultContainer(c);
   for (const c of (spec.initContainers as Container[] | undefined) ?? []) defaultContainer(c);
+  for (const c of (spec.ephemeralContainers as Container[] | undefined) ?? []) defaultContainer(c);
   for (const v of (spec.volumes as Volume[] | undefined) ?? []) {
     if (v.secret) v.secret.defaultMode ??= 0o644;
     if (v.configMap) v.configMap.defaultMode ??= 0o644;

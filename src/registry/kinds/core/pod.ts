@@ -1,6 +1,6 @@
 /** core/v1 Pod: the unit the scheduler places and a node agent runs. */
 import { definitions } from "../../../schemas/generated/index.js";
-import { ApiError, errors, fieldErrors, type FieldError } from "../../../apimachinery/status.js";
+import { ApiError, errors, fieldErrors, invalidError, type FieldError } from "../../../apimachinery/status.js";
 import { deepEqual } from "../../../apimachinery/objects.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import { defaultPodSpec } from "../../defaults/pod-spec.js";
@@ -18,7 +18,42 @@ type PodStatus = {
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
 };
-type PodSpec = { nodeName?: string; containers?: { name: string }[]; initContainers?: unknown[]; readinessGates?: { conditionType: string }[] };
+type EphemeralContainer = { name: string; image?: string; targetContainerName?: string } & Record<string, unknown>;
+type PodSpec = { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: EphemeralContainer[]; readinessGates?: { conditionType: string }[] };
+
+/** Container fields an ephemeral container may not set (it gets no guarantees: no ports, probes, hooks or resources). */
+const NOT_FOR_EPHEMERAL = ["ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "resources", "resizePolicy", "restartPolicy"];
+
+/** A field Go would see as set: not null, not an empty object or list (kubectl debug sends `resources: {}`). */
+const isSet = (v: unknown) => v !== undefined && v !== null && !(typeof v === "object" && Object.keys(v).length === 0);
+
+/** validateEphemeralContainers: names unique among all the pod's containers, a target that exists, none of the fields above. */
+function validateEphemeral(spec: PodSpec): FieldError[] {
+  const errs: FieldError[] = [];
+  const regular = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
+  const seen = new Set<string>();
+  (spec.ephemeralContainers ?? []).forEach((c, i) => {
+    const at = `spec.ephemeralContainers[${i}]`;
+    if (regular.has(c.name) || seen.has(c.name)) errs.push(fieldErrors.duplicate(`${at}.name`, c.name));
+    seen.add(c.name);
+    if (!c.image) errs.push(fieldErrors.required(`${at}.image`));
+    for (const f of NOT_FOR_EPHEMERAL) if (isSet(c[f])) errs.push(fieldErrors.forbidden(`${at}.${f}`, "cannot be set for an Ephemeral Container"));
+    if (c.targetContainerName !== undefined && !regular.has(c.targetContainerName)) errs.push(fieldErrors.notFound(`${at}.targetContainerName`, c.targetContainerName));
+  });
+  return errs;
+}
+
+/** Ephemeral containers are only ever added: those already there may not be removed or changed. */
+function validateEphemeralUpdate(spec: PodSpec, old: PodSpec): FieldError[] {
+  const now = new Map((spec.ephemeralContainers ?? []).map((c) => [c.name, c]));
+  const errs: FieldError[] = [];
+  for (const c of old.ephemeralContainers ?? []) {
+    const next = now.get(c.name);
+    if (!next) errs.push(fieldErrors.forbidden("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(c.name)} may not be removed`));
+    else if (!deepEqual(next, c)) errs.push(fieldErrors.forbidden("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(c.name)} may not be changed`));
+  }
+  return errs;
+}
 
 const statusOf = (o: KObject) => (o.status ?? {}) as PodStatus;
 const specOf = (o: KObject) => (o.spec ?? {}) as PodSpec;
@@ -64,8 +99,11 @@ export function podStatusReason(o: KObject): string {
 const IMMUTABLE_SPEC_MESSAGE =
   "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
-/** Spec fields a pod update may change (nodeName: binding sets it once; the binding subresource guards it). */
-const MUTABLE_SPEC = new Set(["activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "nodeName", "containers", "initContainers"]);
+/**
+ * Spec fields a pod update may change (nodeName: binding sets it once, and the binding subresource guards it;
+ * ephemeralContainers: only its subresource changes them, main writes keep them).
+ */
+const MUTABLE_SPEC = new Set(["activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "nodeName", "containers", "initContainers", "ephemeralContainers"]);
 const IMAGE = new Set(["image"]);
 
 /** Container lists equal but for their images (compared in place: this runs on every pod write). */
@@ -145,6 +183,7 @@ export const pod: KindDef = {
       if (spec) spec.enableServiceLinks ??= true;
     },
     prepareForCreate(o) {
+      if (specOf(o).ephemeralContainers?.length) throw invalidError("Pod", "", o.metadata.name ?? "", [fieldErrors.forbidden("spec.ephemeralContainers", "cannot be set on create")]);
       o.status = { phase: "Pending", qosClass: qosClass(o) };
     },
     validate(o): FieldError[] {
@@ -157,6 +196,7 @@ export const pod: KindDef = {
         seen.add(c.name);
         if (!(c as { image?: string }).image) errs.push(fieldErrors.required(`spec.containers[${i}].image`));
       });
+      errs.push(...validateEphemeral(spec));
       return errs;
     },
     validateUpdate(o, old): FieldError[] {
@@ -164,6 +204,7 @@ export const pod: KindDef = {
       if (!sameImmutableSpec((o.spec ?? {}) as Record<string, unknown>, (old.spec ?? {}) as Record<string, unknown>)) errs.push(fieldErrors.forbidden("spec", IMMUTABLE_SPEC_MESSAGE));
       const oldNode = specOf(old).nodeName;
       if (oldNode && specOf(o).nodeName !== oldNode) errs.push(fieldErrors.forbidden("spec.nodeName", "field is immutable once set"));
+      errs.push(...validateEphemeralUpdate(specOf(o), specOf(old)));
       return errs;
     },
     gracePeriod(o, requested) {
@@ -178,6 +219,8 @@ export const pod: KindDef = {
   },
   subresources: {
     status: true,
+    // kubectl debug adds a container to a running pod through this.
+    fields: { ephemeralcontainers: "spec.ephemeralContainers" },
     actions: {
       binding: {
         kind: "Binding",
