@@ -18,6 +18,8 @@ import { TunnelClient } from "./tunnel/client.js";
 import { ServiceProxy } from "./proxy/index.js";
 import { ClusterDns } from "./dns/server.js";
 import { CLUSTER_DNS_IP } from "./dns/records.js";
+import { IngressController } from "./ingress/controller.js";
+import { INGRESS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/ingressclass.js";
 import { serveLocal } from "./server.js";
 import { instrumented, type OpStats } from "./runtime/instrumented.js";
 import { probeResults } from "./kubelet/prober.js";
@@ -39,6 +41,8 @@ export interface AgentOptions {
   proxy?: boolean;
   /** Serve cluster DNS to pods (default true; needs the proxy and cluster IPs). */
   dns?: boolean;
+  /** Serve Ingresses on this port (default 80; 0: any free port; false: not at all). Needs the proxy. */
+  ingressPort?: number | false;
   /** Stats period (default 15 s). */
   statsPeriodMs?: number;
   log?: (m: string) => void;
@@ -52,6 +56,9 @@ export class NodeAgent {
   private tunnel?: TunnelClient;
   private proxy?: ServiceProxy;
   private dns?: ClusterDns;
+  private ingress?: IngressController;
+  /** The port Ingresses are served on, once listening. */
+  private ingressPort?: number;
   /** The nameserver pods get (dnsPolicy ClusterFirst), once the cluster DNS address is on lo. */
   private clusterDns?: string;
   private stats?: StatsPublisher;
@@ -102,6 +109,7 @@ export class NodeAgent {
       this.o.host ?? "127.0.0.1",
       this.o.port ?? 10255,
     );
+    if (this.o.proxy !== false && this.o.ingressPort !== false) await this.listenIngress(this.o.ingressPort ?? 80);
     await this.register();
     await this.heartbeat();
     this.timers.push(setInterval(() => void this.heartbeat(), 10_000));
@@ -116,6 +124,7 @@ export class NodeAgent {
         await this.dns.start();
         this.clusterDns = CLUSTER_DNS_IP;
       }
+      this.ingress?.start();
     }
     this.stats = new StatsPublisher(this.client, this.runtime, this.o.node, kubelet, this.o.statsPeriodMs ?? 15_000, this.log);
     this.stats.start();
@@ -123,7 +132,22 @@ export class NodeAgent {
   }
 
   private opts() {
-    return { name: this.o.node, facts: this.facts, runtime: this.runtimeVersion, port: this.local?.port ?? 0, labels: this.o.labels };
+    return { name: this.o.node, facts: this.facts, runtime: this.runtimeVersion, port: this.local?.port ?? 0, labels: this.o.labels, ingressPort: this.ingressPort };
+  }
+
+  /** The ingress controller role: its port is known before the Node is registered (the Node advertises it). */
+  private async listenIngress(port: number): Promise<void> {
+    // Routes resolve through the proxy's view, which start() brings up later; until then nothing matches.
+    const ingress = new IngressController({ client: this.client, view: { service: (ns, n) => this.proxy?.view().service(ns, n), slices: (ns, s) => this.proxy?.view().slices(ns, s) ?? [] }, port, log: this.log });
+    try {
+      this.ingressPort = await ingress.listen();
+      this.ingress = ingress;
+      this.log(`ingress: serving Ingresses on :${this.ingressPort}`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === "EADDRINUSE" ? "another process (or agent on this host) holds it" : code === "EACCES" ? "no permission (run as root, or pass --ingress-port)" : (e as Error).message;
+      this.log(`ingress: not serving Ingresses: cannot listen on :${port}: ${why}`);
+    }
   }
 
   /** Create the Node, or take over an existing one (a restarted agent): status and labels are ours, spec (cordon, taints) stays. */
@@ -134,7 +158,8 @@ export class NodeAgent {
       await this.client.post("/api/v1/nodes", obj);
     } catch (e) {
       if (!(e instanceof KubeError && e.code === 409)) throw e;
-      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}`, { metadata: { labels: obj.metadata.labels, annotations: obj.metadata.annotations } });
+      // A port left from an earlier run goes when this one does not serve Ingresses.
+      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}`, { metadata: { labels: obj.metadata.labels, annotations: { [INGRESS_PORT_ANNOTATION]: null, ...obj.metadata.annotations } } });
       await this.client.mergePatch(`/api/v1/nodes/${this.o.node}/status`, { status: obj.status });
     }
     this.lastNodeStatusAt = Date.now();
@@ -197,6 +222,7 @@ export class NodeAgent {
     this.stats?.stop();
     await this.kubelet?.stop();
     this.dns?.stop();
+    this.ingress?.stop();
     await this.proxy?.stop();
     await this.tunnel?.close();
     this.local?.close();

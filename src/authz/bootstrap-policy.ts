@@ -104,6 +104,9 @@ const rules = {
     r(["apps"], APPS, RW),
     r(["batch"], ["jobs", "jobs/status", "cronjobs", "cronjobs/status"], RW),
     r(["discovery.k8s.io"], ["endpointslices"], RW),
+    // The ingress status controller (where the agents serve each Ingress).
+    r(["networking.k8s.io"], ["ingresses", "ingressclasses"], READ),
+    r(["networking.k8s.io"], ["ingresses/status"], ["patch", "update"]),
     r(["autoscaling"], ["horizontalpodautoscalers", "horizontalpodautoscalers/status"], ["get", "list", "watch", "update", "patch"]),
     r(["apps"], ["deployments/scale", "replicasets/scale", "statefulsets/scale"], ["get", "update", "patch"]),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),

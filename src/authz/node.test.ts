@@ -37,6 +37,15 @@ test("own Node, Lease, NodeMetrics and tunnel only", async () => {
   assert.equal(await nodeAuthorize({ username: "system:node:n1", groups: [] }, res("patch", "", "nodes", "", "n1"), l), null, "needs the system:nodes group");
 });
 
+test("what the agent's proxy and ingress roles read: Services, EndpointSlices, Ingresses, IngressClasses, never written", async () => {
+  const l = lookups([]);
+  for (const [group, resource] of [["", "services"], ["discovery.k8s.io", "endpointslices"], ["networking.k8s.io", "ingresses"], ["networking.k8s.io", "ingressclasses"]]) {
+    assert.equal(await nodeAuthorize(n1, res("watch", group, resource, ""), l), true, `watch ${resource}`);
+    assert.equal(await nodeAuthorize(n1, res("update", group, resource, "default", "x"), l), null, `update ${resource}`);
+  }
+  assert.equal(await nodeAuthorize(n1, res("update", "networking.k8s.io", "ingresses", "default", "x", "status"), l), null);
+});
+
 test("pods: list/watch only pinned to the node; status, delete and get of its own pods", async () => {
   const l = lookups([pod]);
   assert.equal(await nodeAuthorize(n1, res("watch", "", "pods", "", "", "", "spec.nodeName=n1"), l), true);

@@ -26,6 +26,7 @@ import { rootCaController } from "./rootca/index.js";
 import { apiServerServiceController } from "./apiserverservice/index.js";
 import { disruptionController } from "./disruption/index.js";
 import { crdCleanupController } from "./crdcleanup/index.js";
+import { ingressStatusController } from "./ingress/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -55,6 +56,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     cronJobController,
     endpointsController,
     endpointSliceController,
+    ingressStatusController,
     serviceAccountController,
     nodeLifecycleController({ gracePeriodMs: seconds(env.NODE_MONITOR_GRACE_SECONDS), defaultEvictionMs: seconds(env.POD_EVICTION_SECONDS) }),
     pvBinderController,

@@ -22,6 +22,7 @@ import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, Watch
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../registry/kinds/scheduling/priorityclass.js";
+import { EDGEPLANE_INGRESS_CLASS } from "../registry/kinds/networking/ingressclass.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
@@ -68,6 +69,7 @@ type Stored = { obj: KObject; data: string; rv: number };
 export type Lifecycle = "Active" | "Terminating" | "Absent";
 
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+const INGRESS_CLASSES = "ingressclasses.networking.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
 const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES]);
 const PRIORITY_CLASSES_TTL_MS = 2000;
@@ -1123,6 +1125,10 @@ export class ObjectStore extends DurableObject<Env> {
     for (const pc of SYSTEM_PRIORITY_CLASSES) {
       if (!this.load(PRIORITY_CLASSES, pc.metadata.name ?? "")) this.create(pcKind, JSON.stringify(pc), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
     }
+    // The class of the ingress controller the node agents run.
+    const icKind = this.kindOf(INGRESS_CLASSES);
+    const ic = EDGEPLANE_INGRESS_CLASS.metadata.name ?? "";
+    if (!this.load(INGRESS_CLASSES, ic)) this.create(icKind, JSON.stringify(EDGEPLANE_INGRESS_CLASS), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       if (!this.load("namespaces", name)) {
         this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });

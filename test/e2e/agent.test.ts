@@ -32,7 +32,7 @@ function startAgent(name: string, token = c.token): void {
   const log: string[] = [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, `--token=${token}`, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2"],
+    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, `--token=${token}`, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2", "--ingress-port", "0"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d) => log.push(String(d)));
@@ -211,6 +211,91 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   assert.match(byName.stdout, /200 OK[\s\S]*\n\S+/, byName.stderr);
   const missing = await c.kubectl(["exec", name, "--", "nslookup", "nope.default.svc.cluster.local"], { allowFail: true });
   assert.match(missing.stdout + missing.stderr, /NXDOMAIN/);
+});
+
+/** GET through an ingress port with a Host header: status and body. */
+function viaIngress(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path, headers: { host }, timeout: 5000, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+  });
+}
+
+test("an Ingress routes by host and path to its Services' pods through each node's ingress port, and shows the nodes as its address", async () => {
+  await apply(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: ${TEST_IMAGE}
+        command: ["sh", "-c", "mkdir -p /www/api && echo api-backend > /www/api/index.html && exec httpd -f -p 8080 -h /www"]
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: site}
+spec:
+  rules:
+  - host: site.example
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {name: http}}}}
+`);
+  await podsRunning("app=api", 1);
+  const webPods = new Set((await podsRunning("app=web", 3)).map((p: { metadata: { name: string } }) => p.metadata.name));
+  const nodes = (await json(["get", "nodes"])).items as { metadata: { name: string; annotations: Record<string, string> }; status: { addresses: { type: string; address: string }[] } }[];
+  const ports = nodes.map((n) => Number(n.metadata.annotations["edgeplane.dev/ingress-port"]));
+  assert.ok(ports.length === 2 && ports.every((p) => p > 0), `each agent serves Ingresses on its own port: ${ports}`);
+  for (const port of ports) {
+    const web = await eventually(async () => {
+      const r = await viaIngress(port, "site.example", "/");
+      return r.status === 200 && webPods.has(r.body.trim()) ? r : undefined;
+    }, 30_000, `site.example/ through :${port} reaches a web pod`);
+    assert.ok(webPods.has(web.body.trim()));
+    const api = await viaIngress(port, "site.example:8080", "/api/");
+    assert.equal(api.body.trim(), "api-backend", `/api goes to the api Service (${api.status})`);
+    const other = await viaIngress(port, "other.example", "/");
+    assert.equal(other.status, 404);
+  }
+  // The address: the nodes (one host here, so one IP twice with each agent's port), as kubectl shows it.
+  const ip = nodes[0].status.addresses.find((a) => a.type === "InternalIP")!.address;
+  const ing = await eventually(async () => {
+    const o = await json(["get", "ingress", "site"]);
+    return o.status?.loadBalancer?.ingress?.length === 2 ? o : undefined;
+  }, 30_000, "the Ingress's status lists both nodes");
+  assert.deepEqual(ing.status.loadBalancer.ingress.map((i: { ip: string; ports?: { port: number }[] }) => `${i.ip}:${i.ports?.[0].port ?? 80}`).sort(), ports.map((p) => `${ip}:${p}`).sort());
+  assert.match((await c.kubectl(["get", "ingress", "site"])).stdout, new RegExp(`^site\\s+<none>\\s+site\\.example\\s+${ip.replace(/\./g, "\\.")},${ip.replace(/\./g, "\\.")}\\s`, "m"));
+  // No ready endpoint: 503 with the reason.
+  await c.kubectl(["scale", "deployment", "api", "--replicas=0"]);
+  const gone = await eventually(async () => {
+    const r = await viaIngress(ports[0], "site.example", "/api/");
+    return r.status === 503 ? r : undefined;
+  }, 30_000, "503 once api has no pods");
+  assert.match(gone.body, /no ready endpoints for service "default\/api"/);
+  await c.kubectl(["delete", "ingress", "site"]);
+  await c.kubectl(["delete", "deployment", "api"]);
+  await c.kubectl(["delete", "service", "api"]);
 });
 
 test("exec carries stdin and the exit code; kubectl cp copies both ways", async () => {
