@@ -406,6 +406,19 @@ spec:
   await c.kubectl(["delete", "pod", "debugged", "--wait=false"]);
 });
 
+test("kubectl debug node/NAME runs a pod in the host's process, IPC and network namespaces with the host's filesystem at /host", async () => {
+  const node = (await json(["get", "nodes"])).items[0].metadata.name;
+  const r = await c.kubectl(["debug", `node/${node}`, "-i", `--image=${TEST_IMAGE}`, "--image-pull-policy=Never", "--", "sh"], { input: "ps -o comm; ls /host; exit\n", allowFail: true });
+  // The host's processes: the agents themselves (node) and Podman's API service.
+  assert.match(r.stdout, /^podman$/m, r.stdout + r.stderr);
+  assert.match(r.stdout, /^node$/m);
+  assert.match(r.stdout, /^etc$/m);
+  const pod = (await json(["get", "pods"])).items.find((p: { metadata: { name: string } }) => p.metadata.name.startsWith(`node-debugger-${node}-`));
+  assert.ok(pod?.spec.hostPID && pod.spec.hostIPC && pod.spec.hostNetwork, JSON.stringify(pod?.spec));
+  assert.equal(pod.spec.nodeName, node);
+  await c.kubectl(["delete", "pod", pod.metadata.name, "--wait=false"]);
+});
+
 test("a container that exits is restarted with back-off; CrashLoopBackOff shows; logs --previous has the last run", async () => {
   await apply(`
 apiVersion: v1

@@ -155,6 +155,16 @@ test("create bodies: sandbox owns network and IPC, containers join them", () => 
   const h = containerCreateBody({ id: "sbx", ip: "", running: true }, { ...pod, hostNetwork: true }, spec, { podman: true }) as Record<string, any>;
   assert.equal(h.HostConfig.NetworkMode, "host");
   assert.equal(h.HostConfig.UTSMode, undefined);
+  // Process namespaces: none shared by default; the pod's (the sandbox's) with shareProcessNamespace; the host's with
+  // hostPID; an ephemeral container's target before either. hostIPC: the host's IPC for the sandbox and every container.
+  assert.equal(c.HostConfig.PidMode, undefined);
+  assert.equal((containerCreateBody({ id: "sbx", ip: "", running: true }, { ...pod, shareProcessNamespace: true }, spec) as Record<string, any>).HostConfig.PidMode, "container:sbx");
+  const hostNs = { ...pod, hostPID: true, hostIPC: true, shareProcessNamespace: true };
+  const hc = containerCreateBody({ id: "sbx", ip: "", running: true }, hostNs, spec) as Record<string, any>;
+  assert.equal(hc.HostConfig.PidMode, "host");
+  assert.equal(hc.HostConfig.IpcMode, "host");
+  assert.equal((sandboxCreateBody(hostNs) as { HostConfig: Record<string, unknown> }).HostConfig.IpcMode, "host");
+  assert.equal((containerCreateBody({ id: "sbx", ip: "", running: true }, hostNs, { ...spec, role: "ephemeral", pidTarget: "app1" }) as Record<string, any>).HostConfig.PidMode, "container:app1");
   assert.deepEqual(tmpfsVolumeOpts(16 << 20, false), { type: "tmpfs", device: "tmpfs", o: "size=16777216" });
   assert.deepEqual(tmpfsVolumeOpts(16 << 20, true, 4096), { type: "tmpfs", device: "tmpfs", o: "nr_blocks=4096" });
   assert.deepEqual(tmpfsVolumeOpts(undefined, true), { type: "tmpfs", device: "tmpfs" });

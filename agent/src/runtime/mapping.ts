@@ -118,7 +118,7 @@ export function sandboxCreateBody(pod: SandboxSpec, pauseImage = PAUSE_IMAGE): R
     ExposedPorts: exposed,
     HostConfig: {
       NetworkMode: pod.hostNetwork ? "host" : "bridge",
-      IpcMode: "shareable",
+      IpcMode: pod.hostIPC ? "host" : "shareable",
       PortBindings: bindings,
       ...(pod.extraHosts?.length ? { ExtraHosts: pod.extraHosts } : {}),
       ...(pod.dnsServers?.length ? { Dns: pod.dnsServers } : {}),
@@ -176,8 +176,9 @@ export function containerCreateBody(sandbox: SandboxInfo, pod: SandboxSpec, spec
     },
     HostConfig: {
       NetworkMode: pod.hostNetwork ? "host" : joined,
-      IpcMode: joined,
-      ...(spec.pidTarget ? { PidMode: `container:${spec.pidTarget}` } : {}),
+      IpcMode: pod.hostIPC ? "host" : joined,
+      // An ephemeral container's target first, then the host's, then the sandbox's (shared by all the pod's containers).
+      ...(spec.pidTarget ? { PidMode: `container:${spec.pidTarget}` } : pod.hostPID ? { PidMode: "host" } : pod.shareProcessNamespace ? { PidMode: joined } : {}),
       ...(engine.podman && !pod.hostNetwork ? { UTSMode: joined } : {}),
       ...(binds.length ? { Binds: binds } : {}),
       ...(mounts.length ? { Mounts: mounts } : {}),

@@ -41,6 +41,11 @@ export interface SandboxSpec {
   /** The pod's hostname (spec.hostname or the pod name); also its /etc/hostname. */
   hostname: string;
   hostNetwork: boolean;
+  /** The host's process and IPC namespaces (spec.hostPID, spec.hostIPC: `kubectl debug node/...`). */
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  /** Containers see each other's processes (spec.shareProcessNamespace). */
+  shareProcessNamespace?: boolean;
   /** hostPort mappings of all containers (published on the sandbox). */
   ports: PortMapping[];
   /** Extra /etc/hosts entries ("name:ip"). */
