@@ -19,7 +19,8 @@ import { ServiceProxy } from "./proxy/index.js";
 import { ClusterDns } from "./dns/server.js";
 import { CLUSTER_DNS_IP } from "./dns/records.js";
 import { IngressController } from "./ingress/controller.js";
-import { INGRESS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/ingressclass.js";
+import { servingCert } from "../../src/cli/pki.js";
 import { serveLocal } from "./server.js";
 import { instrumented, type OpStats } from "./runtime/instrumented.js";
 import { probeResults } from "./kubelet/prober.js";
@@ -43,6 +44,8 @@ export interface AgentOptions {
   dns?: boolean;
   /** Serve Ingresses on this port (default 80; 0: any free port; false: not at all). Needs the proxy. */
   ingressPort?: number | false;
+  /** ... and over HTTPS on this one (default 443; false: not). */
+  ingressTlsPort?: number | false;
   /** Stats period (default 15 s). */
   statsPeriodMs?: number;
   log?: (m: string) => void;
@@ -57,8 +60,9 @@ export class NodeAgent {
   private proxy?: ServiceProxy;
   private dns?: ClusterDns;
   private ingress?: IngressController;
-  /** The port Ingresses are served on, once listening. */
+  /** The ports Ingresses are served on, once listening. */
   private ingressPort?: number;
+  private ingressTlsPort?: number;
   /** The nameserver pods get (dnsPolicy ClusterFirst), once the cluster DNS address is on lo. */
   private clusterDns?: string;
   private stats?: StatsPublisher;
@@ -109,7 +113,7 @@ export class NodeAgent {
       this.o.host ?? "127.0.0.1",
       this.o.port ?? 10255,
     );
-    if (this.o.proxy !== false && this.o.ingressPort !== false) await this.listenIngress(this.o.ingressPort ?? 80);
+    if (this.o.proxy !== false && this.o.ingressPort !== false) await this.listenIngress(this.o.ingressPort ?? 80, this.o.ingressTlsPort ?? 443);
     await this.register();
     await this.heartbeat();
     this.timers.push(setInterval(() => void this.heartbeat(), 10_000));
@@ -132,22 +136,32 @@ export class NodeAgent {
   }
 
   private opts() {
-    return { name: this.o.node, facts: this.facts, runtime: this.runtimeVersion, port: this.local?.port ?? 0, labels: this.o.labels, ingressPort: this.ingressPort };
+    return { name: this.o.node, facts: this.facts, runtime: this.runtimeVersion, port: this.local?.port ?? 0, labels: this.o.labels, ingressPort: this.ingressPort, ingressTlsPort: this.ingressTlsPort };
   }
 
   /** The ingress controller role: its port is known before the Node is registered (the Node advertises it). */
-  private async listenIngress(port: number): Promise<void> {
+  private async listenIngress(port: number, tlsPort: number | false): Promise<void> {
     // Routes resolve through the proxy's view, which start() brings up later; until then nothing matches.
     const ingress = new IngressController({ client: this.client, view: { service: (ns, n) => this.proxy?.view().service(ns, n), slices: (ns, s) => this.proxy?.view().slices(ns, s) ?? [] }, port, log: this.log });
+    const why = (e: unknown, flag: string) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === "EADDRINUSE" ? "another process (or agent on this host) holds it" : code === "EACCES" ? `no permission (run as root, or pass ${flag})` : (e as Error).message;
+    };
     try {
       this.ingressPort = await ingress.listen();
       this.ingress = ingress;
-      this.log(`ingress: serving Ingresses on :${this.ingressPort}`);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === "EADDRINUSE" ? "another process (or agent on this host) holds it" : code === "EACCES" ? "no permission (run as root, or pass --ingress-port)" : (e as Error).message;
-      this.log(`ingress: not serving Ingresses: cannot listen on :${port}: ${why}`);
+      this.log(`ingress: not serving Ingresses: cannot listen on :${port}: ${why(e, "--ingress-port")}`);
+      return;
     }
+    if (tlsPort !== false) {
+      try {
+        this.ingressTlsPort = await ingress.listenTls(tlsPort, await servingCert("CN=Edgeplane Ingress Controller Fake Certificate", ["ingress.local"]));
+      } catch (e) {
+        this.log(`ingress: not serving HTTPS: cannot listen on :${tlsPort}: ${why(e, "--ingress-tls-port")}`);
+      }
+    }
+    this.log(`ingress: serving Ingresses on :${this.ingressPort}${this.ingressTlsPort ? ` and HTTPS :${this.ingressTlsPort}` : ""}`);
   }
 
   /** Create the Node, or take over an existing one (a restarted agent): status and labels are ours, spec (cordon, taints) stays. */
@@ -159,7 +173,7 @@ export class NodeAgent {
     } catch (e) {
       if (!(e instanceof KubeError && e.code === 409)) throw e;
       // A port left from an earlier run goes when this one does not serve Ingresses.
-      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}`, { metadata: { labels: obj.metadata.labels, annotations: { [INGRESS_PORT_ANNOTATION]: null, ...obj.metadata.annotations } } });
+      await this.client.mergePatch(`/api/v1/nodes/${this.o.node}`, { metadata: { labels: obj.metadata.labels, annotations: { [INGRESS_PORT_ANNOTATION]: null, [INGRESS_TLS_PORT_ANNOTATION]: null, ...obj.metadata.annotations } } });
       await this.client.mergePatch(`/api/v1/nodes/${this.o.node}/status`, { status: obj.status });
     }
     this.lastNodeStatusAt = Date.now();

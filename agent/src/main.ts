@@ -14,6 +14,7 @@
  *   --allow-privileged  let pods run privileged containers
  *   --no-proxy          do not run the kube-proxy role (nor the ingress controller)
  *   --ingress-port N    serve Ingresses (class edgeplane, or none named) on this port (default 80; 0 = any)
+ *   --ingress-tls-port N  ... and over HTTPS on this one (default 443; 0 = any)
  *   --no-ingress        do not run the ingress controller role
  *   --stats-period S    seconds between usage reports for `kubectl top` (default 15)
  */
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     "allow-privileged": { type: "boolean" },
     "no-proxy": { type: "boolean" },
     "ingress-port": { type: "string" },
+    "ingress-tls-port": { type: "string" },
     "no-ingress": { type: "boolean" },
     "stats-period": { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -51,7 +53,7 @@ const fail = (msg: string): never => {
 };
 
 if (values.help) {
-  console.log("usage: edgeplane-agent --server URL --token TOKEN [--ca FILE] [--name NODE] [--runtime SOCKET] [--data-dir DIR] [--port N] [--label k=v]... [--allow-privileged] [--no-proxy] [--ingress-port N | --no-ingress]\n       edgeplane-agent --kubeconfig FILE [--name NODE] ...");
+  console.log("usage: edgeplane-agent --server URL --token TOKEN [--ca FILE] [--name NODE] [--runtime SOCKET] [--data-dir DIR] [--port N] [--label k=v]... [--allow-privileged] [--no-proxy] [--ingress-port N] [--ingress-tls-port N] [--no-ingress]\n       edgeplane-agent --kubeconfig FILE [--name NODE] ...");
   process.exit(0);
 }
 
@@ -79,11 +81,16 @@ if (isBootstrapToken(token!)) {
     fail(`joining with the bootstrap token failed: ${(e as Error).message}`);
   }
 }
-const ingressPort = values["ingress-port"];
-if (ingressPort !== undefined && !(/^\d+$/.test(ingressPort) && Number(ingressPort) <= 65535)) fail(`--ingress-port must be a port number (0 for any), not ${JSON.stringify(ingressPort)}`);
+const portFlag = (flag: "ingress-port" | "ingress-tls-port") => {
+  const v = values[flag];
+  if (v !== undefined && !(/^\d+$/.test(v) && Number(v) <= 65535)) fail(`--${flag} must be a port number (0 for any), not ${JSON.stringify(v)}`);
+  return v === undefined ? undefined : Number(v);
+};
+const ingressPort = portFlag("ingress-port");
+const ingressTlsPort = portFlag("ingress-tls-port");
 const labels = Object.fromEntries((values.label ?? []).map((l) => l.split(/=(.*)/s).slice(0, 2)));
 
-const agent = new NodeAgent({ server: server!, token: token!, ca, node: name, runtime: runtime!, dataDir, port: values.port !== undefined ? Number(values.port) : undefined, labels, allowPrivileged: values["allow-privileged"], proxy: !values["no-proxy"], ingressPort: values["no-ingress"] ? false : ingressPort !== undefined ? Number(ingressPort) : undefined, statsPeriodMs: values["stats-period"] ? Number(values["stats-period"]) * 1000 : undefined });
+const agent = new NodeAgent({ server: server!, token: token!, ca, node: name, runtime: runtime!, dataDir, port: values.port !== undefined ? Number(values.port) : undefined, labels, allowPrivileged: values["allow-privileged"], proxy: !values["no-proxy"], ingressPort: values["no-ingress"] ? false : ingressPort, ingressTlsPort, statsPeriodMs: values["stats-period"] ? Number(values["stats-period"]) * 1000 : undefined });
 try {
   await agent.start();
 } catch (e) {

@@ -21,6 +21,7 @@ function lookups(pods: KObject[]): NodeLookups & { calls: boolean[] } {
       return pods.filter((p) => (p.spec as { nodeName?: string }).nodeName === node && (ns === undefined || p.metadata.namespace === ns));
     },
     claimVolume: async (_ns, claim) => (claim === "data" ? "pv-1" : undefined),
+    ingresses: async (ns) => (ns === "default" ? [{ metadata: { name: "site", namespace: "default" }, spec: { tls: [{ hosts: ["a.example"], secretName: "site-tls" }] } }] : []),
   };
 }
 
@@ -44,6 +45,11 @@ test("what the agent's proxy and ingress roles read: Services, EndpointSlices, I
     assert.equal(await nodeAuthorize(n1, res("update", group, resource, "default", "x"), l), null, `update ${resource}`);
   }
   assert.equal(await nodeAuthorize(n1, res("update", "networking.k8s.io", "ingresses", "default", "x", "status"), l), null);
+  // The TLS Secrets Ingresses name, to terminate TLS with; no other Secret, nor that name in another namespace.
+  assert.equal(await nodeAuthorize(n1, res("get", "", "secrets", "default", "site-tls"), l), true);
+  assert.equal(await nodeAuthorize(n1, res("get", "", "secrets", "default", "other"), l), null);
+  assert.equal(await nodeAuthorize(n1, res("get", "", "secrets", "team", "site-tls"), l), null);
+  assert.equal(await nodeAuthorize(n1, res("list", "", "secrets", "default"), l), null);
 });
 
 test("pods: list/watch only pinned to the node; status, delete and get of its own pods", async () => {

@@ -3,7 +3,8 @@
  * in group "system:nodes") may touch its own Node, Lease and metrics, the
  * pods bound to it, and only the Secrets, ConfigMaps, PVCs, PVs and
  * ServiceAccount tokens those pods use — so one compromised node cannot read
- * another's secrets. Anything else gets no opinion and falls through to RBAC
+ * another's secrets — plus what its ingress controller role needs: Ingresses,
+ * IngressClasses, and the TLS Secrets Ingresses name. Anything else gets no opinion and falls through to RBAC
  * (the system:node ClusterRole). The "which pods are bound here" graph comes
  * through NodeLookups (cached by the caller); a denial is re-checked against
  * fresh lookups so a just-bound pod's secret is readable at once.
@@ -20,6 +21,8 @@ export interface NodeLookups {
   pods(node: string, ns: string | undefined, fresh: boolean): Promise<KObject[]>;
   /** The PV a claim is bound to. */
   claimVolume(ns: string, claim: string): Promise<string | undefined>;
+  /** The Ingresses of a namespace (the TLS Secrets they name are the ingress controller's to read). */
+  ingresses(ns: string): Promise<KObject[]>;
 }
 
 /** The node a user acts as, if it is a node identity. */
@@ -140,5 +143,8 @@ export async function nodeAuthorize(user: RequestUser, a: RequestInfo, look: Nod
     const ok = d === "volume" ? await volumeAllowed(node, a.name, look, fresh) : podsAllow(a, await look.pods(node, a.namespace, fresh));
     if (ok) return true;
   }
+  if (a.resource === "secrets" && (await look.ingresses(a.namespace)).some((i) => ingressTlsSecrets(i).includes(a.name))) return true;
   return null;
 }
+
+const ingressTlsSecrets = (ing: KObject) => ((ing.spec as { tls?: { secretName?: string }[] } | undefined)?.tls ?? []).flatMap((t) => (t.secretName ? [t.secretName] : []));

@@ -83,6 +83,7 @@ function lookups(env: Env): NodeLookups {
   const c = cachesFor(env);
   return {
     pods: (node, ns, fresh) => c.pods.get(`${node}\0${ns ?? "*"}`, fresh ? RECHECK_MS : FRESH_MS),
+    ingresses: async (ns) => items(await namespaceStore(env, ns).list({ resource: "ingresses.networking.k8s.io", namespace: ns })),
     async claimVolume(ns, claim) {
       const r = await namespaceStore(env, ns).get("persistentvolumeclaims", ns, claim);
       return r.code === 200 ? ((JSON.parse(r.body) as KObject).spec as { volumeName?: string } | undefined)?.volumeName : undefined;

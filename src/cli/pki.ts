@@ -24,6 +24,33 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
+/**
+ * A serving certificate for these hosts (IPs or DNS names), signed by an issuer or, without one, by
+ * itself: the apiserver's, and the ingress controller's default for hosts no Secret covers.
+ */
+export async function servingCert(subject: string, hosts: string[], issuer?: { name: string; key: CryptoKey }, serialNumber = "01"): Promise<{ cert: string; key: string }> {
+  x509.cryptoProvider.set(crypto);
+  const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
+  const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: "ip" as const, value: h } : { type: "dns" as const, value: h }));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber,
+    subject,
+    issuer: issuer?.name ?? subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000),
+    publicKey: keys.publicKey,
+    signingKey: issuer?.key ?? keys.privateKey,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(san),
+    ],
+  });
+  return { cert: cert.toString("pem") + "\n", key: pem("PRIVATE KEY", (await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer) };
+}
+
 export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "localhost", "::1", "10.96.0.1", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]): Promise<Pki> {
   const dir = join(home, "pki");
   const files = { caCert: join(dir, "ca.crt"), cert: join(dir, "apiserver.crt"), key: join(dir, "apiserver.key") };
@@ -44,25 +71,8 @@ export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "l
     signingAlgorithm: alg,
     extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
   });
-  const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
-  const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: "ip" as const, value: h } : { type: "dns" as const, value: h }));
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: "02",
-    subject: "CN=edgeplane-apiserver",
-    issuer: ca.subject,
-    notBefore: now,
-    notAfter: tenYears,
-    publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: alg,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(san),
-    ],
-  });
-  const out: Pki = { caCert: ca.toString("pem") + "\n", cert: cert.toString("pem") + "\n", key: pem("PRIVATE KEY", (await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer) };
+  const leaf = await servingCert("CN=edgeplane-apiserver", hosts, { name: ca.subject, key: caKeys.privateKey }, "02");
+  const out: Pki = { caCert: ca.toString("pem") + "\n", ...leaf };
   writeFileSync(files.caCert, out.caCert);
   writeFileSync(files.cert, out.cert);
   writeFileSync(files.key, out.key, { mode: 0o600 });

@@ -57,11 +57,18 @@ else {
   if (!socket) step(c("33", "local agent: no container runtime found (DOCKER_HOST, /var/run/docker.sock, /run/podman/podman.sock, or podman on PATH); the control plane runs without a node"));
   else {
     const name = (process.env.EDGEPLANE_NODE_NAME ?? hostname()).toLowerCase().replace(/[^a-z0-9.-]/g, "-");
-    // Ingresses on :80 as root, else on :8080 (EDGEPLANE_INGRESS_PORT overrides; "off" turns the role off).
-    const ingressEnv = process.env.EDGEPLANE_INGRESS_PORT;
-    if (ingressEnv && ingressEnv !== "off" && !/^\d+$/.test(ingressEnv)) step(c("33", `EDGEPLANE_INGRESS_PORT=${ingressEnv} is not a port number or "off"; using the default`));
-    const ingressPort = ingressEnv === "off" ? false : ingressEnv && /^\d+$/.test(ingressEnv) ? Number(ingressEnv) : process.getuid?.() === 0 ? 80 : 8080;
-    agent = new NodeAgent({ server: cp.url, token: cp.token, ca: cp.caCert, node: name, runtime: socket, dataDir: resolve(home, "agent", name), port: 0, ingressPort, log: (m) => console.error(c("2", `agent: ${m}`)) });
+    // Ingresses on :80 and :443 as root, else on :8080 and :8443 (EDGEPLANE_INGRESS_PORT, _TLS_PORT override; "off" turns them off).
+    const root = process.getuid?.() === 0;
+    const portFromEnv = (name: string, fallback: number): number | false => {
+      const v = process.env[name];
+      if (v === "off") return false;
+      if (v && /^\d+$/.test(v)) return Number(v);
+      if (v) step(c("33", `${name}=${v} is not a port number or "off"; using ${fallback}`));
+      return fallback;
+    };
+    const ingressPort = portFromEnv("EDGEPLANE_INGRESS_PORT", root ? 80 : 8080);
+    const ingressTlsPort = portFromEnv("EDGEPLANE_INGRESS_TLS_PORT", root ? 443 : 8443);
+    agent = new NodeAgent({ server: cp.url, token: cp.token, ca: cp.caCert, node: name, runtime: socket, dataDir: resolve(home, "agent", name), port: 0, ingressPort, ingressTlsPort, log: (m) => console.error(c("2", `agent: ${m}`)) });
     try {
       await agent.start();
       step(`local agent: node ${c("1", name)} joined, running containers through ${socket}`);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, statSync } from "node:fs";
 import * as http from "node:http";
+import * as https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
@@ -17,6 +18,7 @@ import { DockerRuntime } from "../../agent/src/runtime/docker.js";
 import { KubeClient } from "../../src/cli/kube-client.js";
 import { createBootstrapToken } from "../../src/cli/tokens.js";
 import { LABELS } from "../../agent/src/runtime/types.js";
+import { servingCert } from "../../src/cli/pki.js";
 
 let c: TestCluster;
 /** Node names unique to this run: agents of another run on this host (sharing Podman's store) never adopt our containers. */
@@ -32,7 +34,7 @@ function startAgent(name: string, token = c.token): void {
   const log: string[] = [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, `--token=${token}`, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2", "--ingress-port", "0"],
+    ["--import", "tsx", "agent/src/main.ts", "--server", c.url, `--token=${token}`, "--ca", join(dir, "ca.crt"), "--name", name, "--runtime", podman.socket, "--data-dir", join(dir, name), "--port", "0", "--stats-period", "2", "--ingress-port", "0", "--ingress-tls-port", "0"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d) => log.push(String(d)));
@@ -213,6 +215,20 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   assert.match(missing.stdout + missing.stderr, /NXDOMAIN/);
 });
 
+/** GET over HTTPS through an ingress port with a server name (SNI and Host): status, body, and the certificate's subject CN. */
+function viaIngressTls(port: number, host: string, path: string, ca?: string): Promise<{ status: number; body: string; cn: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get({ host: "127.0.0.1", port, path, servername: host, headers: { host }, timeout: 5000, agent: false, ...(ca ? { ca } : { rejectUnauthorized: false }) }, (res) => {
+      let body = "";
+      const cn = String((res.socket as import("node:tls").TLSSocket).getPeerCertificate().subject?.CN ?? "");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, cn }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+  });
+}
+
 /** GET through an ingress port with a Host header: status and body. */
 function viaIngress(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -226,7 +242,12 @@ function viaIngress(port: number, host: string, path: string): Promise<{ status:
   });
 }
 
-test("an Ingress routes by host and path to its Services' pods through each node's ingress port, and shows the nodes as its address", async () => {
+test("an Ingress routes by host and path to its Services' pods through each node's ingress ports (HTTPS with its TLS Secret), and shows the nodes as its address", async () => {
+  // A certificate for site.example, as a kubernetes.io/tls Secret made by kubectl.
+  const site = await servingCert("CN=site.example", ["site.example"]);
+  writeFileSync(join(dir, "site.crt"), site.cert);
+  writeFileSync(join(dir, "site.key"), site.key);
+  await c.kubectl(["create", "secret", "tls", "site-tls", `--cert=${join(dir, "site.crt")}`, `--key=${join(dir, "site.key")}`]);
   await apply(`
 apiVersion: apps/v1
 kind: Deployment
@@ -255,6 +276,8 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: site}
 spec:
+  tls:
+  - {hosts: [site.example], secretName: site-tls}
   rules:
   - host: site.example
     http:
@@ -267,6 +290,8 @@ spec:
   const nodes = (await json(["get", "nodes"])).items as { metadata: { name: string; annotations: Record<string, string> }; status: { addresses: { type: string; address: string }[] } }[];
   const ports = nodes.map((n) => Number(n.metadata.annotations["edgeplane.dev/ingress-port"]));
   assert.ok(ports.length === 2 && ports.every((p) => p > 0), `each agent serves Ingresses on its own port: ${ports}`);
+  const tlsPorts = nodes.map((n) => Number(n.metadata.annotations["edgeplane.dev/ingress-tls-port"]));
+  assert.ok(tlsPorts.every((p) => p > 0), `and HTTPS on another: ${tlsPorts}`);
   for (const port of ports) {
     const web = await eventually(async () => {
       const r = await viaIngress(port, "site.example", "/");
@@ -278,13 +303,25 @@ spec:
     const other = await viaIngress(port, "other.example", "/");
     assert.equal(other.status, 404);
   }
+  // HTTPS: the Secret's certificate for site.example (verified against it), the fallback for other names.
+  for (const port of tlsPorts) {
+    const secure = await eventually(async () => {
+      const r = await viaIngressTls(port, "site.example", "/api/", site.cert).catch(() => undefined);
+      return r?.status === 200 ? r : undefined;
+    }, 30_000, `https://site.example/api/ through :${port} with the Secret's certificate`);
+    assert.equal(secure.body.trim(), "api-backend");
+    assert.equal(secure.cn, "site.example");
+    const fallback = await viaIngressTls(port, "other.example", "/");
+    assert.equal(fallback.cn, "Edgeplane Ingress Controller Fake Certificate");
+    assert.equal(fallback.status, 404);
+  }
   // The address: the nodes (one host here, so one IP twice with each agent's port), as kubectl shows it.
   const ip = nodes[0].status.addresses.find((a) => a.type === "InternalIP")!.address;
   const ing = await eventually(async () => {
     const o = await json(["get", "ingress", "site"]);
     return o.status?.loadBalancer?.ingress?.length === 2 ? o : undefined;
   }, 30_000, "the Ingress's status lists both nodes");
-  assert.deepEqual(ing.status.loadBalancer.ingress.map((i: { ip: string; ports?: { port: number }[] }) => `${i.ip}:${i.ports?.[0].port ?? 80}`).sort(), ports.map((p) => `${ip}:${p}`).sort());
+  assert.deepEqual(ing.status.loadBalancer.ingress.map((i: { ip: string; ports?: { port: number }[] }) => `${i.ip}:${i.ports?.map((p) => p.port).join("+")}`).sort(), ports.map((p, i) => `${ip}:${p}+${tlsPorts[i]}`).sort());
   assert.match((await c.kubectl(["get", "ingress", "site"])).stdout, new RegExp(`^site\\s+<none>\\s+site\\.example\\s+${ip.replace(/\./g, "\\.")},${ip.replace(/\./g, "\\.")}\\s`, "m"));
   // No ready endpoint: 503 with the reason.
   await c.kubectl(["scale", "deployment", "api", "--replicas=0"]);
@@ -294,6 +331,7 @@ spec:
   }, 30_000, "503 once api has no pods");
   assert.match(gone.body, /no ready endpoints for service "default\/api"/);
   await c.kubectl(["delete", "ingress", "site"]);
+  await c.kubectl(["delete", "secret", "site-tls"]);
   await c.kubectl(["delete", "deployment", "api"]);
   await c.kubectl(["delete", "service", "api"]);
 });

@@ -1,16 +1,20 @@
 /**
- * The agent's ingress controller: an HTTP reverse proxy on the node (port 80
- * by default) that routes by the Ingresses Edgeplane serves (see
- * servedByEdgeplane) to the ready endpoints of the backend Service, read
+ * The agent's ingress controller: an HTTP and HTTPS reverse proxy on the node
+ * (ports 80 and 443 by default) that routes by the Ingresses Edgeplane serves
+ * (see servedByEdgeplane) to the ready endpoints of the backend Service, read
  * from the kube-proxy role's view of Services and EndpointSlices, so pods on
  * this host are reached directly (round robin, the next endpoint tried when
- * one refuses). HTTP/1.1 only: TLS sections of an Ingress are not served,
- * and WebSocket upgrades are passed through as raw byte streams. Its Node
- * carries the port (edgeplane.dev/ingress-port), from which the control
- * plane's ingress status controller fills in each Ingress's address.
+ * one refuses). HTTPS terminates with the certificate of the Ingress TLS
+ * section covering the requested name (SNI; its Secret is read when the
+ * Ingresses change and every 30 s), else a self-signed one, as ingress-nginx
+ * does. HTTP/1.1; WebSocket upgrades are passed through as byte streams. Its
+ * Node carries the ports (edgeplane.dev/ingress-port, -tls-port), from which
+ * the control plane's ingress status controller fills in each address.
  */
 import * as http from "node:http";
+import * as https from "node:https";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import type { Ingress, IngressClass } from "kubernetes-types/networking/v1";
 import type { KubeClient } from "../../../src/cli/kube-client.js";
 import type { KObject } from "../../../src/registry/types.js";
@@ -18,15 +22,21 @@ import { servedByEdgeplane } from "../../../src/registry/kinds/networking/ingres
 import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints } from "../proxy/model.js";
 import type { Endpoint } from "../proxy/balancer.js";
-import { RouteTable, type Backend } from "./routes.js";
+import { RouteTable, ingressAge, type Backend } from "./routes.js";
 
 export interface IngressOptions {
-  client: Pick<KubeClient, "watch">;
+  client: Pick<KubeClient, "watch" | "get">;
   view: ClusterView;
   port: number;
+  /** HTTPS port, or none. */
+  tlsPort?: number;
   host?: string;
   log: (m: string) => void;
 }
+
+/** How often TLS Secrets are read again (a renewed certificate is picked up without an Ingress change). */
+const TLS_REFRESH_MS = 30_000;
+type TlsSecret = { metadata?: { resourceVersion?: string }; data?: Record<string, string> };
 
 /** Hop-by-hop headers a proxy does not forward (RFC 9110 §7.6.1). */
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
@@ -34,6 +44,13 @@ const CONNECT_TIMEOUT_MS = 3000;
 
 export class IngressController {
   private server?: http.Server;
+  private tlsServer?: https.Server;
+  /** Host (or *.wildcard) → the secure context of the TLS section naming it; the fallback: self-signed. */
+  private contexts = new Map<string, tls.SecureContext>();
+  private secrets = new Map<string, { rv?: string; context: tls.SecureContext }>();
+  private fallbackContext?: tls.SecureContext;
+  private tlsTimer?: ReturnType<typeof setInterval>;
+  private loadingTls?: Promise<void>;
   private stops: (() => void)[] = [];
   private ingresses = new Map<string, Ingress>();
   private classes = new Map<string, IngressClass>();
@@ -44,17 +61,92 @@ export class IngressController {
 
   constructor(private o: IngressOptions) {}
 
-  /** Listen; resolves to the port, or rejects when it cannot be had (another process holds it, no privilege). */
+  /** Listen on HTTP; resolves to the port, or rejects when it cannot be had (another process holds it, no privilege). */
   async listen(): Promise<number> {
-    const server = http.createServer((req, res) => this.serve(req, res));
-    server.on("upgrade", (req, socket, head) => this.upgrade(req, socket as net.Socket, head));
+    this.server = await this.open(http.createServer(), this.o.port, "http");
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** Listen on HTTPS with a self-signed fallback certificate (made here once); resolves to the port. */
+  async listenTls(port: number, fallback: { cert: string; key: string }): Promise<number> {
+    this.fallbackContext = tls.createSecureContext(fallback);
+    const server = https.createServer({
+      ...fallback,
+      SNICallback: (name, cb) => cb(null, this.contextFor(name)),
+    });
+    this.tlsServer = await this.open(server, port, "https");
+    return (this.tlsServer.address() as net.AddressInfo).port;
+  }
+
+  private async open<S extends http.Server>(server: S, port: number, proto: "http" | "https"): Promise<S> {
+    server.on("request", (req, res) => this.serve(req, res, proto));
+    server.on("upgrade", (req, socket, head) => this.upgrade(req, socket as net.Socket, head, proto));
     server.on("clientError", (_e, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.o.port, this.o.host ?? "0.0.0.0", () => resolve());
+      server.listen(port, this.o.host ?? "0.0.0.0", () => resolve());
     });
-    this.server = server;
-    return (server.address() as net.AddressInfo).port;
+    return server;
+  }
+
+  /** The certificate for a TLS server name: its exact host, then its wildcard, then the fallback. */
+  private contextFor(name: string): tls.SecureContext | undefined {
+    const host = name.toLowerCase();
+    const dot = host.indexOf(".");
+    return this.contexts.get(host) ?? (dot > 0 ? this.contexts.get(`*${host.slice(dot)}`) : undefined) ?? this.fallbackContext;
+  }
+
+  /** Read the TLS Secrets the served Ingresses name (unchanged ones keep their context) and map their hosts. */
+  private loadTls(): Promise<void> {
+    if (!this.tlsServer) return Promise.resolve();
+    const run = async () => {
+      const next = new Map<string, tls.SecureContext>();
+      const used = new Set<string>();
+      for (const ing of this.served) {
+        const ns = ing.metadata?.namespace ?? "default";
+        for (const t of ing.spec?.tls ?? []) {
+          if (!t.secretName) continue;
+          const key = `${ns}/${t.secretName}`;
+          used.add(key);
+          const context = await this.secretContext(ns, t.secretName);
+          if (!context) continue;
+          // The oldest Ingress naming a host keeps it (served is oldest first).
+          for (const h of t.hosts ?? []) if (!next.has(h.toLowerCase())) next.set(h.toLowerCase(), context);
+        }
+      }
+      for (const k of this.secrets.keys()) if (!used.has(k)) this.secrets.delete(k);
+      this.contexts = next;
+    };
+    const p = (this.loadingTls ?? Promise.resolve()).then(run, run).catch((e) => this.o.log(`ingress: TLS: ${(e as Error).message}`));
+    this.loadingTls = p;
+    return p;
+  }
+
+  private async secretContext(ns: string, name: string): Promise<tls.SecureContext | undefined> {
+    const key = `${ns}/${name}`;
+    let s: TlsSecret;
+    try {
+      s = await this.o.client.get<TlsSecret>(`/api/v1/namespaces/${ns}/secrets/${name}`);
+    } catch (e) {
+      this.o.log(`ingress: TLS secret ${key}: ${(e as Error).message}`);
+      return this.secrets.get(key)?.context;
+    }
+    const hit = this.secrets.get(key);
+    if (hit && hit.rv === s.metadata?.resourceVersion) return hit.context;
+    const cert = s.data?.["tls.crt"];
+    const pk = s.data?.["tls.key"];
+    if (!cert || !pk) {
+      this.o.log(`ingress: TLS secret ${key} has no tls.crt and tls.key`);
+      return undefined;
+    }
+    try {
+      const context = tls.createSecureContext({ cert: Buffer.from(cert, "base64"), key: Buffer.from(pk, "base64") });
+      this.secrets.set(key, { rv: s.metadata?.resourceVersion, context });
+      return context;
+    } catch (e) {
+      this.o.log(`ingress: TLS secret ${key}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Watch Ingresses and IngressClasses (after listen, once the Services view is running). */
@@ -78,18 +170,30 @@ export class IngressController {
     const cls = track(this.classes);
     this.stops.push(this.o.client.watch("/apis/networking.k8s.io/v1/ingressclasses", cls.event, onError("ingressclasses"), cls.sync));
     this.stops.push(this.o.client.watch("/apis/networking.k8s.io/v1/ingresses", ing.event, onError("ingresses"), ing.sync));
+    if (this.tlsServer) {
+      this.tlsTimer = setInterval(() => void this.loadTls(), TLS_REFRESH_MS);
+      this.tlsTimer.unref();
+    }
   }
 
   stop(): void {
     for (const s of this.stops) s();
     this.stops = [];
-    this.server?.close();
-    this.server?.closeAllConnections();
+    clearInterval(this.tlsTimer);
+    for (const s of [this.server, this.tlsServer]) {
+      s?.close();
+      s?.closeAllConnections();
+    }
   }
+
+  /** The Ingresses this controller serves, oldest first. */
+  private served: Ingress[] = [];
 
   private rebuild(): void {
     const classOf = (name: string) => this.classes.get(`/${name}`) as unknown as KObject | undefined;
-    this.table = new RouteTable([...this.ingresses.values()].filter((i) => servedByEdgeplane(i as unknown as KObject, classOf)));
+    this.served = [...this.ingresses.values()].filter((i) => servedByEdgeplane(i as unknown as KObject, classOf)).sort((a, b) => ingressAge(a).localeCompare(ingressAge(b)));
+    this.table = new RouteTable(this.served);
+    void this.loadTls();
   }
 
   /** The ready endpoints of a backend's Service port, starting at the next one in turn. */
@@ -113,7 +217,7 @@ export class IngressController {
     return typeof eps === "string" ? { code: 503, message: `503 Service Unavailable: ${eps}` } : eps;
   }
 
-  private forwardedHeaders(req: http.IncomingMessage): http.OutgoingHttpHeaders {
+  private forwardedHeaders(req: http.IncomingMessage, proto: "http" | "https"): http.OutgoingHttpHeaders {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && v !== undefined) headers[k] = v;
     const client = req.socket.remoteAddress ?? "";
@@ -121,11 +225,11 @@ export class IngressController {
     headers["x-forwarded-for"] = prior ? `${prior}, ${client}` : client;
     headers["x-real-ip"] = client;
     headers["x-forwarded-host"] = req.headers.host ?? "";
-    headers["x-forwarded-proto"] = "http";
+    headers["x-forwarded-proto"] = proto;
     return headers;
   }
 
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private serve(req: http.IncomingMessage, res: http.ServerResponse, proto: "http" | "https"): void {
     this.requests++;
     const r = this.route(req);
     if (!Array.isArray(r)) {
@@ -134,7 +238,7 @@ export class IngressController {
       req.resume();
       return;
     }
-    const headers = this.forwardedHeaders(req);
+    const headers = this.forwardedHeaders(req, proto);
     const attempt = (i: number) => {
       const ep = r[i];
       let connected = false;
@@ -163,7 +267,7 @@ export class IngressController {
   }
 
   /** WebSocket and other upgrades: the request head goes to the endpoint, then bytes flow both ways. */
-  private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+  private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, proto: "http" | "https"): void {
     this.requests++;
     const r = this.route(req);
     if (!Array.isArray(r)) {
@@ -171,7 +275,7 @@ export class IngressController {
       return;
     }
     const up = net.connect(r[0].port, r[0].ip, () => {
-      const headers = { ...this.forwardedHeaders(req), connection: "Upgrade", upgrade: req.headers.upgrade ?? "" };
+      const headers = { ...this.forwardedHeaders(req, proto), connection: "Upgrade", upgrade: req.headers.upgrade ?? "" };
       const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${v}`]));
       up.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
       if (head.length) up.write(head);

@@ -41,7 +41,8 @@ function prefixMatches(prefix: string[], path: string[]): boolean {
   return true;
 }
 
-const age = (i: Ingress) => `${i.metadata?.creationTimestamp ?? ""}\0${i.metadata?.namespace ?? ""}/${i.metadata?.name ?? ""}`;
+/** Sorts Ingresses oldest first (then by namespace and name): who wins a contested host or path. */
+export const ingressAge = (i: Ingress) => `${i.metadata?.creationTimestamp ?? ""}\0${i.metadata?.namespace ?? ""}/${i.metadata?.name ?? ""}`;
 
 export class RouteTable {
   /** Rules by host ("" for rules without one), in precedence order. */
@@ -49,7 +50,7 @@ export class RouteTable {
   private fallback?: Backend;
 
   constructor(ingresses: Ingress[]) {
-    for (const ing of [...ingresses].sort((a, b) => (age(a) < age(b) ? -1 : age(a) > age(b) ? 1 : 0))) {
+    for (const ing of [...ingresses].sort((a, b) => ingressAge(a).localeCompare(ingressAge(b)))) {
       const ns = ing.metadata?.namespace ?? "default";
       this.fallback ??= backendOf(ns, ing.spec?.defaultBackend);
       for (const rule of ing.spec?.rules ?? []) {

@@ -6,7 +6,7 @@
  */
 import type { HostFacts, Pressure } from "./host.js";
 import { timeNow } from "./lease.js";
-import { INGRESS_PORT_ANNOTATION } from "../../../src/registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../../src/registry/kinds/networking/ingressclass.js";
 
 export const AGENT_VERSION = "v1.30.0-edgeplane";
 
@@ -26,8 +26,9 @@ export interface NodeOptions {
   port: number;
   labels?: Record<string, string>;
   maxPods?: number;
-  /** The port this node serves Ingresses on, when it does. */
+  /** The ports this node serves Ingresses on (HTTP, HTTPS), when it does. */
   ingressPort?: number;
+  ingressTlsPort?: number;
 }
 
 const MiB = 2 ** 20;
@@ -68,7 +69,7 @@ export function nodeObject(o: NodeOptions, conditions: NodeCondition[]) {
     metadata: {
       name: o.name,
       labels: { "kubernetes.io/hostname": o.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": o.facts.arch, "beta.kubernetes.io/os": "linux", "beta.kubernetes.io/arch": o.facts.arch, ...o.labels },
-      annotations: { "edgeplane.dev/agent": AGENT_VERSION, ...(o.ingressPort ? { [INGRESS_PORT_ANNOTATION]: String(o.ingressPort) } : {}) } as Record<string, string>,
+      annotations: { "edgeplane.dev/agent": AGENT_VERSION, ...(o.ingressPort ? { [INGRESS_PORT_ANNOTATION]: String(o.ingressPort) } : {}), ...(o.ingressTlsPort ? { [INGRESS_TLS_PORT_ANNOTATION]: String(o.ingressTlsPort) } : {}) } as Record<string, string>,
     },
     spec: {},
     status: nodeStatus(o, conditions),

@@ -2,15 +2,15 @@
  * The ingress status controller: every Ingress Edgeplane's controller serves
  * (class `edgeplane`, or none named) shows where it is reachable, in
  * status.loadBalancer.ingress: the InternalIP of each Ready node whose agent
- * serves Ingresses (the agent annotates its Node with the port it listens on;
- * a port other than 80 is listed too). This is what `kubectl get ingress`
+ * serves Ingresses (the agent annotates its Node with the ports it listens on;
+ * ports other than 80 and 443 are listed too). This is what `kubectl get ingress`
  * prints as ADDRESS. The routing itself runs in the agents (agent/src/ingress/).
  * Ingresses of other classes are left alone: their controller writes theirs.
  */
 import type { Node } from "kubernetes-types/core/v1";
 import type { IngressLoadBalancerIngress } from "kubernetes-types/networking/v1";
 import { deepEqual } from "../../apimachinery/objects.js";
-import { INGRESS_PORT_ANNOTATION, servedByEdgeplane } from "../../registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION, servedByEdgeplane } from "../../registry/kinds/networking/ingressclass.js";
 import type { KObject } from "../../registry/types.js";
 import { conditionStatus } from "../nodelifecycle/taints.js";
 import { keyOf, type Controller, type Lister } from "../types.js";
@@ -24,9 +24,13 @@ export function ingressPoints(nodes: KObject[]): IngressLoadBalancerIngress[] {
   for (const o of nodes) {
     const node = o as unknown as Node;
     const port = Number(node.metadata?.annotations?.[INGRESS_PORT_ANNOTATION]);
+    const tlsPort = Number(node.metadata?.annotations?.[INGRESS_TLS_PORT_ANNOTATION]) || undefined;
     if (!port || node.metadata?.deletionTimestamp || conditionStatus(node, "Ready") !== "True" || node.spec?.unschedulable) continue;
     const ip = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
-    if (ip) points.set(`${ip}:${port}`, port === 80 ? { ip } : { ip, ports: [{ port, protocol: "TCP" }] });
+    // The ports are listed when they are not the usual 80 and 443: HTTP first, then HTTPS.
+    const usual = port === 80 && (tlsPort === undefined || tlsPort === 443);
+    const ports = [port, ...(tlsPort ? [tlsPort] : [])].map((p) => ({ port: p, protocol: "TCP" }));
+    if (ip) points.set(`${ip}:${port}`, usual ? { ip } : { ip, ports });
   }
   return [...points].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => p);
 }

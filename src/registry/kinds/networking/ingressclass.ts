@@ -9,8 +9,9 @@ const spec = (o: KObject) => (o.spec ?? {}) as Spec;
 /** The controller the node agents run (agent/src/ingress/), and its class, created with the cluster. */
 export const EDGEPLANE_INGRESS_CONTROLLER = "edgeplane.dev/ingress";
 export const EDGEPLANE_INGRESS_CLASS: KObject = { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "edgeplane" }, spec: { controller: EDGEPLANE_INGRESS_CONTROLLER } };
-/** Set on a Node by its agent when it serves Ingresses, to the port it listens on. */
+/** Set on a Node by its agent when it serves Ingresses, to the ports it listens on (HTTP, HTTPS). */
 export const INGRESS_PORT_ANNOTATION = "edgeplane.dev/ingress-port";
+export const INGRESS_TLS_PORT_ANNOTATION = "edgeplane.dev/ingress-tls-port";
 
 /**
  * Whether Edgeplane's controller serves an Ingress: its class (spec.ingressClassName, or the older
