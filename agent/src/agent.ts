@@ -16,6 +16,7 @@ import { nodeHandlers } from "./kubelet/handlers.js";
 import { StatsPublisher } from "./kubelet/stats.js";
 import { TunnelClient } from "./tunnel/client.js";
 import { ServiceProxy } from "./proxy/index.js";
+import { relayDialer, type RelayDialer } from "./proxy/relay.js";
 import { ClusterDns } from "./dns/server.js";
 import { CLUSTER_DNS_IP } from "./dns/records.js";
 import { IngressController } from "./ingress/controller.js";
@@ -75,8 +76,12 @@ export class NodeAgent {
   private log: (m: string) => void;
   leaseOk = false;
 
+  /** Service traffic to pods on other nodes goes through the control plane (no shared pod network). */
+  private readonly relay: RelayDialer;
+
   constructor(readonly o: AgentOptions) {
     this.client = new KubeClient({ server: o.server, token: o.token, ca: o.ca }, 16);
+    this.relay = relayDialer({ server: o.server, token: o.token, ca: o.ca });
     const r = instrumented(new DockerRuntime(o.runtime));
     this.runtime = r.runtime;
     this.runtimeOps = r.stats;
@@ -120,7 +125,7 @@ export class NodeAgent {
     await kubelet.start();
     this.tunnel = new TunnelClient({ server: this.o.server, token: this.o.token, ca: this.o.ca, node: this.o.node, handlers: nodeHandlers(kubelet, this.runtime), log: this.log });
     if (this.o.proxy !== false) {
-      this.proxy = new ServiceProxy({ client: this.client, nodeName: this.o.node, log: (level, m) => level !== "debug" && this.log(`proxy: ${m}`) });
+      this.proxy = new ServiceProxy({ client: this.client, nodeName: this.o.node, relay: this.relay, log: (level, m) => level !== "debug" && this.log(`proxy: ${m}`) });
       await this.proxy.start();
       // Cluster DNS on the conventional kube-dns address, answering from the proxy's view of Services.
       if (this.o.dns !== false && (await this.proxy.serveAddress(CLUSTER_DNS_IP))) {
@@ -142,7 +147,7 @@ export class NodeAgent {
   /** The ingress controller role: its port is known before the Node is registered (the Node advertises it). */
   private async listenIngress(port: number, tlsPort: number | false): Promise<void> {
     // Routes resolve through the proxy's view, which start() brings up later; until then nothing matches.
-    const ingress = new IngressController({ client: this.client, view: { service: (ns, n) => this.proxy?.view().service(ns, n), slices: (ns, s) => this.proxy?.view().slices(ns, s) ?? [] }, port, log: this.log });
+    const ingress = new IngressController({ client: this.client, view: { service: (ns, n) => this.proxy?.view().service(ns, n), slices: (ns, s) => this.proxy?.view().slices(ns, s) ?? [] }, port, nodeName: this.o.node, relay: this.relay, log: this.log });
     const why = (e: unknown, flag: string) => {
       const code = (e as NodeJS.ErrnoException).code;
       return code === "EADDRINUSE" ? "another process (or agent on this host) holds it" : code === "EACCES" ? `no permission (run as root, or pass ${flag})` : (e as Error).message;

@@ -45,6 +45,9 @@ test("what the agent's proxy and ingress roles read: Services, EndpointSlices, I
     assert.equal(await nodeAuthorize(n1, res("update", group, resource, "default", "x"), l), null, `update ${resource}`);
   }
   assert.equal(await nodeAuthorize(n1, res("update", "networking.k8s.io", "ingresses", "default", "x", "status"), l), null);
+  // Service traffic to another node's pod is relayed through its portforward subresource.
+  assert.equal(await nodeAuthorize(n1, res("create", "", "pods", "team", "other-nodes-pod", "portforward"), l), true);
+  assert.equal(await nodeAuthorize(n1, res("create", "", "pods", "team", "other-nodes-pod", "exec"), l), null);
   // The TLS Secrets Ingresses name, to terminate TLS with; no other Secret, nor that name in another namespace.
   assert.equal(await nodeAuthorize(n1, res("get", "", "secrets", "default", "site-tls"), l), true);
   assert.equal(await nodeAuthorize(n1, res("get", "", "secrets", "default", "other"), l), null);

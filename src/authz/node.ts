@@ -95,6 +95,8 @@ function staticDecision(node: string, a: RequestInfo): boolean | "pods" | "volum
   if (is(a, "metrics.k8s.io", "pods")) return a.name ? verbIn(a, "get", "update", "patch") && "pods" : a.verb === "create" && !!a.namespace;
   if ((is(a, "", "events") || is(a, "events.k8s.io", "events")) && verbIn(a, "create", "patch", "update")) return true;
   if ((is(a, "", "services") || is(a, "discovery.k8s.io", "endpointslices")) && verbIn(a, "get", "list", "watch")) return true;
+  // Service traffic to a pod on another node is relayed through pods/portforward (the hosts share no pod network).
+  if (is(a, "", "pods", "portforward") && verbIn(a, "get", "create")) return true;
   // The agent's ingress controller role (agent/src/ingress/) reads what it routes.
   if ((is(a, "networking.k8s.io", "ingresses") || is(a, "networking.k8s.io", "ingressclasses")) && verbIn(a, "get", "list", "watch")) return true;
   if (is(a, "", "pods")) {

@@ -36,7 +36,7 @@ import {
   type TunnelOp,
 } from "./frames.js";
 import { K8sChannel, channelMessage, decodeClientMessage, offeredProtocols, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
-import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
+import { PortForwardSession, RELAY_PROTOCOL, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
 import { DROP_RESPONSE, ResponseReader, requestHead, type ProxyRequest } from "./http-proxy.js";
 
 export const OPEN_HEADER = "x-edgeplane-tunnel";
@@ -50,9 +50,10 @@ export interface OpenRequest {
   /**
    * "http": a streamed response (logs); "websocket": the caller's upgrade, with the negotiated channel
    * protocol; "portforward": the caller's upgrade carrying a SPDY session (req: the pod, without a port);
-   * "http-proxy": one HTTP request to a pod's port (req: pod and port; the request's body is the body).
+   * "http-proxy": one HTTP request to a pod's port (req: pod and port; the request's body is the body);
+   * "relay": the caller's upgrade carrying one TCP connection's bytes to a pod's port (req: pod and port).
    */
-  mode: "http" | "websocket" | "portforward" | "http-proxy";
+  mode: "http" | "websocket" | "portforward" | "http-proxy" | "relay";
   proxy?: ProxyRequest;
   protocol?: ChannelProtocol;
   node: string;
@@ -185,6 +186,7 @@ export class NodeTunnel extends DurableObject<Env> {
       if (url.pathname === "/open") {
         const open = JSON.parse(decodeURIComponent(req.headers.get(OPEN_HEADER) ?? "")) as OpenRequest;
         if (open.mode === "portforward") return this.openPortForward(open);
+        if (open.mode === "relay") return this.openRelay(open);
         if (open.mode === "http-proxy") return await this.openHttpProxy(open, await req.arrayBuffer());
         return open.mode === "websocket" ? this.openWebSocket(open) : await this.openHttp(open);
       }
@@ -352,6 +354,56 @@ export class NodeTunnel extends DurableObject<Env> {
     server.addEventListener("close", () => session.end());
     server.addEventListener("error", () => session.end());
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": SPDY_TUNNEL_PROTOCOL } });
+  }
+
+  /**
+   * Another node's agent reaching a pod here (a Service endpoint on this node): one TCP connection, its
+   * bytes as binary WebSocket messages each way (RELAY_PROTOCOL); an empty message is the caller's
+   * half-close. The pod closing closes the WebSocket (1000); failing to connect closes it with 1011 and
+   * the reason; the caller closing drops the connection.
+   */
+  private openRelay(open: OpenRequest): Response {
+    const s = this.open(open);
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.binaryType = "arraybuffer";
+    server.accept();
+    let closed = false;
+    const close = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true;
+      try {
+        server.close(code, reason.slice(0, 120));
+      } catch {
+        /* the caller is gone */
+      }
+    };
+    s.onData = (_channel, data) => {
+      if (closed) return;
+      try {
+        server.send(data);
+      } catch {
+        s.abort();
+        return;
+      }
+      s.consumed(data.length);
+    };
+    s.onEnd = () => close(1000, "");
+    s.onError = (e) => close(1011, e.message);
+    server.addEventListener("message", (ev) => {
+      if (typeof ev.data === "string") return;
+      const data = new Uint8Array(ev.data as ArrayBuffer);
+      // An empty message is the caller's half-close (its end of the connection is done sending).
+      if (data.length === 0) s.closeChannel(K8sChannel.STDIN);
+      else s.write(K8sChannel.STDIN, data);
+    });
+    const gone = () => {
+      closed = true;
+      s.abort();
+    };
+    server.addEventListener("close", gone);
+    server.addEventListener("error", gone);
+    return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": RELAY_PROTOCOL } });
   }
 
   /** pods/proxy, services/proxy: one HTTP/1.1 exchange with the pod's port over a port-forward stream. */

@@ -14,7 +14,7 @@ import type { ResourceRequest } from "../apiserver/request-info.js";
 import { storeFor } from "../store/object-store.js";
 import { negotiateChannelProtocol, offeredProtocols } from "./channels.js";
 import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
-import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
+import { RELAY_PROTOCOL, SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
 import { splitSchemeNamePort, type ProxyRequest } from "./http-proxy.js";
 import type { TunnelOp } from "./frames.js";
 
@@ -110,6 +110,12 @@ export async function proxySubresource(env: Env, req: Request, url: URL, info: R
 
   if (op === "portforward") {
     const tunnel = nodeTunnel(env, node);
+    if (isWebSocket(req) && offeredProtocols(req.headers.get("sec-websocket-protocol")).includes(RELAY_PROTOCOL)) {
+      // A node agent relaying a Service connection to this pod (its node has no route to the pod's IP).
+      const port = Number(q.get("ports"));
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw errors.badRequest(`a relay needs one port (ports=1..65535), not ${JSON.stringify(q.get("ports"))}`);
+      return tunnel.fetch(openRequest({ op, req: { namespace: info.namespace, pod: info.name, port }, mode: "relay", node }, true));
+    }
     if (isWebSocket(req) && offeredProtocols(req.headers.get("sec-websocket-protocol")).includes(SPDY_TUNNEL_PROTOCOL)) {
       const target: PortForwardTarget = { namespace: info.namespace, pod: info.name, uid: pod.metadata?.uid };
       return tunnel.fetch(openRequest({ op, req: target, mode: "portforward", node }, true));

@@ -19,6 +19,7 @@ import { KubeClient } from "../../src/cli/kube-client.js";
 import { createBootstrapToken } from "../../src/cli/tokens.js";
 import { LABELS } from "../../agent/src/runtime/types.js";
 import { servingCert } from "../../src/cli/pki.js";
+import { relayDialer } from "../../agent/src/proxy/relay.js";
 
 let c: TestCluster;
 /** Node names unique to this run: agents of another run on this host (sharing Podman's store) never adopt our containers. */
@@ -334,6 +335,29 @@ spec:
   await c.kubectl(["delete", "secret", "site-tls"]);
   await c.kubectl(["delete", "deployment", "api"]);
   await c.kubectl(["delete", "service", "api"]);
+});
+
+test("a pod on another node is reached through the control plane (the agents' relay for Service traffic)", async () => {
+  const pods = await podsRunning("app=web", 3);
+  const dial = relayDialer({ server: c.url, token: c.token, ca: c.caCert });
+  for (const p of pods) {
+    const conn = dial({ namespace: "default", pod: p.metadata.name, port: 8080 });
+    const chunks: Buffer[] = [];
+    conn.on("data", (d: Buffer) => chunks.push(d));
+    conn.end("GET / HTTP/1.0\r\n\r\n");
+    await new Promise<void>((resolve, reject) => {
+      conn.once("end", resolve);
+      conn.once("error", reject);
+    });
+    const text = Buffer.concat(chunks).toString();
+    assert.match(text, /^HTTP\/1\.[01] 200/, text);
+    assert.equal(text.split("\r\n\r\n")[1].trim(), p.metadata.name, "the body is the pod's hostname");
+  }
+  // A port nothing listens on: the relay fails with the node's reason.
+  const refused = dial({ namespace: "default", pod: pods[0].metadata.name, port: 9 });
+  refused.resume();
+  const err = await new Promise<Error>((resolve) => refused.once("error", resolve));
+  assert.match(err.message, /relay to default\/web-\S+:9: .*(refused|connect)/i, err.message);
 });
 
 test("exec carries stdin and the exit code; kubectl cp copies both ways", async () => {

@@ -23,6 +23,8 @@ import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints } from "../proxy/model.js";
 import type { Endpoint } from "../proxy/balancer.js";
 import { RouteTable, ingressAge, type Backend } from "./routes.js";
+import type { RelayDialer } from "../proxy/relay.js";
+import type { Duplex } from "node:stream";
 
 export interface IngressOptions {
   client: Pick<KubeClient, "watch" | "get">;
@@ -30,6 +32,9 @@ export interface IngressOptions {
   port: number;
   /** HTTPS port, or none. */
   tlsPort?: number;
+  /** This node, and how to reach pods on other nodes (as the proxy does). */
+  nodeName?: string;
+  relay?: RelayDialer;
   host?: string;
   log: (m: string) => void;
 }
@@ -202,7 +207,7 @@ export class IngressController {
     if (!svc) return `service "${b.namespace}/${b.service}" not found`;
     const sp = (svc.spec?.ports ?? []).find((p) => (typeof b.port === "number" ? p.port === b.port : p.name === b.port));
     if (!sp) return `service "${b.namespace}/${b.service}" has no port ${b.port}`;
-    const list = readyEndpoints(this.o.view.slices(b.namespace, b.service), sp.name ?? "", "TCP");
+    const list = readyEndpoints(this.o.view.slices(b.namespace, b.service), sp.name ?? "", "TCP", this.o.relay ? this.o.nodeName : undefined);
     if (!list.length) return `no ready endpoints for service "${b.namespace}/${b.service}"`;
     const key = `${b.namespace}/${b.service}:${b.port}`;
     const start = (this.rr.get(key) ?? 0) % list.length;
@@ -242,7 +247,8 @@ export class IngressController {
     const attempt = (i: number) => {
       const ep = r[i];
       let connected = false;
-      const up = http.request({ host: ep.ip, port: ep.port, method: req.method, path: req.url, headers, agent: false, timeout: CONNECT_TIMEOUT_MS });
+      const relay = this.dialer(ep);
+      const up = http.request({ host: ep.ip, port: ep.port, method: req.method, path: req.url, headers, agent: false, timeout: CONNECT_TIMEOUT_MS, ...(relay ? { createConnection: relay } : {}) });
       up.on("socket", (s) => s.once("connect", () => ((connected = true), up.setTimeout(0))));
       up.on("response", (u) => {
         const out: http.OutgoingHttpHeaders = {};
@@ -266,6 +272,13 @@ export class IngressController {
     attempt(0);
   }
 
+  /** For another node's pod: a connection through the control plane (relay.ts). */
+  private dialer(ep: Endpoint): (() => Duplex) | undefined {
+    const { relay } = this.o;
+    const to = ep.relay;
+    return relay && to ? () => relay({ namespace: to.namespace, pod: to.pod, port: ep.port }) : undefined;
+  }
+
   /** WebSocket and other upgrades: the request head goes to the endpoint, then bytes flow both ways. */
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, proto: "http" | "https"): void {
     this.requests++;
@@ -274,7 +287,9 @@ export class IngressController {
       socket.end(`HTTP/1.1 ${r.code} ${r.code === 404 ? "Not Found" : "Service Unavailable"}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${r.message}\n`);
       return;
     }
-    const up = net.connect(r[0].port, r[0].ip, () => {
+    const relay = this.dialer(r[0]);
+    const up: Duplex = relay ? relay() : net.connect(r[0].port, r[0].ip);
+    up.once("connect", () => {
       const headers = { ...this.forwardedHeaders(req, proto), connection: "Upgrade", upgrade: req.headers.upgrade ?? "" };
       const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : [`${k}: ${v}`]));
       up.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);

@@ -10,9 +10,12 @@
 export interface Endpoint {
   ip: string;
   port: number;
+  /** A pod on another node: reached through the control plane (relay.ts), not its IP. */
+  relay?: { namespace: string; pod: string; node: string };
 }
 
-export const endpointId = (e: Endpoint) => (e.ip.includes(":") ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+/** An endpoint's identity: its address, and for another node's pod that node too (hosts may reuse pod IPs). */
+export const endpointId = (e: Endpoint) => `${e.relay ? `${e.relay.node}/` : ""}${e.ip.includes(":") ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`}`;
 
 /** Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
 export const DEFAULT_AFFINITY_SECONDS = 10_800;

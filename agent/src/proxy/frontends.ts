@@ -7,6 +7,8 @@
  * spliced are left alone, as with conntrack.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { RelayDialer } from "./relay.js";
 import { createSocket, type Socket as UdpSocket, type RemoteInfo } from "node:dgram";
 import { endpointId, type Balancer, type Endpoint } from "./balancer.js";
 import type { Protocol, ServicePort } from "./model.js";
@@ -51,13 +53,14 @@ const clientIP = (addr: string | undefined) => (addr?.startsWith("::ffff:") ? ad
 export class TcpFrontend implements Frontend {
   readonly protocol = "TCP" as const;
   private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Set<Duplex>();
 
   constructor(
     readonly host: string,
     readonly port: number,
     public state: PortState,
     private readonly log: Log,
+    private readonly relay?: RelayDialer,
   ) {}
 
   open(): Promise<void> {
@@ -85,7 +88,7 @@ export class TcpFrontend implements Frontend {
     this.sockets.clear();
   }
 
-  private track(s: Socket) {
+  private track(s: Duplex) {
     this.sockets.add(s);
     s.once("close", () => this.sockets.delete(s));
   }
@@ -105,7 +108,7 @@ export class TcpFrontend implements Frontend {
     this.track(client);
     client.setNoDelay(true);
     let i = 0;
-    let upstream: Socket | undefined;
+    let upstream: Duplex | undefined;
     let spliced = false;
     // Until spliced, a client that goes away takes the pending backend connect with it.
     client.once("close", () => {
@@ -119,7 +122,8 @@ export class TcpFrontend implements Frontend {
         return;
       }
       const ep = candidates[i++];
-      const up = connect({ host: ep.ip, port: ep.port, allowHalfOpen: true, noDelay: true });
+      // Another node's pod: through the control plane (its IP is not routable from here).
+      const up: Duplex = ep.relay && this.relay ? this.relay({ namespace: ep.relay.namespace, pod: ep.relay.pod, port: ep.port }) : connect({ host: ep.ip, port: ep.port, allowHalfOpen: true, noDelay: true });
       upstream = up;
       const timer = setTimeout(() => up.destroy(new Error("connect timeout")), CONNECT_TIMEOUT_MS);
       const failed = (e: Error) => {
@@ -146,7 +150,7 @@ export class TcpFrontend implements Frontend {
   }
 
   /** Bytes both ways with half-close kept; an error on either side tears down both. */
-  private splice(client: Socket, up: Socket, st: PortState): void {
+  private splice(client: Socket, up: Duplex, st: PortState): void {
     this.track(up);
     st.counters.active++;
     let closed = 0;
@@ -156,7 +160,7 @@ export class TcpFrontend implements Frontend {
     client.once("close", onClose);
     up.once("close", onClose);
     up.on("error", () => client.resetAndDestroy());
-    client.on("error", () => up.resetAndDestroy());
+    client.on("error", () => ("resetAndDestroy" in up ? (up as Socket).resetAndDestroy() : up.destroy()));
     client.pipe(up);
     up.pipe(client);
     client.resume();
@@ -252,6 +256,6 @@ export class UdpFrontend implements Frontend {
   }
 }
 
-export function makeFrontend(protocol: Protocol, host: string, port: number, state: PortState, log: Log): Frontend {
-  return protocol === "UDP" ? new UdpFrontend(host, port, state, log) : new TcpFrontend(host, port, state, log);
+export function makeFrontend(protocol: Protocol, host: string, port: number, state: PortState, log: Log, relay?: RelayDialer): Frontend {
+  return protocol === "UDP" ? new UdpFrontend(host, port, state, log) : new TcpFrontend(host, port, state, log, relay);
 }

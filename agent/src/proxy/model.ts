@@ -6,7 +6,7 @@
  */
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { DEFAULT_AFFINITY_SECONDS, type Endpoint } from "./balancer.js";
+import { DEFAULT_AFFINITY_SECONDS, endpointId, type Endpoint } from "./balancer.js";
 
 export type Protocol = "TCP" | "UDP";
 
@@ -72,9 +72,10 @@ export function sliceService(slice: EndpointSlice): string | undefined {
  * Ready IPv4 endpoints for one Service port across its slices: an endpoint
  * counts unless conditions.ready is false (nil means ready, as kube-proxy
  * reads it), and the slice's port of the same name and protocol gives the
- * target port. Duplicates (one address in two slices) collapse.
+ * target port. Duplicates (one address in two slices) collapse. Given the
+ * local node, a pod on another node is marked to be relayed (TCP).
  */
-export function readyEndpoints(slices: Iterable<EndpointSlice>, portName: string, protocol: Protocol): Endpoint[] {
+export function readyEndpoints(slices: Iterable<EndpointSlice>, portName: string, protocol: Protocol, localNode?: string): Endpoint[] {
   const seen = new Map<string, Endpoint>();
   for (const s of slices) {
     if (s.addressType && s.addressType !== "IPv4") continue;
@@ -84,7 +85,11 @@ export function readyEndpoints(slices: Iterable<EndpointSlice>, portName: string
       if (e.conditions?.ready === false) continue;
       // Addresses of one endpoint are fungible; kube-proxy uses the first.
       const ip = e.addresses?.[0];
-      if (isIPv4(ip)) seen.set(`${ip}:${port}`, { ip, port });
+      if (!isIPv4(ip)) continue;
+      const pod = e.targetRef?.kind === "Pod" ? e.targetRef : undefined;
+      const remote = localNode !== undefined && protocol === "TCP" && e.nodeName && e.nodeName !== localNode && pod?.name;
+      const ep: Endpoint = remote ? { ip, port, relay: { namespace: pod.namespace ?? s.metadata?.namespace ?? "", pod: pod.name!, node: e.nodeName! } } : { ip, port };
+      seen.set(endpointId(ep), ep);
     }
   }
   return [...seen.values()];

@@ -20,6 +20,7 @@ import { makeFrontend, type Counters, type Frontend, type Log, type PortState } 
 import { LoopbackAddresses } from "./loopback.js";
 import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints, servicePorts, sliceService, type Protocol } from "./model.js";
+import type { RelayDialer } from "./relay.js";
 
 export type { Log, LogLevel } from "./frontends.js";
 
@@ -34,6 +35,8 @@ export interface ServiceProxyOptions {
   retryMs?: number;
   /** Address management; replaceable in tests. */
   addresses?: LoopbackAddresses;
+  /** How to reach a pod on another node (TCP); without it such endpoints are dialled by IP. */
+  relay?: RelayDialer;
 }
 
 export interface PortMetrics extends Counters {
@@ -228,7 +231,7 @@ export class ServiceProxy {
     const slices = [...(this.slicesOf.get(svcKey) ?? [])].map((k) => this.slices.get(k)!).filter(Boolean);
     for (const p of this.ports.values()) {
       if (p.sp.service !== svcKey) continue;
-      p.balancer.setEndpoints(readyEndpoints(slices, p.sp.portName, p.sp.protocol));
+      p.balancer.setEndpoints(readyEndpoints(slices, p.sp.portName, p.sp.protocol, this.opts.relay ? this.opts.nodeName : undefined));
     }
   }
 
@@ -274,7 +277,7 @@ export class ServiceProxy {
     }
     for (const [k, w] of want) {
       if (this.listeners.has(k)) continue;
-      const l: Listener = { key: k, protocol: w.protocol, host: w.host, port: w.port, owner: w.state.sp.key, frontend: makeFrontend(w.protocol, w.host, w.port, w.state, this.log), state: "pending", opening: false };
+      const l: Listener = { key: k, protocol: w.protocol, host: w.host, port: w.port, owner: w.state.sp.key, frontend: makeFrontend(w.protocol, w.host, w.port, w.state, this.log, this.opts.relay), state: "pending", opening: false };
       this.listeners.set(k, l);
       this.open(l);
     }
