@@ -332,11 +332,13 @@ export class NodeTunnel extends DurableObject<Env> {
   private openPortForward(open: OpenRequest): Response {
     if (!this.agentSocket()) throw noAgent(open.node);
     const target = open.req as PortForwardTarget;
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    server.binaryType = "arraybuffer";
-    server.accept();
-    const session = new PortForwardSession({
+    // The session is made just below; the caller's messages only arrive after this returns.
+    let session: PortForwardSession | undefined;
+    const { client, server } = callerSocket(
+      (data) => session?.receive(data),
+      () => session?.end(),
+    );
+    session = new PortForwardSession({
       send: (bytes) => server.send(bytes),
       close: (code, reason) => {
         try {
@@ -348,11 +350,6 @@ export class NodeTunnel extends DurableObject<Env> {
       pod: { name: target.pod, uid: target.uid },
       dial: (port) => this.dialPort(open, target, port),
     });
-    server.addEventListener("message", (ev) => {
-      if (typeof ev.data !== "string") session.receive(new Uint8Array(ev.data as ArrayBuffer));
-    });
-    server.addEventListener("close", () => session.end());
-    server.addEventListener("error", () => session.end());
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": SPDY_TUNNEL_PROTOCOL } });
   }
 
@@ -364,11 +361,15 @@ export class NodeTunnel extends DurableObject<Env> {
    */
   private openRelay(open: OpenRequest): Response {
     const s = this.open(open);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    server.binaryType = "arraybuffer";
-    server.accept();
     let closed = false;
+    const { client, server } = callerSocket(
+      // An empty message is the caller's half-close (its end of the connection is done sending).
+      (data) => (data.length === 0 ? s.closeChannel(K8sChannel.STDIN) : s.write(K8sChannel.STDIN, data)),
+      () => {
+        closed = true;
+        s.abort();
+      },
+    );
     const close = (code: number, reason: string) => {
       if (closed) return;
       closed = true;
@@ -390,19 +391,6 @@ export class NodeTunnel extends DurableObject<Env> {
     };
     s.onEnd = () => close(1000, "");
     s.onError = (e) => close(1011, e.message);
-    server.addEventListener("message", (ev) => {
-      if (typeof ev.data === "string") return;
-      const data = new Uint8Array(ev.data as ArrayBuffer);
-      // An empty message is the caller's half-close (its end of the connection is done sending).
-      if (data.length === 0) s.closeChannel(K8sChannel.STDIN);
-      else s.write(K8sChannel.STDIN, data);
-    });
-    const gone = () => {
-      closed = true;
-      s.abort();
-    };
-    server.addEventListener("close", gone);
-    server.addEventListener("error", gone);
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": RELAY_PROTOCOL } });
   }
 
@@ -487,12 +475,19 @@ export class NodeTunnel extends DurableObject<Env> {
   private openWebSocket(open: OpenRequest): Response {
     const protocol = open.protocol ?? "v5.channel.k8s.io";
     const s = this.open(open);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    // Newer compatibility dates deliver binary messages as Blobs by default; the relay wants bytes at once.
-    server.binaryType = "arraybuffer";
-    server.accept();
     let closed = false;
+    const { client, server } = callerSocket(
+      (data) => {
+        const m = decodeClientMessage(data, protocol);
+        if (m.kind === "stdin") s.write(K8sChannel.STDIN, m.data);
+        else if (m.kind === "resize") s.control(encodeFrame({ type: FrameType.RESIZE, stream: s.id, cols: m.cols, rows: m.rows }));
+        else if (m.kind === "close" && m.channel === K8sChannel.STDIN) s.closeChannel(K8sChannel.STDIN);
+      },
+      () => {
+        closed = true;
+        s.abort();
+      },
+    );
     const finish = (outcome: Outcome) => {
       if (closed) return;
       closed = true;
@@ -517,21 +512,26 @@ export class NodeTunnel extends DurableObject<Env> {
     };
     s.onEnd = (end) => finish({ exitCode: end.exitCode ?? 0 });
     s.onError = (e) => finish({ error: e });
-    server.addEventListener("message", (ev) => {
-      if (typeof ev.data === "string") return;
-      const m = decodeClientMessage(new Uint8Array(ev.data as ArrayBuffer), protocol);
-      if (m.kind === "stdin") s.write(K8sChannel.STDIN, m.data);
-      else if (m.kind === "resize") s.control(encodeFrame({ type: FrameType.RESIZE, stream: s.id, cols: m.cols, rows: m.rows }));
-      else if (m.kind === "close" && m.channel === K8sChannel.STDIN) s.closeChannel(K8sChannel.STDIN);
-    });
-    const gone = () => {
-      closed = true;
-      s.abort();
-    };
-    server.addEventListener("close", gone);
-    server.addEventListener("error", gone);
     return new Response(null, { status: 101, webSocket: client, headers: { "sec-websocket-protocol": protocol } });
   }
+}
+
+/**
+ * The server end of a caller's WebSocket upgrade (exec/attach, port-forward, relay), accepted here:
+ * its binary messages go to onBytes (as bytes at once: newer compatibility dates would deliver Blobs),
+ * and its closing or failing to onGone.
+ */
+function callerSocket(onBytes: (data: Uint8Array) => void, onGone: () => void): { client: WebSocket; server: WebSocket } {
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  server.binaryType = "arraybuffer";
+  server.accept();
+  server.addEventListener("message", (ev) => {
+    if (typeof ev.data !== "string") onBytes(new Uint8Array(ev.data as ArrayBuffer));
+  });
+  server.addEventListener("close", onGone);
+  server.addEventListener("error", onGone);
+  return { client, server };
 }
 
 /** The target of a port-forward: the pod; each connection adds its port. */
