@@ -45,6 +45,8 @@ export const ROOTS: readonly string[] = [
   "batch/v1/CronJob",
   "batch/v1/Job",
   // other groups
+  "admissionregistration/v1/MutatingWebhookConfiguration",
+  "admissionregistration/v1/ValidatingWebhookConfiguration",
   "apiextensions/v1/CustomResourceDefinition",
   "authentication/v1/SelfSubjectReview",
   "authentication/v1/TokenRequest",
@@ -149,6 +151,21 @@ const MISSING_FIELDS: Record<string, { name: string; required: boolean; type: IR
     { name: "x-kubernetes-map-type", required: false, type: { k: "string" }, doc: "x-kubernetes-map-type annotates an object to further describe its topology: granular or atomic." },
     boolField("x-kubernetes-preserve-unknown-fields", "x-kubernetes-preserve-unknown-fields stops the API server decoding step from pruning fields which are not specified in the validation schema."),
     { name: "x-kubernetes-validations", required: false, type: { k: "array", item: { k: "ref", def: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule" } }, doc: "x-kubernetes-validations describes a list of validation rules written in the CEL expression language." },
+  ],
+  // Rule's fields, inlined into RuleWithOperations in Go.
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations": [
+    {
+      name: "resources",
+      required: false,
+      type: { k: "array", item: { k: "string" } },
+      doc: "Resources is a list of resources this rule applies to.\n\nFor example: 'pods' means pods. 'pods/log' means the log subresource of pods. '*' means all resources, but not subresources. 'pods/*' means all subresources of pods. '*/scale' means all scale subresources. '*/*' means all resources and their subresources.",
+    },
+    {
+      name: "scope",
+      required: false,
+      type: { k: "string" },
+      doc: 'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*". Default is "*".',
+    },
   ],
   "io.k8s.api.authorization.v1.ResourceRule": [
     {

@@ -32,6 +32,18 @@ export interface TypeExtensions {
 
 /** Field-level extensions, keyed "<definition>.<field>". */
 export const patchExtensions: Readonly<Record<string, FieldExtensions>> = {
+  "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
+  "io.k8s.api.admissionregistration.v1.MutatingWebhook.admissionReviewVersions": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.MutatingWebhook.matchConditions": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
+  "io.k8s.api.admissionregistration.v1.MutatingWebhook.rules": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhook.admissionReviewVersions": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhook.matchConditions": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhook.rules": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations.apiGroups": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations.apiVersions": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations.operations": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations.resources": { "x-kubernetes-list-type": "atomic" },
   "io.k8s.api.apps.v1.DaemonSetStatus.conditions": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "type" },
 
   "io.k8s.api.apps.v1.DeploymentSpec.strategy": { "x-kubernetes-patch-strategy": "retainKeys" },

@@ -394,3 +394,87 @@ test("kubectl debug adds ephemeral containers through pods/ephemeralcontainers; 
   const created = await c.kubectl(["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "eph-on-create" }, spec: { containers: [{ name: "a", image: "nginx" }], ephemeralContainers: [{ name: "e", image: "busybox" }] } }), allowFail: true });
   assert.match(created.stderr, /spec\.ephemeralContainers: Forbidden: cannot be set on create/);
 });
+
+test("admission webhook configurations (as charts carry them) apply, list, explain and are validated", async () => {
+  const vwc = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: ingress-nginx-admission
+webhooks:
+- name: validate.nginx.ingress.kubernetes.io
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  clientConfig:
+    service: {namespace: ingress-nginx, name: ingress-nginx-controller-admission, path: /networking/v1/ingresses}
+  rules:
+  - apiGroups: [networking.k8s.io]
+    apiVersions: [v1]
+    operations: [CREATE, UPDATE]
+    resources: [ingresses]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: cert-manager-webhook
+webhooks:
+- name: webhook.cert-manager.io
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  timeoutSeconds: 30
+  clientConfig:
+    service: {namespace: cert-manager, name: cert-manager-webhook, path: /mutate}
+  rules:
+  - {apiGroups: [cert-manager.io], apiVersions: [v1], operations: [CREATE], resources: ["*/*"]}
+`;
+  await c.kubectl(["apply", "-f", "-"], { input: vwc });
+  assert.match((await c.kubectl(["get", "validatingwebhookconfigurations"])).stdout, /^NAME\s+WEBHOOKS\s+AGE\ningress-nginx-admission\s+1\s+\S+$/m);
+  assert.match((await c.kubectl(["get", "mutatingwebhookconfigurations"])).stdout, /^cert-manager-webhook\s+1\s+/m);
+  const got = JSON.parse((await c.kubectl(["get", "validatingwebhookconfiguration", "ingress-nginx-admission", "-o", "json"])).stdout);
+  const w = got.webhooks[0];
+  // Kubernetes' defaults, and the rule's resources kept (kubernetes-types drops Rule's inlined fields; the schema restores them).
+  assert.deepEqual([w.failurePolicy, w.matchPolicy, w.timeoutSeconds, w.clientConfig.service.port, w.rules[0].scope], ["Fail", "Equivalent", 10, 443, "*"]);
+  assert.deepEqual(w.rules[0].resources, ["ingresses"]);
+  assert.deepEqual(w.namespaceSelector, {});
+  const m = JSON.parse((await c.kubectl(["get", "mutatingwebhookconfiguration", "cert-manager-webhook", "-o", "json"])).stdout).webhooks[0];
+  assert.equal(m.reinvocationPolicy, "Never");
+  assert.match((await c.kubectl(["explain", "validatingwebhookconfiguration.webhooks.sideEffects"])).stdout, /sideEffects/);
+  assert.match((await c.kubectl(["api-resources", "--api-group=admissionregistration.k8s.io"])).stdout, /validatingwebhookconfigurations\s+admissionregistration\.k8s\.io\/v1\s+false\s+ValidatingWebhookConfiguration/);
+  // A strategic merge patch merges webhooks by name.
+  await c.kubectl(["patch", "validatingwebhookconfiguration", "ingress-nginx-admission", "-p", JSON.stringify({ webhooks: [{ name: "validate.nginx.ingress.kubernetes.io", failurePolicy: "Ignore" }] })]);
+  const patched = JSON.parse((await c.kubectl(["get", "validatingwebhookconfiguration", "ingress-nginx-admission", "-o", "json"])).stdout).webhooks;
+  assert.deepEqual([patched.length, patched[0].failurePolicy, patched[0].sideEffects], [1, "Ignore", "None"]);
+  // kube-apiserver's validation.
+  const bad = await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: bad}
+webhooks:
+- name: short
+  clientConfig: {url: "http://example.com/x"}
+`,
+    allowFail: true,
+  });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /webhooks\[0\]\.sideEffects: Required value/);
+  assert.match(bad.stderr, /webhooks\[0\]\.admissionReviewVersions: Required value/);
+  const worse = await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: bad}
+webhooks:
+- name: short
+  sideEffects: Some
+  admissionReviewVersions: [v1]
+  clientConfig: {url: "http://example.com/x"}
+  timeoutSeconds: 60
+`,
+    allowFail: true,
+  });
+  for (const msg of [
+    /webhooks\[0\]\.name: Invalid value: "short": should be a domain with at least three segments separated by dots/,
+    /webhooks\[0\]\.clientConfig\.url: Invalid value: "http:\/\/example\.com\/x": 'https' is the only allowed URL scheme/,
+    /webhooks\[0\]\.sideEffects: Unsupported value: "Some": supported values: "None", "NoneOnDryRun"/,
+    /webhooks\[0\]\.timeoutSeconds: Invalid value: 60: the timeout value must be between 1 and 30 seconds/,
+  ]) assert.match(worse.stderr, msg);
+  assert.match((await c.kubectl(["get", "validatingwebhookconfiguration", "bad"], { allowFail: true })).stderr, /NotFound/);
+});

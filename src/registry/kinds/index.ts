@@ -48,6 +48,7 @@ import { podDisruptionBudget } from "./policy/poddisruptionbudget.js";
 import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
+import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -95,4 +96,6 @@ export const kinds: KindDef[] = [
   priorityClass,
   storageClass,
   customResourceDefinition,
+  validatingWebhookConfiguration,
+  mutatingWebhookConfiguration,
 ];

@@ -2,6 +2,7 @@
 // Regenerate with: npx tsx scripts/gen-schemas.ts
 
 import type { Schema } from "../dsl.js";
+import * as admissionregistrationV1 from "./admissionregistration-v1.js";
 import * as apiResource from "./api-resource.js";
 import * as apiextensionsV1 from "./apiextensions-v1.js";
 import * as appsV1 from "./apps-v1.js";
@@ -29,6 +30,16 @@ export const KUBERNETES_TYPES_VERSION = "1.30.0";
 
 /** Every generated schema, by Kubernetes OpenAPI definition name. */
 export const definitions: Record<string, Schema> = {
+  "io.k8s.api.admissionregistration.v1.MatchCondition": admissionregistrationV1.MatchCondition,
+  "io.k8s.api.admissionregistration.v1.MutatingWebhook": admissionregistrationV1.MutatingWebhook,
+  "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": admissionregistrationV1.MutatingWebhookConfiguration,
+  "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList": admissionregistrationV1.MutatingWebhookConfigurationList,
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations": admissionregistrationV1.RuleWithOperations,
+  "io.k8s.api.admissionregistration.v1.ServiceReference": admissionregistrationV1.ServiceReference,
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhook": admissionregistrationV1.ValidatingWebhook,
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": admissionregistrationV1.ValidatingWebhookConfiguration,
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList": admissionregistrationV1.ValidatingWebhookConfigurationList,
+  "io.k8s.api.admissionregistration.v1.WebhookClientConfig": admissionregistrationV1.WebhookClientConfig,
   "io.k8s.api.apps.v1.ControllerRevision": appsV1.ControllerRevision,
   "io.k8s.api.apps.v1.ControllerRevisionList": appsV1.ControllerRevisionList,
   "io.k8s.api.apps.v1.DaemonSet": appsV1.DaemonSet,
@@ -453,6 +464,10 @@ export interface GroupVersionKind {
 
 /** x-kubernetes-group-version-kind of the definitions that are API kinds. */
 export const definitionGVKs: Record<string, GroupVersionKind[]> = {
+  "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": [{ group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration" }],
+  "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList": [{ group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfigurationList" }],
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": [{ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration" }],
+  "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList": [{ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfigurationList" }],
   "io.k8s.api.apps.v1.ControllerRevision": [{ group: "apps", version: "v1", kind: "ControllerRevision" }],
   "io.k8s.api.apps.v1.ControllerRevisionList": [{ group: "apps", version: "v1", kind: "ControllerRevisionList" }],
   "io.k8s.api.apps.v1.DaemonSet": [{ group: "apps", version: "v1", kind: "DaemonSet" }],
@@ -543,9 +558,9 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": [{ group: "", version: "v1", kind: "APIGroupList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": [{ group: "", version: "v1", kind: "APIResourceList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": [{ group: "", version: "v1", kind: "APIVersions" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.Status": [{ group: "", version: "v1", kind: "Status" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
 };
 
 /** `${group}/${version}/${kind}` (group "" for core: "/v1/Pod") → definition name. */
@@ -588,6 +603,12 @@ export const gvkToDefinition: Record<string, string> = {
   "/v1/ServiceList": "io.k8s.api.core.v1.ServiceList",
   "/v1/Status": "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
   "/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "admissionregistration.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration": "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/v1/MutatingWebhookConfigurationList": "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList",
+  "admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration": "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/v1/ValidatingWebhookConfigurationList": "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList",
+  "admissionregistration.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "apiextensions.k8s.io/v1/CustomResourceDefinition": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
   "apiextensions.k8s.io/v1/CustomResourceDefinitionList": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList",
   "apiextensions.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
