@@ -31,6 +31,7 @@ export const ROOTS: readonly string[] = [
   "core/v1/PersistentVolumeClaim",
   "core/v1/Pod",
   "core/v1/PodTemplate",
+  "core/v1/ReplicationController",
   "core/v1/ResourceQuota",
   "core/v1/Secret",
   "core/v1/Service",

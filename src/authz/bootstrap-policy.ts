@@ -98,6 +98,7 @@ const rules = {
     r([""], ["namespaces", "limitranges"], READ),
     // The root CA publisher (kube-root-ca.crt) and the controller keeping Service default/kubernetes.
     r([""], ["services", "configmaps"], RW),
+    r([""], ["replicationcontrollers", "replicationcontrollers/status"], RW),
     // The quota controller recomputes status.used.
     r([""], ["resourcequotas"], READ),
     r([""], ["resourcequotas/status"], ["patch", "update"]),

@@ -7,7 +7,7 @@ import type { Controller, Lister, Resource } from "./types.js";
 import { SchedulingQueue } from "../scheduler/queue.js";
 import { toMilli, toValue } from "../apimachinery/quantity.js";
 import type { Loop } from "./runtime/manager.js";
-import { replicaSetController } from "./replicaset/index.js";
+import { replicaSetController, replicationControllerController } from "./replicaset/index.js";
 import { deploymentController } from "./deployment/index.js";
 import { endpointsController } from "./endpoints/index.js";
 import { endpointSliceController } from "./endpointslice/index.js";
@@ -49,6 +49,7 @@ function podMetricsFrom(lister: Lister) {
 export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister): Controller[] {
   return [
     replicaSetController,
+    replicationControllerController,
     deploymentController,
     statefulSetController,
     daemonSetController,

@@ -3,7 +3,7 @@
  * a real cluster's without each kind repeating the same cells.
  */
 import { ageOf } from "../apimachinery/age.js";
-import { formatLabelSelector } from "../apimachinery/selectors/labels.js";
+import { formatLabelSelector, specSelector } from "../apimachinery/selectors/labels.js";
 import { getPath } from "../apimachinery/objects.js";
 import type { Column, KObject } from "./types.js";
 
@@ -60,7 +60,7 @@ export function workloadWideColumns(templatePath = "spec.template.spec", selecto
       priority: 1,
       description: "Label selector for pods.",
       cell: (o) => {
-        const s = getPath(o, "spec.selector") as Parameters<typeof formatLabelSelector>[0] | undefined;
+        const s = specSelector(o);
         return s ? formatLabelSelector(s) || "<none>" : "<none>";
       },
     });

@@ -4,7 +4,7 @@
  */
 import { getPath, setPath } from "../apimachinery/objects.js";
 import { errors } from "../apimachinery/status.js";
-import { formatLabelSelector } from "../apimachinery/selectors/labels.js";
+import { formatLabelSelector, specSelector } from "../apimachinery/selectors/labels.js";
 import type { KindDef, KObject } from "../registry/types.js";
 
 export interface Scale {
@@ -17,7 +17,7 @@ export interface Scale {
 
 export function scaleOf(kind: KindDef, o: KObject): Scale {
   const def = kind.subresources!.scale!;
-  const sel = getPath(o, "spec.selector") as Parameters<typeof formatLabelSelector>[0] | undefined;
+  const sel = specSelector(o);
   const m = o.metadata;
   return {
     kind: "Scale",

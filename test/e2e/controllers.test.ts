@@ -406,3 +406,44 @@ test("kubectl autoscale (autoscaling/v1, every kubectl) works: v1 is a converted
   await c.kubectl(["delete", "horizontalpodautoscalers.v1.autoscaling", "auto", "auto1"]);
   assert.doesNotMatch((await c.kubectl(["get", "hpa", "-o", "name"])).stdout, /\/auto1?$/m);
 });
+
+test("a ReplicationController (the architecture articles' replication controller) keeps its pods, scales, and takes them along when deleted", async () => {
+  const rc = `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  template:
+    metadata:
+      name: nginx
+      labels:
+        app: nginx-rc
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+`;
+  await c.kubectl(["apply", "-f", "-"], { input: rc });
+  await eventually(async () => running(await pods("app=nginx-rc")).length === 3, 15_000, "3 pods of the rc");
+  const got = JSON.parse((await c.kubectl(["get", "rc", "nginx", "-o", "json"])).stdout);
+  assert.deepEqual(got.spec.selector, { app: "nginx-rc" }, "the selector defaults to the template's labels");
+  assert.deepEqual(got.metadata.labels, { app: "nginx-rc" });
+  await eventually(async () => /^nginx\s+3\s+3\s+3\s+\S+\s+nginx\s+nginx\s+app=nginx-rc$/m.test((await c.kubectl(["get", "rc", "-o", "wide"])).stdout), 10_000, "kubectl get rc -o wide: NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR");
+  await c.kubectl(["scale", "rc", "nginx", "--replicas=5"]);
+  await eventually(async () => running(await pods("app=nginx-rc")).length === 5, 15_000, "scaled to 5");
+  // A pod deleted by hand is replaced.
+  const victim = (await pods("app=nginx-rc"))[0].metadata.name;
+  await c.kubectl(["delete", "pod", victim, "--wait=false"]);
+  await eventually(async () => {
+    const p = running(await pods("app=nginx-rc"));
+    return p.length === 5 && !p.some((x) => x.metadata.name === victim);
+  }, 15_000, "the deleted pod replaced");
+  assert.match((await c.kubectl(["get", "all"])).stdout, /replicationcontroller\/nginx\s+5\s+5\s+/);
+  const bad = await c.kubectl(["apply", "-f", "-"], { input: rc.replace("spec:\n  replicas: 3", "spec:\n  replicas: 1\n  selector: {app: other}").replace("name: nginx\nspec", "name: bad-rc\nspec"), allowFail: true });
+  assert.match(bad.stderr, /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
+  await c.kubectl(["delete", "rc", "nginx"]);
+  await eventually(async () => (await pods("app=nginx-rc")).length === 0, 20_000, "the rc's pods gone with it");
+});

@@ -44,6 +44,16 @@ export interface LabelSelector {
   matchExpressions?: LabelSelectorRequirement[] | null;
 }
 
+/**
+ * A workload's spec.selector as a LabelSelector. A ReplicationController's
+ * (the one workload older than LabelSelector) is a plain label map.
+ */
+export function specSelector(o: object): LabelSelector | undefined {
+  const s = ((o as { spec?: unknown }).spec as { selector?: unknown } | undefined)?.selector;
+  if (!s || typeof s !== "object") return undefined;
+  return "matchLabels" in s || "matchExpressions" in s ? (s as LabelSelector) : { matchLabels: s as Record<string, string> };
+}
+
 export interface LabelSelectorRequirement {
   key: string;
   operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | (string & {});

@@ -5,7 +5,7 @@
  * watch mapping from a dependent to the owners it concerns.
  */
 import type { KObject, OwnerReference } from "../../registry/types.js";
-import { selectorFromLabelSelector, type LabelMatcher, type LabelSelector } from "../../apimachinery/selectors/labels.js";
+import { selectorFromLabelSelector, specSelector, type LabelMatcher } from "../../apimachinery/selectors/labels.js";
 import { controllerOf, keyOf, type KeyMapper, type ReconcileContext, type Resource } from "../types.js";
 import { isNotFound } from "./errors.js";
 
@@ -25,7 +25,7 @@ export const controllerRefOf = (o: KObject): OwnerReference | undefined => o.met
 export const isControlledBy = (o: KObject, owner: KObject): boolean => controllerRefOf(o)?.uid === owner.metadata.uid;
 
 /** The matcher of an owner's spec.selector. */
-export const ownerSelector = (owner: KObject): LabelMatcher => selectorFromLabelSelector((owner.spec as { selector?: LabelSelector } | undefined)?.selector);
+export const ownerSelector = (owner: KObject): LabelMatcher => selectorFromLabelSelector(specSelector(owner));
 
 const withRefs = <T extends KObject>(o: T, refs: OwnerReference[]): T => ({ ...o, metadata: { ...o.metadata, ownerReferences: refs } });
 

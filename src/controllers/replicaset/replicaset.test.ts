@@ -5,7 +5,7 @@ import { ApiError } from "../../apimachinery/status.js";
 import { isAlreadyExists } from "../common/errors.js";
 import type { Pod } from "../common/pods.js";
 import { readyPods, setPodState, settle } from "../common/testing.js";
-import { replicaSetController } from "./index.js";
+import { replicaSetController, replicationControllerController } from "./index.js";
 import { BURST_REPLICAS } from "./manage.js";
 import { REPLICASETS, type ReplicaSet } from "./types.js";
 
@@ -185,4 +185,27 @@ test("a failing create stops the batch, sets ReplicaFailure and records FailedCr
   await settle(fc, [replicaSetController]);
   assert.equal(rsOf(fc).status?.conditions, undefined);
   assert.equal(pods(fc).length, 5);
+});
+
+test("a ReplicationController (label-map selector) keeps its pods as a ReplicaSet does, adopting matching orphans", async () => {
+  const fc = new FakeCluster();
+  const RC = "replicationcontrollers";
+  await fc.create("pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "orphan", namespace: "default", labels: { app: "legacy" } }, spec: { containers: [{ name: "c", image: "nginx" }] } });
+  await fc.create("pods", { apiVersion: "v1", kind: "Pod", metadata: { name: "stranger", namespace: "default", labels: { app: "other" } }, spec: { containers: [{ name: "c", image: "nginx" }] } });
+  const rc = await fc.create(RC, {
+    apiVersion: "v1",
+    kind: "ReplicationController",
+    metadata: { name: "legacy", namespace: "default" },
+    spec: { replicas: 3, selector: { app: "legacy" }, template: { metadata: { labels: { app: "legacy" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },
+  });
+  await settle(fc, [replicationControllerController]);
+  const mine = pods(fc).filter((p) => p.metadata.ownerReferences?.[0]?.uid === rc.metadata.uid);
+  assert.equal(mine.length, 3, "the orphan adopted, two created");
+  assert.ok(mine.some((p) => p.metadata.name === "orphan"));
+  assert.equal(mine[0].metadata.ownerReferences?.[0].kind, "ReplicationController");
+  assert.equal(fc.get("pods", "default", "stranger")?.metadata.ownerReferences, undefined);
+  assert.equal((fc.get(RC, "default", "legacy")?.status as { replicas?: number }).replicas, 3);
+  await fc.patch(RC, "default", "legacy", { spec: { replicas: 1 } });
+  await settle(fc, [replicationControllerController]);
+  assert.equal(pods(fc).filter((p) => p.metadata.labels?.app === "legacy" && !p.metadata.deletionTimestamp).length, 1);
 });

@@ -19,6 +19,7 @@ import { persistentVolumeClaim } from "./core/persistentvolumeclaim.js";
 import { componentStatus } from "./core/componentstatus.js";
 import { limitRange } from "./core/limitrange.js";
 import { resourceQuota } from "./core/resourcequota.js";
+import { replicationController } from "./core/replicationcontroller.js";
 import { deployment } from "./apps/deployment.js";
 import { replicaSet } from "./apps/replicaset.js";
 import { statefulSet } from "./apps/statefulset.js";
@@ -65,6 +66,7 @@ export const kinds: KindDef[] = [
   componentStatus,
   limitRange,
   resourceQuota,
+  replicationController,
   deployment,
   replicaSet,
   statefulSet,

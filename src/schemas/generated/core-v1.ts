@@ -1294,6 +1294,50 @@ export const RBDVolumeSource: Schema = obj({
   user: opt(str, "user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it"),
 }, "Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.");
 
+/** io.k8s.api.core.v1.ReplicationController */
+export const ReplicationController: Schema = obj({
+  apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+  kind: opt(str, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+  metadata: opt(ref(() => metaV1.ObjectMeta), "If the Labels of a ReplicationController are empty, they are defaulted to be the same as the Pod(s) that the replication controller manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+  spec: opt(ref(() => ReplicationControllerSpec), "Spec defines the specification of the desired behavior of the replication controller. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+  status: opt(ref(() => ReplicationControllerStatus), "Status is the most recently observed status of the replication controller. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+}, "ReplicationController represents the configuration of a replication controller.");
+
+/** io.k8s.api.core.v1.ReplicationControllerCondition */
+export const ReplicationControllerCondition: Schema = obj({
+  lastTransitionTime: opt(ref(() => metaV1.Time), "The last time the condition transitioned from one status to another."),
+  message: opt(str, "A human readable message indicating details about the transition."),
+  reason: opt(str, "The reason for the condition's last transition."),
+  status: req(str, "Status of the condition, one of True, False, Unknown."),
+  type: req(str, "Type of replication controller condition."),
+}, "ReplicationControllerCondition describes the state of a replication controller at a certain point.");
+
+/** io.k8s.api.core.v1.ReplicationControllerList */
+export const ReplicationControllerList: Schema = obj({
+  apiVersion: opt(str, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+  items: req(arr(ref(() => ReplicationController)), "List of replication controllers. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"),
+  kind: opt(str, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+  metadata: opt(ref(() => metaV1.ListMeta), "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+}, "ReplicationControllerList is a collection of replication controllers.");
+
+/** io.k8s.api.core.v1.ReplicationControllerSpec */
+export const ReplicationControllerSpec: Schema = obj({
+  minReadySeconds: opt(int32, "Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)"),
+  replicas: opt(int32, "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller"),
+  selector: opt(map(str), "Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"),
+  template: opt(ref(() => PodTemplateSpec), "Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is \"Always\". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template"),
+}, "ReplicationControllerSpec is the specification of a replication controller.");
+
+/** io.k8s.api.core.v1.ReplicationControllerStatus */
+export const ReplicationControllerStatus: Schema = obj({
+  availableReplicas: opt(int32, "The number of available replicas (ready for at least minReadySeconds) for this replication controller."),
+  conditions: opt(arr(ref(() => ReplicationControllerCondition)), "Represents the latest available observations of a replication controller's current state."),
+  fullyLabeledReplicas: opt(int32, "The number of pods that have labels matching the labels of the pod template of the replication controller."),
+  observedGeneration: opt(int64, "ObservedGeneration reflects the generation of the most recently observed replication controller."),
+  readyReplicas: opt(int32, "The number of ready replicas for this replication controller."),
+  replicas: req(int32, "Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller"),
+}, "ReplicationControllerStatus represents the current status of a replication controller.");
+
 /** io.k8s.api.core.v1.ResourceClaim */
 export const ResourceClaim: Schema = obj({
   name: req(str, "Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container."),
