@@ -69,3 +69,10 @@ export function workloadWideColumns(templatePath = "spec.template.spec", selecto
 }
 
 export const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+
+/** DESIRED, CURRENT, READY of the kinds that keep N copies of a pod (ReplicaSet, ReplicationController). */
+export const replicasColumns: Column[] = [
+  { name: "Desired", type: "integer", description: "Number of desired pods.", cell: (o) => num(getPath(o, "spec.replicas")) },
+  { name: "Current", type: "integer", description: "Number of actual replicas.", cell: (o) => num(getPath(o, "status.replicas")) },
+  { name: "Ready", type: "integer", description: "Number of ready replicas.", cell: (o) => num(getPath(o, "status.readyReplicas")) },
+];

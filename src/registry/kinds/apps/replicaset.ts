@@ -1,6 +1,6 @@
 /** apps/v1 ReplicaSet: keeps N pods of one template running. */
 import { definitions } from "../../../schemas/generated/index.js";
-import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.js";
+import { ageColumn, nameColumn, num, replicasColumns, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import { selectorRules } from "./selector-rules.js";
 import type { KindDef, KObject } from "../../types.js";
@@ -23,9 +23,7 @@ export const replicaSet: KindDef = {
   fieldSelectors: { "status.replicas": (o) => String(num(st(o).replicas)) },
   columns: [
     nameColumn,
-    { name: "Desired", type: "integer", description: "Number of desired pods.", cell: (o) => num(spec(o).replicas) },
-    { name: "Current", type: "integer", description: "Number of actual replicas.", cell: (o) => num(st(o).replicas) },
-    { name: "Ready", type: "integer", description: "Number of ready replicas.", cell: (o) => num(st(o).readyReplicas) },
+    ...replicasColumns,
     ageColumn,
     ...workloadWideColumns(),
   ],

@@ -8,14 +8,12 @@
 import { definitions } from "../../../schemas/generated/index.js";
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { selectorFromSet } from "../../../apimachinery/selectors/labels.js";
-import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.js";
+import { ageColumn, nameColumn, replicasColumns, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import type { KindDef, KObject } from "../../types.js";
 
 type Spec = { replicas?: number; selector?: Record<string, string>; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } };
-type Status = { replicas?: number; readyReplicas?: number };
 const spec = (o: KObject) => (o.spec ?? {}) as Spec;
-const st = (o: KObject) => (o.status ?? {}) as Status;
 
 export const replicationController: KindDef = {
   group: "",
@@ -31,9 +29,7 @@ export const replicationController: KindDef = {
   tracksGeneration: true,
   columns: [
     nameColumn,
-    { name: "Desired", type: "integer", description: "Number of desired pods.", cell: (o) => num(spec(o).replicas) },
-    { name: "Current", type: "integer", description: "Number of actual replicas.", cell: (o) => num(st(o).replicas) },
-    { name: "Ready", type: "integer", description: "Number of ready replicas.", cell: (o) => num(st(o).readyReplicas) },
+    ...replicasColumns,
     ageColumn,
     ...workloadWideColumns(),
   ],
