@@ -21,7 +21,7 @@ import { ClusterDns } from "./dns/server.js";
 import { CLUSTER_DNS_IP } from "./dns/records.js";
 import { IngressController } from "./ingress/controller.js";
 import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/ingressclass.js";
-import { servingCert } from "../../src/cli/pki.js";
+import { selfSignedCert } from "./ingress/fake-cert.js";
 import { serveLocal } from "./server.js";
 import { instrumented, type OpStats } from "./runtime/instrumented.js";
 import { probeResults } from "./kubelet/prober.js";
@@ -161,7 +161,7 @@ export class NodeAgent {
     }
     if (tlsPort !== false) {
       try {
-        this.ingressTlsPort = await ingress.listenTls(tlsPort, await servingCert("CN=Edgeplane Ingress Controller Fake Certificate", ["ingress.local"]));
+        this.ingressTlsPort = await ingress.listenTls(tlsPort, selfSignedCert("Edgeplane Ingress Controller Fake Certificate"));
       } catch (e) {
         this.log(`ingress: not serving HTTPS: cannot listen on :${tlsPort}: ${why(e, "--ingress-tls-port")}`);
       }

@@ -24,10 +24,7 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-/**
- * A serving certificate for these hosts (IPs or DNS names), signed by an issuer or, without one, by
- * itself: the apiserver's, and the ingress controller's default for hosts no Secret covers.
- */
+/** A serving certificate for these hosts (IPs or DNS names), signed by an issuer or, without one, by itself. */
 export async function servingCert(subject: string, hosts: string[], issuer?: { name: string; key: CryptoKey }, serialNumber = "01"): Promise<{ cert: string; key: string }> {
   x509.cryptoProvider.set(crypto);
   const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
