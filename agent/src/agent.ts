@@ -20,7 +20,7 @@ import { relayDialer, type RelayDialer } from "./proxy/relay.js";
 import { ClusterDns } from "./dns/server.js";
 import { CLUSTER_DNS_IP } from "./dns/records.js";
 import { IngressController } from "./ingress/controller.js";
-import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../src/registry/kinds/networking/edgeplane-ingress.js";
 import { selfSignedCert } from "./ingress/fake-cert.js";
 import { serveLocal } from "./server.js";
 import { instrumented, type OpStats } from "./runtime/instrumented.js";

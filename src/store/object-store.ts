@@ -22,7 +22,7 @@ import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, Watch
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../registry/kinds/scheduling/priorityclass.js";
-import { EDGEPLANE_INGRESS_CLASS } from "../registry/kinds/networking/ingressclass.js";
+import { EDGEPLANE_INGRESS_CLASS } from "../registry/kinds/networking/edgeplane-ingress.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";

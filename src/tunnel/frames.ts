@@ -310,3 +310,6 @@ export class CreditQueue {
     this.window.release();
   }
 }
+
+/** The WebSocket subprotocol agents use to reach a pod on another node: one connection's raw bytes (node-tunnel.ts openRelay). */
+export const RELAY_PROTOCOL = "v1.relay.edgeplane.dev";

@@ -27,6 +27,7 @@ import {
   INITIAL_WINDOW,
   MAX_CHUNK,
   PORT_FORWARD_MAX_QUEUED,
+  RELAY_PROTOCOL,
   ReceiveWindow,
   TUNNEL_PROTOCOL,
   decodeFrame,
@@ -36,7 +37,7 @@ import {
   type TunnelOp,
 } from "./frames.js";
 import { K8sChannel, channelMessage, decodeClientMessage, offeredProtocols, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
-import { PortForwardSession, RELAY_PROTOCOL, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
+import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
 import { DROP_RESPONSE, ResponseReader, requestHead, type ProxyRequest } from "./http-proxy.js";
 
 export const OPEN_HEADER = "x-edgeplane-tunnel";

@@ -14,7 +14,8 @@ import type { ResourceRequest } from "../apiserver/request-info.js";
 import { storeFor } from "../store/object-store.js";
 import { negotiateChannelProtocol, offeredProtocols } from "./channels.js";
 import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
-import { RELAY_PROTOCOL, SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
+import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
+import { RELAY_PROTOCOL } from "./frames.js";
 import { splitSchemeNamePort, type ProxyRequest } from "./http-proxy.js";
 import type { TunnelOp } from "./frames.js";
 

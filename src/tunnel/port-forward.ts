@@ -16,8 +16,6 @@ import { FrameReader, FrameWriter, GoAwayStatus, RstStatus, SpdyError, type Spdy
 export const PORT_FORWARD_PROTOCOL = "portforward.k8s.io";
 /** The WebSocket subprotocol kubectl ≥ 1.31 offers: SPDY tunnelled in binary messages. */
 export const SPDY_TUNNEL_PROTOCOL = `SPDY/3.1+${PORT_FORWARD_PROTOCOL}`;
-/** The WebSocket subprotocol agents use to reach a pod on another node: one connection's raw bytes (node-tunnel.ts openRelay). */
-export const RELAY_PROTOCOL = "v1.relay.edgeplane.dev";
 /** Connections one session may hold open at once; more are refused (RST_STREAM REFUSED_STREAM). */
 export const MAX_PAIRS = 256;
 /** DATA frames to kubectl carry at most this much (its own frames are 32 KiB). */

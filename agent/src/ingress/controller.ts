@@ -18,7 +18,7 @@ import * as tls from "node:tls";
 import type { Ingress, IngressClass } from "kubernetes-types/networking/v1";
 import type { KubeClient } from "../../../src/cli/kube-client.js";
 import type { KObject } from "../../../src/registry/types.js";
-import { servedByEdgeplane } from "../../../src/registry/kinds/networking/ingressclass.js";
+import { servedByEdgeplane } from "../../../src/registry/kinds/networking/edgeplane-ingress.js";
 import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints } from "../proxy/model.js";
 import type { Endpoint } from "../proxy/balancer.js";

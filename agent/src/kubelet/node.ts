@@ -6,7 +6,7 @@
  */
 import type { HostFacts, Pressure } from "./host.js";
 import { timeNow } from "./lease.js";
-import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../../src/registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../../src/registry/kinds/networking/edgeplane-ingress.js";
 
 export const AGENT_VERSION = "v1.30.0-edgeplane";
 

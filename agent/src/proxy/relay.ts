@@ -11,7 +11,7 @@
  */
 import { Duplex } from "node:stream";
 import WebSocket from "ws";
-import { RELAY_PROTOCOL } from "../../../src/tunnel/port-forward.js";
+import { RELAY_PROTOCOL } from "../../../src/tunnel/frames.js";
 
 export interface RelayTarget {
   namespace: string;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeCluster } from "../fake.js";
 import { ingressStatusController as c } from "./index.js";
-import { EDGEPLANE_INGRESS_CLASS, INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../registry/kinds/networking/ingressclass.js";
+import { EDGEPLANE_INGRESS_CLASS, INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION } from "../../registry/kinds/networking/edgeplane-ingress.js";
 
 const ING = "ingresses.networking.k8s.io";
 const node = (name: string, ip: string, port: string | undefined, ready = "True", tlsPort?: string) => ({

@@ -10,7 +10,7 @@
 import type { Node } from "kubernetes-types/core/v1";
 import type { IngressLoadBalancerIngress } from "kubernetes-types/networking/v1";
 import { deepEqual } from "../../apimachinery/objects.js";
-import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION, servedByEdgeplane } from "../../registry/kinds/networking/ingressclass.js";
+import { INGRESS_PORT_ANNOTATION, INGRESS_TLS_PORT_ANNOTATION, servedByEdgeplane } from "../../registry/kinds/networking/edgeplane-ingress.js";
 import type { KObject } from "../../registry/types.js";
 import { conditionStatus } from "../nodelifecycle/taints.js";
 import { keyOf, type Controller, type Lister } from "../types.js";
