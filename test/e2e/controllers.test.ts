@@ -197,9 +197,19 @@ test("Job with completions=3 completes; StatefulSet web-0..2 in order with PVCs"
 
 test("StatefulSet and DaemonSet: kubectl rollout history lists ControllerRevisions; rollout undo goes back", async () => {
   const image = async (res: string) => (await c.kubectl(["get", res, "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout;
+  // A rollout that does not finish says why: the pods, claims, nodes and recent events go into the failure.
+  const rolloutStatus = async (res: string) => {
+    try {
+      await c.kubectl(["rollout", "status", res, "--timeout=60s"]);
+    } catch (e) {
+      const state = await c.kubectl(["get", "sts,ds,pods,pvc,nodes", "-o", "wide"], { allowFail: true });
+      const events = await c.kubectl(["get", "events", "--sort-by=.lastTimestamp"], { allowFail: true });
+      throw new Error(`${(e as Error).message}\n${state.stdout}\n${events.stdout.split("\n").slice(-30).join("\n")}`);
+    }
+  };
   for (const [res, container] of [["sts/web", "c"], ["ds/agent", "a"]] as const) {
     await c.kubectl(["set", "image", res, `${container}=busybox:2`]);
-    await c.kubectl(["rollout", "status", res, "--timeout=60s"]);
+    await rolloutStatus(res);
     const history = (await c.kubectl(["rollout", "history", res])).stdout;
     assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/, history);
     const first = (await c.kubectl(["rollout", "history", res, "--revision=1"])).stdout;
@@ -207,7 +217,7 @@ test("StatefulSet and DaemonSet: kubectl rollout history lists ControllerRevisio
     assert.match(first, /Image:\s+busybox\n/);
     assert.match((await c.kubectl(["rollout", "undo", res])).stdout, /rolled back/);
     assert.equal(await image(res), "busybox");
-    await c.kubectl(["rollout", "status", res, "--timeout=60s"]);
+    await rolloutStatus(res);
     // The first template is the newest revision again (renumbered), as Kubernetes keeps history.
     assert.match((await c.kubectl(["rollout", "history", res])).stdout, /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
   }
