@@ -65,6 +65,7 @@ export const ROOTS: readonly string[] = [
   "networking/v1/Ingress",
   "networking/v1/IngressClass",
   "networking/v1/NetworkPolicy",
+  "node/v1/RuntimeClass",
   "policy/v1/Eviction",
   "policy/v1/PodDisruptionBudget",
   "rbac/v1/ClusterRole",

@@ -32,6 +32,7 @@ export interface TypeExtensions {
 
 /** Field-level extensions, keyed "<definition>.<field>". */
 export const patchExtensions: Readonly<Record<string, FieldExtensions>> = {
+  "io.k8s.api.node.v1.Scheduling.tolerations": { "x-kubernetes-list-type": "atomic" },
   "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
   "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
   "io.k8s.api.admissionregistration.v1.MutatingWebhook.admissionReviewVersions": { "x-kubernetes-list-type": "atomic" },

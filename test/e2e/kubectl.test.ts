@@ -478,3 +478,31 @@ webhooks:
   ]) assert.match(worse.stderr, msg);
   assert.match((await c.kubectl(["get", "validatingwebhookconfiguration", "bad"], { allowFail: true })).stderr, /NotFound/);
 });
+
+test("PodTemplate and RuntimeClass apply and list with kubectl's columns; a RuntimeClass handler is a DNS label and immutable", async () => {
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: v1
+kind: PodTemplate
+metadata: {name: worker}
+template:
+  metadata: {labels: {app: worker}}
+  spec:
+    containers: [{name: w, image: busybox}]
+---
+apiVersion: node.k8s.io/v1
+kind: RuntimeClass
+metadata: {name: gvisor}
+handler: runsc
+scheduling:
+  nodeSelector: {sandbox: gvisor}
+`,
+  });
+  assert.match((await c.kubectl(["get", "podtemplates"])).stdout, /^NAME\s+CONTAINERS\s+IMAGES\s+POD LABELS\nworker\s+w\s+busybox\s+app=worker$/m);
+  const tpl = JSON.parse((await c.kubectl(["get", "podtemplate", "worker", "-o", "json"])).stdout);
+  assert.equal(tpl.template.spec.restartPolicy, "Always", "the template's pod spec is defaulted");
+  assert.match((await c.kubectl(["get", "runtimeclass"])).stdout, /^NAME\s+HANDLER\s+AGE\ngvisor\s+runsc\s+\S+$/m);
+  const bad = await c.kubectl(["apply", "-f", "-"], { input: `apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: bad}\nhandler: Not_A_Label\n`, allowFail: true });
+  assert.match(bad.stderr, /handler: Invalid value: "Not_A_Label"/);
+  const changed = await c.kubectl(["patch", "runtimeclass", "gvisor", "--type=merge", "-p", '{"handler":"kata"}'], { allowFail: true });
+  assert.match(changed.stderr, /handler: Invalid value: "kata": field is immutable/);
+});

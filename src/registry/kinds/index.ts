@@ -20,6 +20,8 @@ import { componentStatus } from "./core/componentstatus.js";
 import { limitRange } from "./core/limitrange.js";
 import { resourceQuota } from "./core/resourcequota.js";
 import { replicationController } from "./core/replicationcontroller.js";
+import { podTemplate } from "./core/podtemplate.js";
+import { runtimeClass } from "./node/runtimeclass.js";
 import { deployment } from "./apps/deployment.js";
 import { replicaSet } from "./apps/replicaset.js";
 import { statefulSet } from "./apps/statefulset.js";
@@ -67,6 +69,7 @@ export const kinds: KindDef[] = [
   limitRange,
   resourceQuota,
   replicationController,
+  podTemplate,
   deployment,
   replicaSet,
   statefulSet,
@@ -100,4 +103,5 @@ export const kinds: KindDef[] = [
   customResourceDefinition,
   validatingWebhookConfiguration,
   mutatingWebhookConfiguration,
+  runtimeClass,
 ];

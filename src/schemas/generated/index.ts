@@ -17,6 +17,7 @@ import * as discoveryV1 from "./discovery-v1.js";
 import * as eventsV1 from "./events-v1.js";
 import * as metaV1 from "./meta-v1.js";
 import * as networkingV1 from "./networking-v1.js";
+import * as nodeV1 from "./node-v1.js";
 import * as policyV1 from "./policy-v1.js";
 import * as rbacV1 from "./rbac-v1.js";
 import * as runtime from "./runtime.js";
@@ -387,6 +388,10 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.networking.v1.NetworkPolicyPort": networkingV1.NetworkPolicyPort,
   "io.k8s.api.networking.v1.NetworkPolicySpec": networkingV1.NetworkPolicySpec,
   "io.k8s.api.networking.v1.ServiceBackendPort": networkingV1.ServiceBackendPort,
+  "io.k8s.api.node.v1.Overhead": nodeV1.Overhead,
+  "io.k8s.api.node.v1.RuntimeClass": nodeV1.RuntimeClass,
+  "io.k8s.api.node.v1.RuntimeClassList": nodeV1.RuntimeClassList,
+  "io.k8s.api.node.v1.Scheduling": nodeV1.Scheduling,
   "io.k8s.api.policy.v1.Eviction": policyV1.Eviction,
   "io.k8s.api.policy.v1.PodDisruptionBudget": policyV1.PodDisruptionBudget,
   "io.k8s.api.policy.v1.PodDisruptionBudgetList": policyV1.PodDisruptionBudgetList,
@@ -544,6 +549,8 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.networking.v1.IngressList": [{ group: "networking.k8s.io", version: "v1", kind: "IngressList" }],
   "io.k8s.api.networking.v1.NetworkPolicy": [{ group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy" }],
   "io.k8s.api.networking.v1.NetworkPolicyList": [{ group: "networking.k8s.io", version: "v1", kind: "NetworkPolicyList" }],
+  "io.k8s.api.node.v1.RuntimeClass": [{ group: "node.k8s.io", version: "v1", kind: "RuntimeClass" }],
+  "io.k8s.api.node.v1.RuntimeClassList": [{ group: "node.k8s.io", version: "v1", kind: "RuntimeClassList" }],
   "io.k8s.api.policy.v1.Eviction": [{ group: "policy", version: "v1", kind: "Eviction" }],
   "io.k8s.api.policy.v1.PodDisruptionBudget": [{ group: "policy", version: "v1", kind: "PodDisruptionBudget" }],
   "io.k8s.api.policy.v1.PodDisruptionBudgetList": [{ group: "policy", version: "v1", kind: "PodDisruptionBudgetList" }],
@@ -565,9 +572,9 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": [{ group: "", version: "v1", kind: "APIGroupList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": [{ group: "", version: "v1", kind: "APIResourceList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": [{ group: "", version: "v1", kind: "APIVersions" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "node.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.Status": [{ group: "", version: "v1", kind: "Status" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "node.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
 };
 
 /** `${group}/${version}/${kind}` (group "" for core: "/v1/Pod") → definition name. */
@@ -680,6 +687,10 @@ export const gvkToDefinition: Record<string, string> = {
   "networking.k8s.io/v1/NetworkPolicy": "io.k8s.api.networking.v1.NetworkPolicy",
   "networking.k8s.io/v1/NetworkPolicyList": "io.k8s.api.networking.v1.NetworkPolicyList",
   "networking.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "node.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "node.k8s.io/v1/RuntimeClass": "io.k8s.api.node.v1.RuntimeClass",
+  "node.k8s.io/v1/RuntimeClassList": "io.k8s.api.node.v1.RuntimeClassList",
+  "node.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "policy/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
   "policy/v1/Eviction": "io.k8s.api.policy.v1.Eviction",
   "policy/v1/PodDisruptionBudget": "io.k8s.api.policy.v1.PodDisruptionBudget",
