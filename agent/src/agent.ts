@@ -52,6 +52,11 @@ export interface AgentOptions {
   log?: (m: string) => void;
 }
 
+/** A TCP port given as text ("0": any free one), or undefined when it is not one. */
+export function parsePort(v: string): number | undefined {
+  return /^\d{1,5}$/.test(v) && Number(v) <= 65535 ? Number(v) : undefined;
+}
+
 export class NodeAgent {
   readonly client: KubeClient;
   readonly runtime: DockerRuntime;

@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { NodeAgent } from "./agent.js";
+import { NodeAgent, parsePort } from "./agent.js";
 import { findRuntimeSocket } from "./runtime/socket.js";
 import { isBootstrapToken, nodeCredential } from "./join.js";
 
@@ -83,8 +83,7 @@ if (isBootstrapToken(token!)) {
 }
 const portFlag = (flag: "ingress-port" | "ingress-tls-port") => {
   const v = values[flag];
-  if (v !== undefined && !(/^\d+$/.test(v) && Number(v) <= 65535)) fail(`--${flag} must be a port number (0 for any), not ${JSON.stringify(v)}`);
-  return v === undefined ? undefined : Number(v);
+  return v === undefined ? undefined : (parsePort(v) ?? fail(`--${flag} must be a port number (0 for any), not ${JSON.stringify(v)}`));
 };
 const ingressPort = portFlag("ingress-port");
 const ingressTlsPort = portFlag("ingress-tls-port");

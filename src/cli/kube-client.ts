@@ -22,6 +22,15 @@ export class KubeError extends Error {
   }
 }
 
+/** The message of an error body: a metav1.Status's, else the text itself. */
+export function statusMessage(text: string): string {
+  try {
+    return (JSON.parse(text) as { message?: string }).message ?? text;
+  } catch {
+    return text;
+  }
+}
+
 type Obj = { metadata: { resourceVersion?: string } } & Record<string, unknown>;
 
 export class KubeClient {
@@ -59,13 +68,7 @@ export class KubeClient {
     const text = Buffer.concat(chunks).toString("utf8");
     const code = r.statusCode ?? 0;
     if (code >= 400) {
-      let msg = text;
-      try {
-        msg = (JSON.parse(text) as { message?: string }).message ?? text;
-      } catch {
-        /* not a Status */
-      }
-      throw new KubeError(code, `${method} ${path}: ${code} ${msg}`);
+      throw new KubeError(code, `${method} ${path}: ${code} ${statusMessage(text)}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }

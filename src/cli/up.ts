@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { startLocal } from "./local.js";
-import { NodeAgent } from "../../agent/src/agent.js";
+import { NodeAgent, parsePort } from "../../agent/src/agent.js";
 import { findRuntimeSocket } from "../../agent/src/runtime/socket.js";
 
 const args = process.argv.slice(2);
@@ -62,7 +62,8 @@ else {
     const portFromEnv = (name: string, fallback: number): number | false => {
       const v = process.env[name];
       if (v === "off") return false;
-      if (v && /^\d+$/.test(v)) return Number(v);
+      const port = v ? parsePort(v) : undefined;
+      if (port !== undefined) return port;
       if (v) step(c("33", `${name}=${v} is not a port number or "off"; using ${fallback}`));
       return fallback;
     };

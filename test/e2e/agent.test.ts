@@ -216,28 +216,20 @@ test("a Deployment of 3 busybox httpd pods runs; logs, logs -f and exec work; it
   assert.match(missing.stdout + missing.stderr, /NXDOMAIN/);
 });
 
-/** GET over HTTPS through an ingress port with a server name (SNI and Host): status, body, and the certificate's subject CN. */
-function viaIngressTls(port: number, host: string, path: string, ca?: string): Promise<{ status: number; body: string; cn: string }> {
+/**
+ * GET through an ingress port with a Host header: status and body; with `tls`, over HTTPS with that
+ * server name (SNI), trusting `tls.ca` (any certificate without one), and the certificate's subject CN.
+ */
+function viaIngress(port: number, host: string, path: string, tls?: { ca?: string }): Promise<{ status: number; body: string; cn?: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: "127.0.0.1", port, path, servername: host, headers: { host }, timeout: 5000, agent: false, ...(ca ? { ca } : { rejectUnauthorized: false }) }, (res) => {
+    const opts = { host: "127.0.0.1", port, path, headers: { host }, timeout: 5000, agent: false };
+    const onResponse = (res: http.IncomingMessage) => {
       let body = "";
-      const cn = String((res.socket as import("node:tls").TLSSocket).getPeerCertificate().subject?.CN ?? "");
+      const cn = tls ? String((res.socket as import("node:tls").TLSSocket).getPeerCertificate().subject?.CN ?? "") : undefined;
       res.on("data", (d) => (body += d));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, cn }));
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-  });
-}
-
-/** GET through an ingress port with a Host header: status and body. */
-function viaIngress(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, headers: { host }, timeout: 5000, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    };
+    const req = tls ? https.get({ ...opts, servername: host, ...(tls.ca ? { ca: tls.ca } : { rejectUnauthorized: false }) }, onResponse) : http.get(opts, onResponse);
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", reject);
   });
@@ -307,12 +299,12 @@ spec:
   // HTTPS: the Secret's certificate for site.example (verified against it), the fallback for other names.
   for (const port of tlsPorts) {
     const secure = await eventually(async () => {
-      const r = await viaIngressTls(port, "site.example", "/api/", site.cert).catch(() => undefined);
+      const r = await viaIngress(port, "site.example", "/api/", { ca: site.cert }).catch(() => undefined);
       return r?.status === 200 ? r : undefined;
     }, 30_000, `https://site.example/api/ through :${port} with the Secret's certificate`);
     assert.equal(secure.body.trim(), "api-backend");
     assert.equal(secure.cn, "site.example");
-    const fallback = await viaIngressTls(port, "other.example", "/");
+    const fallback = await viaIngress(port, "other.example", "/", {});
     assert.equal(fallback.cn, "Edgeplane Ingress Controller Fake Certificate");
     assert.equal(fallback.status, 404);
   }

@@ -21,8 +21,8 @@ import type { KObject } from "../../../src/registry/types.js";
 import { servedByEdgeplane } from "../../../src/registry/kinds/networking/edgeplane-ingress.js";
 import type { ClusterView } from "../dns/records.js";
 import { readyEndpoints } from "../proxy/model.js";
-import type { Endpoint } from "../proxy/balancer.js";
-import { RouteTable, ingressAge, type Backend } from "./routes.js";
+import { Balancer, type Endpoint } from "../proxy/balancer.js";
+import { RouteTable, type Backend } from "./routes.js";
 import type { RelayDialer } from "../proxy/relay.js";
 import type { Duplex } from "node:stream";
 
@@ -60,7 +60,8 @@ export class IngressController {
   private ingresses = new Map<string, Ingress>();
   private classes = new Map<string, IngressClass>();
   private table = new RouteTable([]);
-  private rr = new Map<string, number>();
+  /** Round robin per backend Service port, as the kube-proxy role balances. */
+  private balancers = new Map<string, Balancer>();
   requests = 0;
   errors = 0;
 
@@ -107,7 +108,7 @@ export class IngressController {
     const run = async () => {
       const next = new Map<string, tls.SecureContext>();
       const used = new Set<string>();
-      for (const ing of this.served) {
+      for (const ing of this.table.ingresses) {
         const ns = ing.metadata?.namespace ?? "default";
         for (const t of ing.spec?.tls ?? []) {
           if (!t.secretName) continue;
@@ -115,7 +116,7 @@ export class IngressController {
           used.add(key);
           const context = await this.secretContext(ns, t.secretName);
           if (!context) continue;
-          // The oldest Ingress naming a host keeps it (served is oldest first).
+          // The oldest Ingress naming a host keeps it (the table's are oldest first).
           for (const h of t.hosts ?? []) if (!next.has(h.toLowerCase())) next.set(h.toLowerCase(), context);
         }
       }
@@ -191,13 +192,11 @@ export class IngressController {
     }
   }
 
-  /** The Ingresses this controller serves, oldest first. */
-  private served: Ingress[] = [];
-
   private rebuild(): void {
     const classOf = (name: string) => this.classes.get(`/${name}`) as unknown as KObject | undefined;
-    this.served = [...this.ingresses.values()].filter((i) => servedByEdgeplane(i as unknown as KObject, classOf)).sort((a, b) => ingressAge(a).localeCompare(ingressAge(b)));
-    this.table = new RouteTable(this.served);
+    this.table = new RouteTable([...this.ingresses.values()].filter((i) => servedByEdgeplane(i as unknown as KObject, classOf)));
+    // Backends may be gone: the rotation starts over (as it would on a new proxy).
+    this.balancers.clear();
     void this.loadTls();
   }
 
@@ -210,9 +209,10 @@ export class IngressController {
     const list = readyEndpoints(this.o.view.slices(b.namespace, b.service), sp.name ?? "", "TCP", this.o.relay ? this.o.nodeName : undefined);
     if (!list.length) return `no ready endpoints for service "${b.namespace}/${b.service}"`;
     const key = `${b.namespace}/${b.service}:${b.port}`;
-    const start = (this.rr.get(key) ?? 0) % list.length;
-    this.rr.set(key, start + 1);
-    return [...list.slice(start), ...list.slice(0, start)];
+    let balancer = this.balancers.get(key);
+    if (!balancer) this.balancers.set(key, (balancer = new Balancer()));
+    balancer.setEndpoints(list);
+    return balancer.candidates("");
   }
 
   private route(req: http.IncomingMessage): Endpoint[] | { code: number; message: string } {

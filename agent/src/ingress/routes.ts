@@ -42,15 +42,19 @@ function prefixMatches(prefix: string[], path: string[]): boolean {
 }
 
 /** Sorts Ingresses oldest first (then by namespace and name): who wins a contested host or path. */
-export const ingressAge = (i: Ingress) => `${i.metadata?.creationTimestamp ?? ""}\0${i.metadata?.namespace ?? ""}/${i.metadata?.name ?? ""}`;
+const ingressAge = (i: Ingress) => `${i.metadata?.creationTimestamp ?? ""}\0${i.metadata?.namespace ?? ""}/${i.metadata?.name ?? ""}`;
 
 export class RouteTable {
   /** Rules by host ("" for rules without one), in precedence order. */
   private hosts = new Map<string, Route[]>();
   private fallback?: Backend;
 
+  /** The Ingresses it was built from, oldest first. */
+  readonly ingresses: Ingress[];
+
   constructor(ingresses: Ingress[]) {
-    for (const ing of [...ingresses].sort((a, b) => ingressAge(a).localeCompare(ingressAge(b)))) {
+    this.ingresses = [...ingresses].sort((a, b) => ingressAge(a).localeCompare(ingressAge(b)));
+    for (const ing of this.ingresses) {
       const ns = ing.metadata?.namespace ?? "default";
       this.fallback ??= backendOf(ns, ing.spec?.defaultBackend);
       for (const rule of ing.spec?.rules ?? []) {

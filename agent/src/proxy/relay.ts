@@ -12,6 +12,7 @@
 import { Duplex } from "node:stream";
 import WebSocket from "ws";
 import { RELAY_PROTOCOL } from "../../../src/tunnel/frames.js";
+import { statusMessage } from "../../../src/cli/kube-client.js";
 
 export interface RelayTarget {
   namespace: string;
@@ -61,15 +62,7 @@ export function relayDialer(o: RelayOptions): RelayDialer {
     ws.on("unexpected-response", (_req, res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c));
-      res.on("end", () => {
-        let message = body;
-        try {
-          message = (JSON.parse(body) as { message?: string }).message ?? body;
-        } catch {
-          /* not a Status */
-        }
-        d.destroy(new Error(`relay to ${t.namespace}/${t.pod}:${t.port} refused (${res.statusCode}): ${message}`));
-      });
+      res.on("end", () => d.destroy(new Error(`relay to ${t.namespace}/${t.pod}:${t.port} refused (${res.statusCode}): ${statusMessage(body)}`)));
     });
     return d;
   };

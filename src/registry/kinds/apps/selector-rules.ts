@@ -5,7 +5,7 @@
  */
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { deepEqual } from "../../../apimachinery/objects.js";
-import { selectorFromLabelSelector } from "../../../apimachinery/selectors/labels.js";
+import { selectorFromLabelSelector, specSelector } from "../../../apimachinery/selectors/labels.js";
 import type { KObject, Strategy } from "../../types.js";
 
 type LS = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
@@ -18,11 +18,14 @@ export function validateSelector(o: KObject, required = true): FieldError[] {
   if (!Object.keys(s.matchLabels ?? {}).length && !(s.matchExpressions ?? []).length) {
     return [fieldErrors.invalid("spec.selector", s, "empty selector is invalid for deployment")];
   }
+  return selectorMatchesTemplate(o);
+}
+
+/** The pods a workload makes must be its own: its selector (a LabelSelector, or a ReplicationController's label map) matches its template's labels. */
+export function selectorMatchesTemplate(o: KObject): FieldError[] {
   const labels = templateLabels(o) ?? {};
-  if (!selectorFromLabelSelector(s)(labels)) {
-    return [fieldErrors.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")];
-  }
-  return [];
+  if (selectorFromLabelSelector(specSelector(o))(labels)) return [];
+  return [fieldErrors.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")];
 }
 
 export const selectorRules: Pick<Strategy, "validate" | "validateUpdate"> = {

@@ -7,7 +7,7 @@
  */
 import { definitions } from "../../../schemas/generated/index.js";
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
-import { selectorFromSet } from "../../../apimachinery/selectors/labels.js";
+import { selectorMatchesTemplate } from "../apps/selector-rules.js";
 import { ageColumn, nameColumn, replicasColumns, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import type { KindDef, KObject } from "../../types.js";
@@ -49,9 +49,7 @@ export const replicationController: KindDef = {
       const errs: FieldError[] = [];
       if (!Object.keys(s.selector ?? {}).length) errs.push(fieldErrors.required("spec.selector"));
       if (!s.template) errs.push(fieldErrors.required("spec.template"));
-      else if (s.selector && !selectorFromSet(s.selector)(s.template.metadata?.labels ?? {})) {
-        errs.push(fieldErrors.invalid("spec.template.metadata.labels", s.template.metadata?.labels ?? {}, "`selector` does not match template `labels`"));
-      }
+      else if (s.selector) errs.push(...selectorMatchesTemplate(o));
       return errs;
     },
   },
