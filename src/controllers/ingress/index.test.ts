@@ -38,6 +38,7 @@ test("Ingresses Edgeplane serves list the Ready nodes whose agents serve them; o
   await f.updateStatus("nodes", { ...b, status: { ...(b.status as object), conditions: [{ type: "Ready", status: "False" }] } });
   const keys = c.watches![0].map(f.get("nodes", "", "b")!, f);
   assert.equal(keys.length, 4);
+  assert.deepEqual(c.watches![0].map(f.get("nodes", "", "c")!, f), [], "a node that serves no Ingresses requeues none");
   for (const k of keys) await c.reconcile(k, f.context());
   assert.deepEqual(addressOf(f, "ours"), want.slice(1));
 });

@@ -36,13 +36,19 @@ export function ingressPoints(nodes: KObject[]): IngressLoadBalancerIngress[] {
 }
 
 const allIngresses = (_: KObject, lister: Lister) => lister.list(INGRESSES).map(keyOf);
+/**
+ * Only nodes whose agents serve Ingresses move an address: in a cluster of thousands of nodes, the
+ * status heartbeats of the others would each requeue every Ingress. (A node that stops serving
+ * drops its annotation when its agent registers again; the resync catches what a kick misses.)
+ */
+const servingNode = (node: KObject, lister: Lister) => (node.metadata.annotations?.[INGRESS_PORT_ANNOTATION] ? allIngresses(node, lister) : []);
 
 export const ingressStatusController: Controller = {
   name: "ingress-status",
   component: "edgeplane-ingress",
   primary: INGRESSES,
   watches: [
-    { resource: "nodes", map: allIngresses },
+    { resource: "nodes", map: servingNode },
     { resource: CLASSES, map: allIngresses },
   ],
   async reconcile(key, ctx) {
