@@ -130,7 +130,7 @@ export const success = (details?: StatusDetails): Status => ({
 
 /** A field error as the apiserver's field.ErrorList reports it. */
 export interface FieldError {
-  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueNotFound" | "FieldValueTooLong" | "FieldValueTooMany";
+  type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueTypeInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueForbidden" | "FieldValueNotFound" | "FieldValueTooLong" | "FieldValueTooMany";
   field: string;
   message: string;
 }
@@ -142,6 +142,8 @@ export const fieldErrors = {
     field,
     message: `Invalid value: ${JSON.stringify(value)}: ${detail}`,
   }),
+  /** field.TypeInvalid: the value's JSON type is wrong (it blocks CEL rules, which need typed values). */
+  typeInvalid: (field: string, value: unknown, detail: string): FieldError => ({ type: "FieldValueTypeInvalid", field, message: `Invalid value: ${JSON.stringify(value)}: ${detail}` }),
   notSupported: (field: string, value: unknown, allowed: string[]): FieldError => ({
     type: "FieldValueNotSupported",
     field,

@@ -52,7 +52,7 @@ export function checkTypeMeta(kind: KindDef, obj: Record<string, unknown>, names
 
 function validateAll(kind: KindDef, obj: KObject, old?: KObject): void {
   const errs: FieldError[] = validateObjectMeta(obj.metadata, { namespaced: kind.namespaced, nameFormat: kind.nameFormat ?? "dns-subdomain" });
-  if (kind.strategy?.validate) errs.push(...kind.strategy.validate(obj));
+  if (kind.strategy?.validate) errs.push(...kind.strategy.validate(obj, old));
   if (old && kind.strategy?.validateUpdate) errs.push(...kind.strategy.validateUpdate(obj, old));
   if (errs.length) throw invalidError(kind.kind, kind.group, obj.metadata.name ?? "", errs);
 }

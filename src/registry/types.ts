@@ -88,8 +88,8 @@ export interface Strategy {
   prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
   /** Carry over what a main-resource update may not change (e.g. status). */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
-  /** Kind-specific validation beyond the schema. */
-  validate?(obj: KObject): FieldError[];
+  /** Kind-specific validation beyond the schema; `old` is the live object on update (CEL rules compare with it). */
+  validate?(obj: KObject, old?: KObject): FieldError[];
   /** Immutable fields and other transition rules. */
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
   /**

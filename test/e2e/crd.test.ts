@@ -293,3 +293,80 @@ test("custom resources survive a restart; deleting a CRD deletes its resources i
   const list = (await (await c.api("/apis/stable.example.com/v1/crontabs")).json()) as { items: unknown[] };
   assert.deepEqual(list.items, []);
 });
+
+test("x-kubernetes-validations: CEL rules refuse bad custom resources, transition rules guard updates, bad rules refuse the CRD", async () => {
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: scalers.cel.example.com}
+spec:
+  group: cel.example.com
+  scope: Namespaced
+  names: {plural: scalers, kind: Scaler}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - rule: self.minReplicas <= self.maxReplicas
+              message: minReplicas cannot be larger than maxReplicas
+            - rule: "!has(self.memory) || quantity(self.memory).isLessThan(quantity('4Gi'))"
+              fieldPath: .memory
+              reason: FieldValueForbidden
+              messageExpression: "'memory ' + self.memory + ' is over the 4Gi limit'"
+            properties:
+              minReplicas: {type: integer}
+              maxReplicas: {type: integer}
+              memory: {type: string}
+              storageClass:
+                type: string
+                x-kubernetes-validations:
+                - {rule: self == oldSelf, message: storageClass is immutable}
+`,
+  });
+  const scaler = (name: string, spec: string) => `apiVersion: cel.example.com/v1\nkind: Scaler\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+  await eventually(async () => (await c.kubectl(["get", "scalers"], { allowFail: true })).code === 0, 10_000, "scalers served");
+
+  let r = await c.kubectl(["apply", "-f", "-"], { input: scaler("bad", "{minReplicas: 5, maxReplicas: 2}"), allowFail: true });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /The Scaler "bad" is invalid: spec: Invalid value: "object": minReplicas cannot be larger than maxReplicas/);
+  r = await c.kubectl(["apply", "-f", "-"], { input: scaler("big", "{minReplicas: 1, maxReplicas: 2, memory: 8Gi}"), allowFail: true });
+  assert.match(r.stderr, /spec\.memory: Forbidden: memory 8Gi is over the 4Gi limit/);
+  assert.equal((await c.kubectl(["get", "scaler", "bad"], { allowFail: true })).code, 1, "nothing stored");
+
+  await c.kubectl(["apply", "-f", "-"], { input: scaler("good", "{minReplicas: 1, maxReplicas: 3, memory: 1Gi, storageClass: fast}") });
+  await c.kubectl(["patch", "scaler", "good", "--type=merge", "-p", '{"spec":{"maxReplicas":5}}']);
+  r = await c.kubectl(["patch", "scaler", "good", "--type=merge", "-p", '{"spec":{"storageClass":"slow"}}'], { allowFail: true });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /spec\.storageClass: Invalid value: "string": storageClass is immutable/);
+  r = await c.kubectl(["patch", "scaler", "good", "--type=merge", "-p", '{"spec":{"minReplicas":9}}'], { allowFail: true });
+  assert.match(r.stderr, /minReplicas cannot be larger than maxReplicas/);
+  const live = JSON.parse((await c.kubectl(["get", "scaler", "good", "-o", "json"])).stdout);
+  assert.deepEqual(live.spec, { minReplicas: 1, maxReplicas: 5, memory: "1Gi", storageClass: "fast" });
+
+  r = await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: brokens.cel.example.com}
+spec:
+  group: cel.example.com
+  scope: Namespaced
+  names: {plural: brokens, kind: Broken}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-validations: [{rule: "self.spec.a >"}], properties: {spec: {type: object, properties: {a: {type: integer}}}}}}
+`,
+    allowFail: true,
+  });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.spec\.a >": compilation failed: ERROR: <input>:1:\d+: /);
+  await c.kubectl(["delete", "crd", "scalers.cel.example.com"]);
+});

@@ -14,6 +14,7 @@ import { fieldErrors, type FieldError } from "../../apimachinery/status.js";
 import type { KindDef, KObject } from "../types.js";
 import { applyDefaults, unknownFields, validateValue, type Path } from "./structural.js";
 import { printerColumns } from "./columns.js";
+import { compileRules, validateRules } from "./validation-rules.js";
 
 export const CRD_RESOURCE = "customresourcedefinitions.apiextensions.k8s.io";
 
@@ -84,6 +85,7 @@ function kindFor(spec: CustomResourceDefinitionSpec, ver: CustomResourceDefiniti
   const names = spec.names;
   const root = ver.schema?.openAPIV3Schema;
   const scale = ver.subresources?.scale;
+  const rules = compileRules(root);
   return {
     group: spec.group,
     version: ver.name,
@@ -100,7 +102,13 @@ function kindFor(spec: CustomResourceDefinitionSpec, ver: CustomResourceDefiniti
     custom: { schema: root, listKind: names.listKind || `${names.kind}List`, servedVersions },
     strategy: {
       defaults: (o) => applyDefaults(o, root),
-      validate: (o) => validateRoot(o, root),
+      validate: (o, old) => {
+        const errs = validateRoot(o, root);
+        if (!rules) return errs;
+        // Rules need typed values: a wrong type blocks them, as in apiextensions' strategy.
+        if (errs.some((e) => e.type === "FieldValueTypeInvalid")) return [...errs, fieldErrors.invalid("<nil>", null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")];
+        return [...errs, ...validateRules(rules, o, old)];
+      },
     },
     subresources: {
       ...(ver.subresources?.status ? { status: true } : {}),

@@ -185,7 +185,7 @@ test("defaults apply inside map values and array items, and to their null entrie
 
 test("type mismatches read like Kubernetes' and stop further checks of that value", () => {
   assert.deepEqual(validateValue("3", schema({ type: "integer", minimum: 5 }), "spec.replicas"), [
-    { type: "FieldValueInvalid", field: "spec.replicas", message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"' },
+    { type: "FieldValueTypeInvalid", field: "spec.replicas", message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"' },
   ]);
   assert.deepEqual(messages(1.5, { type: "integer" }), ['spec: Invalid value: "number": spec in body must be of type integer: "number"']);
   assert.deepEqual(messages(2, { type: "number" }), []);

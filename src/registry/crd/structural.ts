@@ -179,11 +179,11 @@ function check(value: unknown, s: Schema, path: string, errs: FieldError[]): voi
   const want = wanted(s);
   if (value === null) {
     // kube-openapi checks only the type of a null.
-    if (want.length && !s.nullable) errs.push(fieldErrors.invalid(path, "null", `${inBody(path)} must be of type ${want.join(",")}: "null"`));
+    if (want.length && !s.nullable) errs.push(fieldErrors.typeInvalid(path, "null", `${inBody(path)} must be of type ${want.join(",")}: "null"`));
     return;
   }
   if (!typeOk(actual, want)) {
-    errs.push(fieldErrors.invalid(path, actual, `${inBody(path)} must be of type ${want.join(",")}: "${actual}"`));
+    errs.push(fieldErrors.typeInvalid(path, actual, `${inBody(path)} must be of type ${want.join(",")}: "${actual}"`));
     return;
   }
   if (s.enum && !s.enum.some((e) => canonicalJson(e) === canonicalJson(value))) {

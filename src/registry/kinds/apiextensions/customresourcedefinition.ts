@@ -12,6 +12,7 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from "../../../apimachinery/validation.js";
 import { nameColumn } from "../../columns.js";
 import { checkStructural } from "../../crd/structural.js";
+import { ruleErrors } from "../../crd/validation-rules.js";
 import type { KindDef, KObject, StrategyContext } from "../../types.js";
 
 /** The finalizer the cleanup controller removes once no custom resource of the CRD is left. */
@@ -56,7 +57,7 @@ function validate(o: KObject): FieldError[] {
     seen.add(ver.name);
     const root = ver.schema?.openAPIV3Schema;
     if (!root) errs.push(fieldErrors.required(`${p}.schema.openAPIV3Schema`, "schemas are required"));
-    else errs.push(...checkStructural(root, `${p}.schema.openAPIV3Schema`));
+    else errs.push(...checkStructural(root, `${p}.schema.openAPIV3Schema`), ...ruleErrors(root, `${p}.schema.openAPIV3Schema`));
     for (const [j, col] of (ver.additionalPrinterColumns ?? []).entries()) {
       const cp = `${p}.additionalPrinterColumns[${j}]`;
       if (!col.name) errs.push(fieldErrors.required(`${cp}.name`));
