@@ -47,6 +47,8 @@ export const ROOTS: readonly string[] = [
   "batch/v1/Job",
   // other groups
   "admissionregistration/v1/MutatingWebhookConfiguration",
+  "admissionregistration/v1/ValidatingAdmissionPolicy",
+  "admissionregistration/v1/ValidatingAdmissionPolicyBinding",
   "admissionregistration/v1/ValidatingWebhookConfiguration",
   "apiextensions/v1/CustomResourceDefinition",
   "authentication/v1/SelfSubjectReview",
@@ -139,6 +141,22 @@ const FLOAT_FIELDS = new Set([
 const JSON_SCHEMA_PROPS = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
 const boolField = (name: string, doc: string) => ({ name, required: false, type: { k: "boolean" } as IR, doc });
 
+/** Rule's resources and scope, which kubernetes-types drops where Go inlines Rule. */
+const RULE_FIELDS: { name: string; required: boolean; type: IR; doc: string }[] = [
+  {
+    name: "resources",
+    required: false,
+    type: { k: "array", item: { k: "string" } },
+    doc: "Resources is a list of resources this rule applies to.\n\nFor example: 'pods' means pods. 'pods/log' means the log subresource of pods. '*' means all resources, but not subresources. 'pods/*' means all subresources of pods. '*/scale' means all scale subresources. '*/*' means all resources and their subresources.",
+  },
+  {
+    name: "scope",
+    required: false,
+    type: { k: "string" },
+    doc: 'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*". Default is "*".',
+  },
+];
+
 /**
  * Fields kubernetes-types 1.30.0 lacks although Kubernetes 1.30 has them (checked
  * against the Go structs of k8s.io/api release-1.30). Merged in sorted order.
@@ -155,20 +173,9 @@ const MISSING_FIELDS: Record<string, { name: string; required: boolean; type: IR
     { name: "x-kubernetes-validations", required: false, type: { k: "array", item: { k: "ref", def: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule" } }, doc: "x-kubernetes-validations describes a list of validation rules written in the CEL expression language." },
   ],
   // Rule's fields, inlined into RuleWithOperations in Go.
-  "io.k8s.api.admissionregistration.v1.RuleWithOperations": [
-    {
-      name: "resources",
-      required: false,
-      type: { k: "array", item: { k: "string" } },
-      doc: "Resources is a list of resources this rule applies to.\n\nFor example: 'pods' means pods. 'pods/log' means the log subresource of pods. '*' means all resources, but not subresources. 'pods/*' means all subresources of pods. '*/scale' means all scale subresources. '*/*' means all resources and their subresources.",
-    },
-    {
-      name: "scope",
-      required: false,
-      type: { k: "string" },
-      doc: 'scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*". Default is "*".',
-    },
-  ],
+  "io.k8s.api.admissionregistration.v1.RuleWithOperations": RULE_FIELDS,
+  // The same inlined Rule in NamedRuleWithOperations (ValidatingAdmissionPolicy match rules).
+  "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": RULE_FIELDS,
   "io.k8s.api.authorization.v1.ResourceRule": [
     {
       name: "resources",

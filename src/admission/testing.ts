@@ -2,6 +2,8 @@
 import { registry } from "../registry/index.js";
 import type { KObject } from "../registry/types.js";
 import type { AdmissionContext, Attributes, NamespacePhase, Operation } from "./types.js";
+import type { ParamRef } from "./validating-policy.js";
+import { selectParams } from "../store/policy-cache.js";
 
 export class FakeNamespace implements AdmissionContext {
   objects = new Map<string, KObject[]>();
@@ -19,6 +21,11 @@ export class FakeNamespace implements AdmissionContext {
   namespacePhase = () => this.phase;
   classes: KObject[] = [];
   priorityClasses = () => this.classes;
+  policies: KObject[] = [];
+  bindings: KObject[] = [];
+  params: KObject[] = [];
+  admissionPolicies = () => ({ policies: this.policies, bindings: this.bindings });
+  policyParams = (binding: KObject) => selectParams(this.params, (binding.spec as { paramRef?: ParamRef } | undefined)?.paramRef ?? {});
   list = (r: string) => this.objects.get(r) ?? [];
   get = (r: string, name: string) => this.list(r).find((o) => o.metadata.name === name);
   count = (r: string) => this.list(r).length;

@@ -42,6 +42,10 @@ export interface AdmissionContext {
   namespacePhase(): NamespacePhase;
   /** The cluster's PriorityClasses (a recent copy, as the apiserver's informer would hold). */
   priorityClasses(): KObject[];
+  /** The cluster's ValidatingAdmissionPolicies and their bindings (a recent copy). */
+  admissionPolicies(): { policies: KObject[]; bindings: KObject[] };
+  /** The params objects a binding's paramRef selects, for a request in `namespace`. */
+  policyParams(binding: KObject, policy: KObject, namespace: string): KObject[];
   /** Objects of a resource in this namespace. */
   list(resource: string): KObject[];
   get(resource: string, name: string): KObject | undefined;

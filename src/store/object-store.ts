@@ -17,7 +17,8 @@ import { WatchHub, type Watcher } from "./watch-hub.js";
 import { ObjectCache } from "./object-cache.js";
 import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
-import { fitForRpc, itemChars, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
+import { fitForRpc, itemChars, listObjects, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
+import { PolicyCache, type SharedListSource } from "./policy-cache.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
@@ -41,8 +42,9 @@ import { defaultClusterRoleBindings, defaultClusterRoles, reconcileDefault } fro
 import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES } from "../authz/policy.js";
 import { encryptedResources, keyring } from "../encryption/envelope.js";
 import { PENDING, Sealing } from "./sealing.js";
-import { mutate as admitMutate, validate as admitValidate } from "../admission/chain.js";
-import type { AdmissionContext, Attributes, Operation } from "../admission/types.js";
+import { mutate as admitMutate, validate as admitValidate, deletePlugins } from "../admission/chain.js";
+import { POLICIES, POLICY_BINDINGS } from "../admission/validating-policy.js";
+import type { AdmissionContext, AdmissionPlugin, Attributes, Operation } from "../admission/types.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
 let pushed: Set<string> | undefined;
@@ -71,7 +73,7 @@ export type Lifecycle = "Active" | "Terminating" | "Absent";
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
 const INGRESS_CLASSES = "ingressclasses.networking.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
-const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES]);
+const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, POLICIES, POLICY_BINDINGS]);
 const PRIORITY_CLASSES_TTL_MS = 2000;
 /** A pod body's priorityClassName, JSON or YAML (only to decide whether to look again before admission). */
 const PRIORITY_CLASS_NAME = /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/;
@@ -86,6 +88,15 @@ export class ObjectStore extends DurableObject<Env> {
   private sharedVersions = new Map<string, string>();
   /** The PriorityClasses as this namespace's store last read them (the Priority admission plugin's lister). */
   private priorityClasses = { at: 0, version: "", items: [] as KObject[] };
+  /** ValidatingAdmissionPolicies, their bindings and params, for admission. */
+  private policies: PolicyCache = new PolicyCache(
+    () => this.namespace ?? "",
+    (): SharedListSource => (this.namespace === "" ? this : clusterStore(this.env)),
+    async (resource, ns) => {
+      const r = await (ns ? namespaceStore(this.env, ns) : clusterStore(this.env)).list({ resource, namespace: ns });
+      return "code" in r ? [] : listObjects<KObject>(r);
+    },
+  );
   private writesSinceCompaction = 0;
   private bookmarkTimer?: ReturnType<typeof setInterval>;
   /** This store's namespace ("" for cluster scope), learnt from the first request. */
@@ -459,6 +470,7 @@ export class ObjectStore extends DurableObject<Env> {
       const ctx = context(req.user);
       if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
       if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPriorityClasses(req.body);
+      if (req.verb !== "deletecollection") await this.policies.refresh();
       this.sealing.begin();
       const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
@@ -545,6 +557,8 @@ export class ObjectStore extends DurableObject<Env> {
       namespaceLabels: () => this.nsLabels ?? {},
       namespacePhase: () => this.lifecycle,
       priorityClasses: () => this.priorityClasses.items,
+      admissionPolicies: () => this.policies,
+      policyParams: (binding, policy, namespace) => this.policies.params(binding, policy, namespace, (r) => this.objectsOf(r)),
       list: (r) => this.objectsOf(r),
       get: (r, name) => this.load(r, name)?.obj,
       count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
@@ -566,7 +580,7 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   /** Hooks running the admission chain for one write: mutate (inside prepare) and validate (after it). */
-  private admission(kind: KindDef, operation: Operation, user: RequestUser, dryRun: boolean | undefined, subresource?: string, old?: KObject) {
+  private admission(kind: KindDef, operation: Operation, user: RequestUser, dryRun: boolean | undefined, subresource?: string, old?: KObject, chain?: AdmissionPlugin[]) {
     const warnings: string[] = [];
     const actx = this.admissionContext(warnings);
     const attrs = (obj: KObject): Attributes => ({
@@ -581,7 +595,7 @@ export class ObjectStore extends DurableObject<Env> {
       user,
       dryRun: !!dryRun,
     });
-    return { warnings, mutate: (obj: KObject) => admitMutate(attrs(obj), actx), validate: (obj: KObject) => admitValidate(attrs(obj), actx) };
+    return { warnings, mutate: (obj: KObject) => admitMutate(attrs(obj), actx, chain), validate: (obj: KObject) => admitValidate(attrs(obj), actx, chain) };
   }
 
   private create(kind: KindDef, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
@@ -719,7 +733,8 @@ export class ObjectStore extends DurableObject<Env> {
     const meta = (scale.metadata ?? {}) as { resourceVersion?: string };
     if (meta.resourceVersion && meta.resourceVersion !== String(cur.rv)) throw this.conflict(kind, cur.obj.metadata.name ?? "");
     const next = applyScale(kind, clone(cur.obj), scale);
-    const r = this.replace(kind, cur, next, ctx, { ...options, fieldManager: options.fieldManager }, undefined, true);
+    // "scale" reaches admission and managedFields as the subresource it is (a policy on deployments does not see kubectl scale, one on deployments/scale does).
+    const r = this.replace(kind, cur, next, ctx, { ...options, fieldManager: options.fieldManager }, "scale", true);
     if (r.code >= 300) return r;
     return { code: 200, body: JSON.stringify(scaleOf(kind, JSON.parse(r.body) as KObject)), warnings: r.warnings };
   }
@@ -770,6 +785,7 @@ export class ObjectStore extends DurableObject<Env> {
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
       throw errors.conflict(ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${cur.rv}`);
     }
+    this.admission(kind, "DELETE", ctx.user, options.dryRun, undefined, cur.obj, deletePlugins).validate(cur.obj);
     const obj = clone(cur.obj);
     const policy = options.propagationPolicy ?? (options.orphanDependents ? "Orphan" : undefined);
     const finalizers = new Set(obj.metadata.finalizers ?? []);

@@ -174,3 +174,117 @@ test("over a (low, test-configured) per-user rate limit: 429 Too Many Requests w
     await limited.dispose();
   }
 });
+
+test("ValidatingAdmissionPolicy: CEL validations deny, warn, read params from another namespace, and guard deletes", async () => {
+  await c.kubectl(["create", "namespace", "vap"]);
+  await c.kubectl(["create", "namespace", "vap-config"]);
+  await c.kubectl(["-n", "vap-config", "create", "configmap", "limits", "--from-literal=maxReplicas=3"]);
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: replica-limit}
+spec:
+  paramKind: {apiVersion: v1, kind: ConfigMap}
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
+    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: vap}}
+  validations:
+  - expression: object.spec.replicas <= int(params.data.maxReplicas)
+    messageExpression: "'replicas must be at most ' + params.data.maxReplicas"
+    reason: Forbidden
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: replica-limit-binding}
+spec:
+  policyName: replica-limit
+  validationActions: [Deny]
+  paramRef: {name: limits, namespace: vap-config, parameterNotFoundAction: Deny}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: keep-protected}
+spec:
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [DELETE], resources: [configmaps]}
+  validations:
+  - expression: "!has(oldObject.metadata.labels) || !('protected' in oldObject.metadata.labels)"
+    message: protected ConfigMaps cannot be deleted
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: keep-protected}
+spec: {policyName: keep-protected, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: want-team-label}
+spec:
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+  validations:
+  - {expression: "has(object.metadata.labels) && 'team' in object.metadata.labels", message: every ConfigMap should name its team}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: want-team-label}
+spec:
+  policyName: want-team-label
+  validationActions: [Warn]
+  matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: vap}}}
+`,
+  });
+  const table = (await c.kubectl(["get", "validatingadmissionpolicies"])).stdout;
+  assert.match(table, /^NAME\s+VALIDATIONS\s+PARAMKIND\s+AGE$/m);
+  assert.match(table, /^replica-limit\s+1\s+v1\/ConfigMap\s+\d+s$/m);
+  assert.match((await c.kubectl(["get", "validatingadmissionpolicybindings"])).stdout, /^replica-limit-binding\s+replica-limit\s+vap-config\/limits\s+\d+s$/m);
+
+  // Policies reach every store within about a second (as an apiserver's informers lag).
+  let r = await eventually(
+    async () => {
+      const out = await c.kubectl(["-n", "vap", "create", "deployment", "big", "--image=busybox", "--replicas=5", "--dry-run=server"], { allowFail: true });
+      return out.code !== 0 ? out : undefined;
+    },
+    10_000,
+    "the policy denies",
+  );
+  assert.match(r.stderr, /deployments\.apps "big" is forbidden: ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-binding' denied request: replicas must be at most 3/);
+  r = await c.kubectl(["-n", "vap", "create", "deployment", "big", "--image=busybox", "--replicas=5"], { allowFail: true });
+  assert.match(r.stderr, /denied request: replicas must be at most 3/);
+  assert.equal((await c.kubectl(["-n", "vap", "get", "deployment", "big"], { allowFail: true })).code, 1, "nothing stored");
+  await c.kubectl(["-n", "vap", "create", "deployment", "small", "--image=busybox", "--replicas=2"]);
+  r = await c.kubectl(["-n", "vap", "scale", "deployment", "small", "--replicas=4"], { allowFail: true });
+  assert.equal(r.code, 0, "the scale subresource is not in the policy's rules");
+  r = await c.kubectl(["-n", "vap", "patch", "deployment", "small", "-p", '{"spec":{"replicas":9}}'], { allowFail: true });
+  assert.match(r.stderr, /denied request: replicas must be at most 3/);
+  await c.kubectl(["-n", "default", "create", "deployment", "elsewhere", "--image=busybox", "--replicas=5"]);
+
+  // The params live in another namespace: raising the limit there lets the Deployment in.
+  await c.kubectl(["-n", "vap-config", "patch", "configmap", "limits", "-p", '{"data":{"maxReplicas":"10"}}']);
+  await eventually(async () => (await c.kubectl(["-n", "vap", "create", "deployment", "big", "--image=busybox", "--replicas=5"], { allowFail: true })).code === 0, 10_000, "new params apply");
+
+  // Warn: admitted with kubectl's "Warning:" line.
+  r = await c.kubectl(["-n", "vap", "create", "configmap", "unlabelled", "--from-literal=a=b"]);
+  assert.match(r.stderr, /Warning: Validation failed for ValidatingAdmissionPolicy 'want-team-label' with binding 'want-team-label': every ConfigMap should name its team/);
+
+  // DELETE: oldObject is the live object.
+  await c.kubectl(["-n", "vap", "label", "configmap", "unlabelled", "protected=yes"]);
+  r = await c.kubectl(["-n", "vap", "delete", "configmap", "unlabelled"], { allowFail: true });
+  assert.notEqual(r.code, 0);
+  // reason Invalid (the default): 422 with the message as its cause, which kubectl prints as Kubernetes' docs show it.
+  assert.match(r.stderr, /The configmaps "unlabelled" is invalid: : ValidatingAdmissionPolicy 'keep-protected' with binding 'keep-protected' denied request: protected ConfigMaps cannot be deleted/);
+  await c.kubectl(["-n", "vap", "label", "configmap", "unlabelled", "protected-"]);
+  await c.kubectl(["-n", "vap", "delete", "configmap", "unlabelled"]);
+
+  // A policy whose expression does not compile is refused.
+  r = await c.kubectl(["apply", "-f", "-"], {
+    input: "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: broken}\nspec:\n  matchConstraints: {resourceRules: [{apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*']}]}\n  validations: [{expression: 'object.spec.replicas <'}]\n",
+    allowFail: true,
+  });
+  assert.match(r.stderr, /spec\.validations\[0\]\.expression: Invalid value: "object\.spec\.replicas <": compilation failed: ERROR: <input>:1:\d+: /);
+  await c.kubectl(["delete", "validatingadmissionpolicybindings", "replica-limit-binding", "keep-protected", "want-team-label"]);
+  await c.kubectl(["delete", "validatingadmissionpolicies", "replica-limit", "keep-protected", "want-team-label"]);
+});

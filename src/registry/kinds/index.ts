@@ -52,6 +52,7 @@ import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
+import { validatingAdmissionPolicy, validatingAdmissionPolicyBinding } from "./admissionregistration/validatingadmissionpolicy.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -102,6 +103,8 @@ export const kinds: KindDef[] = [
   storageClass,
   customResourceDefinition,
   validatingWebhookConfiguration,
+  validatingAdmissionPolicy,
+  validatingAdmissionPolicyBinding,
   mutatingWebhookConfiguration,
   runtimeClass,
 ];

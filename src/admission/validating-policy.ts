@@ -1,0 +1,242 @@
+/**
+ * The ValidatingAdmissionPolicy admission plugin (admissionregistration.k8s.io/v1):
+ * every ValidatingAdmissionPolicyBinding whose policy's matchConstraints and
+ * whose own matchResources cover the request has the policy's CEL checked
+ * against it, as kube-apiserver's policy dispatcher does: params (paramKind,
+ * found by paramRef name or selector, parameterNotFoundAction), matchConditions
+ * (all must hold, or the policy does not apply), variables (evaluated lazily),
+ * then each validation with message, messageExpression and reason. A failed
+ * validation is refused (Deny: the first one, with the code of its reason),
+ * told to the client as a Warning (Warn), or left to the audit log (Audit).
+ * An expression that errors follows the policy's failurePolicy. CEL sees
+ * object, oldObject, request, params, namespaceObject and variables; not
+ * authorizer (an error if used).
+ */
+import { ApiError, type StatusReason } from "../apimachinery/status.js";
+import { compileCel, celErrorMessage, type CelProgram } from "../apimachinery/cel.js";
+import { isObject } from "../apimachinery/objects.js";
+import type { KObject } from "../registry/types.js";
+import { matchesResources, type MatchResources } from "./match.js";
+import type { AdmissionContext, AdmissionPlugin, Attributes } from "./types.js";
+
+export const POLICIES = "validatingadmissionpolicies.admissionregistration.k8s.io";
+export const POLICY_BINDINGS = "validatingadmissionpolicybindings.admissionregistration.k8s.io";
+
+interface Validation {
+  expression: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+}
+interface NamedExpression {
+  name: string;
+  expression: string;
+}
+export interface PolicySpec {
+  failurePolicy?: "Fail" | "Ignore";
+  paramKind?: { apiVersion?: string; kind?: string };
+  matchConstraints?: MatchResources;
+  validations?: Validation[];
+  matchConditions?: NamedExpression[];
+  variables?: NamedExpression[];
+}
+export interface ParamRef {
+  name?: string;
+  namespace?: string;
+  selector?: object;
+  parameterNotFoundAction?: "Allow" | "Deny";
+}
+export interface BindingSpec {
+  policyName?: string;
+  paramRef?: ParamRef;
+  matchResources?: MatchResources;
+  validationActions?: ("Deny" | "Warn" | "Audit")[];
+}
+
+const specOf = <T>(o: KObject) => (o.spec ?? {}) as T;
+
+// ---- compiling ----
+
+interface Compiled {
+  validations: { def: Validation; program?: CelProgram; message?: CelProgram; error?: string }[];
+  matchConditions: { def: NamedExpression; program?: CelProgram; error?: string }[];
+  variables: { def: NamedExpression; program?: CelProgram; error?: string }[];
+}
+
+function tryCompile(expression: string): { program?: CelProgram; error?: string } {
+  try {
+    return { program: compileCel(expression) };
+  } catch (e) {
+    return { error: `compilation error: ${(e as Error).message}` };
+  }
+}
+
+const compiledCache = new Map<string, Compiled>();
+/** A policy's expressions compiled, once per uid and resourceVersion. */
+function compiled(policy: KObject): Compiled {
+  const key = `${policy.metadata.uid}/${policy.metadata.resourceVersion}`;
+  let c = compiledCache.get(key);
+  if (!c) {
+    const spec = specOf<PolicySpec>(policy);
+    c = {
+      validations: (spec.validations ?? []).map((def) => ({ def, ...tryCompile(def.expression), ...(def.messageExpression ? { message: tryCompile(def.messageExpression).program } : {}) })),
+      matchConditions: (spec.matchConditions ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
+      variables: (spec.variables ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
+    };
+    if (compiledCache.size > 1000) compiledCache.clear();
+    compiledCache.set(key, c);
+  }
+  return c;
+}
+
+// ---- values ----
+
+/** JSON as CEL values: integral numbers are ints (unstructured int64), nulls kept. */
+export function celJson(v: unknown): unknown {
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(celJson);
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, celJson(x)]));
+  return v;
+}
+
+/** The admission.k8s.io AdmissionRequest CEL sees as `request`. */
+function requestOf(a: Attributes): Record<string, unknown> {
+  const { group, version, kind, plural } = a.kind;
+  return celJson({
+    kind: { group, version, kind },
+    resource: { group, version, resource: plural },
+    subResource: a.subresource ?? "",
+    requestKind: { group, version, kind },
+    requestResource: { group, version, resource: plural },
+    requestSubResource: a.subresource ?? "",
+    name: a.name,
+    namespace: a.kind.namespaced ? a.namespace : "",
+    operation: a.operation,
+    userInfo: { username: a.user.username, uid: a.user.uid ?? "", groups: a.user.groups, extra: a.user.extra ?? {} },
+    dryRun: a.dryRun,
+  }) as Record<string, unknown>;
+}
+
+// ---- deciding ----
+
+type Action = "Deny" | "Warn" | "Audit";
+interface Decision {
+  message: string;
+  reason: string;
+}
+
+const CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
+
+/** `variables.<name>`: each evaluated once, on first use; an error is the reading expression's error. */
+function lazyVariables(c: Compiled, base: Record<string, unknown>): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  for (const v of c.variables) {
+    let done = false;
+    let value: unknown;
+    Object.defineProperty(vars, v.def.name, {
+      enumerable: true,
+      get() {
+        if (!done) {
+          if (!v.program) throw new Error(v.error);
+          value = v.program({ ...base, variables: vars });
+          done = true;
+        }
+        return value;
+      },
+    });
+  }
+  return vars;
+}
+
+/** The decisions of one policy with one binding and one params object (undefined: admitted). */
+function evaluate(policy: KObject, c: Compiled, base: Record<string, unknown>): Decision[] {
+  const fail = specOf<PolicySpec>(policy).failurePolicy !== "Ignore";
+  const vars = { ...base, variables: lazyVariables(c, base) };
+  for (const m of c.matchConditions) {
+    try {
+      if (!m.program) throw new Error(m.error);
+      if (m.program(vars) !== true) return [];
+    } catch (e) {
+      return fail ? [{ message: `failed to evaluate matchCondition '${m.def.name}': ${celErrorMessage(e)}`, reason: "Invalid" }] : [];
+    }
+  }
+  const out: Decision[] = [];
+  for (const v of c.validations) {
+    let ok: unknown;
+    try {
+      if (!v.program) throw new Error(v.error);
+      ok = v.program(vars);
+    } catch (e) {
+      if (fail) out.push({ message: `expression '${v.def.expression}' resulted in error: ${celErrorMessage(e)}`, reason: "Invalid" });
+      continue;
+    }
+    if (ok === true) continue;
+    let message = "";
+    if (v.message) {
+      try {
+        const m = v.message(vars);
+        if (typeof m === "string" && !m.includes("\n")) message = m.trim();
+      } catch {
+        // falls back to message, as kube-apiserver does (it logs the failure)
+      }
+    }
+    message ||= v.def.message?.trim() || `failed expression: ${v.def.expression.trim()}`;
+    out.push({ message, reason: v.def.reason || "Invalid" });
+  }
+  return out;
+}
+
+/** The objects a binding's paramRef selects, read where they live; undefined when the policy takes no params. */
+function paramsFor(binding: KObject, policy: KObject, a: Attributes, ctx: AdmissionContext): KObject[] | undefined {
+  const kind = specOf<PolicySpec>(policy).paramKind;
+  const ref = specOf<BindingSpec>(binding).paramRef;
+  if (!kind || !ref) return undefined;
+  return ctx.policyParams(binding, policy, a.kind.namespaced ? a.namespace : "");
+}
+
+export const validatingAdmissionPolicy: AdmissionPlugin = {
+  name: "ValidatingAdmissionPolicy",
+  validate(a, ctx) {
+    const { policies, bindings } = ctx.admissionPolicies();
+    if (!bindings.length) return;
+    const byName = new Map(policies.map((p) => [p.metadata.name ?? "", p]));
+    const nsLabels = ctx.namespaceLabels();
+    let denied: { policy: string; binding: string; decision: Decision } | undefined;
+    for (const binding of bindings) {
+      const bspec = specOf<BindingSpec>(binding);
+      const policy = byName.get(bspec.policyName ?? "");
+      if (!policy) continue;
+      const pspec = specOf<PolicySpec>(policy);
+      if (!matchesResources(pspec.matchConstraints, a, nsLabels)) continue;
+      if (bspec.matchResources && !matchesResources(bspec.matchResources, a, nsLabels)) continue;
+      const c = compiled(policy);
+      const base: Record<string, unknown> = {
+        object: a.operation === "DELETE" ? null : celJson(a.object),
+        oldObject: a.oldObject ? celJson(a.oldObject) : null,
+        request: requestOf(a),
+        namespaceObject: a.kind.namespaced ? celJson({ apiVersion: "v1", kind: "Namespace", metadata: { name: a.namespace, labels: nsLabels } }) : null,
+        params: null,
+      };
+      const params = paramsFor(binding, policy, a, ctx);
+      const decisions: Decision[] = [];
+      if (params === undefined) decisions.push(...evaluate(policy, c, base));
+      else if (params.length === 0) {
+        if ((bspec.paramRef?.parameterNotFoundAction ?? "Deny") === "Deny") {
+          decisions.push({ message: "failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction", reason: "Invalid" });
+        }
+      } else for (const p of params) decisions.push(...evaluate(policy, c, { ...base, params: celJson(p) }));
+      const actions = new Set<Action>(bspec.validationActions ?? []);
+      for (const decision of decisions) {
+        const names = { policy: policy.metadata.name ?? "", binding: binding.metadata.name ?? "" };
+        if (actions.has("Warn")) ctx.warn(`Validation failed for ValidatingAdmissionPolicy '${names.policy}' with binding '${names.binding}': ${decision.message}`);
+        if (actions.has("Deny")) denied ??= { ...names, decision };
+      }
+    }
+    if (denied) {
+      const message = `ValidatingAdmissionPolicy '${denied.policy}' with binding '${denied.binding}' denied request: ${denied.decision.message}`;
+      const { group, plural } = a.kind;
+      const reason = denied.decision.reason as StatusReason;
+      throw new ApiError(CODES[reason] ?? 422, reason, `${group ? `${plural}.${group}` : plural} "${a.name}" is forbidden: ${message}`, { name: a.name, group, kind: plural, causes: [{ message }] });
+    }
+  },
+};

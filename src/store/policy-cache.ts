@@ -1,0 +1,83 @@
+/**
+ * What the ValidatingAdmissionPolicy plugin reads inside a store: the
+ * cluster's policies and bindings, a copy refreshed at most every TTL_MS (as
+ * kube-apiserver's informers lag, a new policy applies within a second or
+ * so), and the params objects bindings name in other stores, fetched with
+ * them. Params in the request's own namespace are read in the write's
+ * transaction instead (the `local` reader), so they are never stale.
+ */
+import type { KObject } from "../registry/types.js";
+import { registry, resourceKey } from "../registry/index.js";
+import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/selectors/labels.js";
+import { POLICIES, POLICY_BINDINGS, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
+
+const TTL_MS = 1000;
+
+export interface SharedListSource {
+  sharedList(resource: string, known: string): Promise<{ version: string; items?: string[] }>;
+}
+
+/** Where a binding's params live: a resource in a namespace ("" for cluster-scoped), or the request's namespace. */
+function paramsTarget(policy: KObject, binding: KObject): { resource: string; namespace: string | "request" } | undefined {
+  const pk = (policy.spec as PolicySpec | undefined)?.paramKind;
+  const ref = (binding.spec as BindingSpec | undefined)?.paramRef;
+  if (!pk?.apiVersion || !pk.kind || !ref) return undefined;
+  const [group, version] = pk.apiVersion.includes("/") ? pk.apiVersion.split("/", 2) : ["", pk.apiVersion];
+  const kind = registry.byKind(group, version, pk.kind);
+  if (!kind) return undefined;
+  return { resource: resourceKey(kind), namespace: kind.namespaced ? ref.namespace || "request" : "" };
+}
+
+/** The params objects a paramRef picks out of the candidates: by name, else by selector. */
+export function selectParams(objs: KObject[], ref: ParamRef): KObject[] {
+  if (ref.name) return objs.filter((o) => o.metadata.name === ref.name);
+  const sel = selectorFromLabelSelector((ref.selector ?? {}) as LabelSelector);
+  return objs.filter((o) => sel(o.metadata.labels ?? {}));
+}
+
+export class PolicyCache {
+  policies: KObject[] = [];
+  bindings: KObject[] = [];
+  private versions = { policies: "", bindings: "" };
+  private at = 0;
+  private remote = new Map<string, KObject[]>();
+
+  constructor(
+    /** This store's namespace ("" for the cluster store). */
+    private ownNamespace: () => string,
+    private source: () => SharedListSource,
+    /** Every object of a resource in another store. */
+    private listElsewhere: (resource: string, namespace: string) => Promise<KObject[]>,
+  ) {}
+
+  /** Before a write: bring the copy up to date when it is older than the TTL. */
+  async refresh(): Promise<void> {
+    if (Date.now() - this.at < TTL_MS) return;
+    const src = this.source();
+    const [p, b] = await Promise.all([src.sharedList(POLICIES, this.versions.policies), src.sharedList(POLICY_BINDINGS, this.versions.bindings)]);
+    if (p.items) this.policies = p.items.map((d) => JSON.parse(d) as KObject);
+    if (b.items) this.bindings = b.items.map((d) => JSON.parse(d) as KObject);
+    this.versions = { policies: p.version, bindings: b.version };
+    this.at = Date.now();
+    const remote = new Map<string, KObject[]>();
+    const byName = new Map(this.policies.map((x) => [x.metadata.name, x]));
+    for (const binding of this.bindings) {
+      const policy = byName.get((binding.spec as BindingSpec | undefined)?.policyName);
+      const t = policy && paramsTarget(policy, binding);
+      if (!t || t.namespace === "request" || t.namespace === this.ownNamespace()) continue;
+      const key = `${t.resource}|${t.namespace}`;
+      if (!remote.has(key)) remote.set(key, await this.listElsewhere(t.resource, t.namespace));
+    }
+    this.remote = remote;
+  }
+
+  /** The params of a binding for a request in `namespace`; `local` reads this store's own objects. */
+  params(binding: KObject, policy: KObject, namespace: string, local: (resource: string) => KObject[]): KObject[] {
+    const t = paramsTarget(policy, binding);
+    const ref = (binding.spec as BindingSpec | undefined)?.paramRef;
+    if (!t || !ref) return [];
+    const ns = t.namespace === "request" ? namespace : t.namespace;
+    const objs = ns === this.ownNamespace() ? local(t.resource) : (this.remote.get(`${t.resource}|${ns}`) ?? []);
+    return selectParams(objs, ref);
+  }
+}
