@@ -23,6 +23,14 @@ export interface FieldExtensions {
   "x-kubernetes-patch-strategy"?: string;
   /** Strategic merge patch: the key identifying items of a merged list. */
   "x-kubernetes-patch-merge-key"?: string;
+  /**
+   * A `+default` marker Kubernetes publishes in its OpenAPI. Only the ones on
+   * list-map key fields are listed: server-side apply keys an item that omits
+   * the field by its default (`ports: [{containerPort: 80}]` is the item
+   * `k:{"containerPort":80,"protocol":"TCP"}`), else a second apply would add
+   * the port again next to the defaulted one.
+   */
+  default?: string;
 }
 
 export interface TypeExtensions {
@@ -32,6 +40,8 @@ export interface TypeExtensions {
 
 /** Field-level extensions, keyed "<definition>.<field>". */
 export const patchExtensions: Readonly<Record<string, FieldExtensions>> = {
+  "io.k8s.api.core.v1.ContainerPort.protocol": { default: "TCP" },
+  "io.k8s.api.core.v1.ServicePort.protocol": { default: "TCP" },
   "io.k8s.api.node.v1.Scheduling.tolerations": { "x-kubernetes-list-type": "atomic" },
   "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
   "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },

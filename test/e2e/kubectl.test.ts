@@ -107,6 +107,37 @@ test("apply patches, server-side apply, diff", async () => {
   assert.ok(withMf.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === "kubectl" && m.operation === "Apply"));
 });
 
+test("server-side apply again keys ports by their defaulted protocol: no duplicated container or Service port", async () => {
+  const manifest = (replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ported, namespace: default}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ported}}
+  template:
+    metadata: {labels: {app: ported}}
+    spec:
+      containers:
+      - {name: web, image: nginx, ports: [{containerPort: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ported, namespace: default}
+spec:
+  selector: {app: ported}
+  ports: [{port: 80}]
+`;
+  for (const replicas of [1, 1, 2]) await c.kubectl(["apply", "--server-side", "-f", "-"], { input: manifest(replicas) });
+  const d = JSON.parse((await c.kubectl(["-n", "default", "get", "deploy", "ported", "-o", "json", "--show-managed-fields"])).stdout);
+  assert.deepEqual(d.spec.template.spec.containers[0].ports, [{ containerPort: 80, protocol: "TCP" }]);
+  const applied = d.metadata.managedFields.find((m: { manager: string }) => m.manager === "kubectl");
+  assert.ok(applied.fieldsV1["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"web"}']["f:ports"]['k:{"containerPort":80,"protocol":"TCP"}'], "keyed as Kubernetes keys it");
+  assert.equal(d.spec.replicas, 2);
+  const svc = JSON.parse((await c.kubectl(["-n", "default", "get", "svc", "ported", "-o", "json"])).stdout);
+  assert.equal(svc.spec.ports.length, 1);
+  await c.kubectl(["-n", "default", "delete", "deploy,svc", "ported"]);
+});
+
 test("get: wide, json, jsonpath, labels, field selectors, describe", async () => {
   const get = (await c.kubectl(["get", "deploy"])).stdout;
   assert.match(get, /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
