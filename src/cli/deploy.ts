@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kubeconfigYaml, newAdminToken } from "./local.js";
+import { writeKubeconfig } from "./kubeconfig.js";
 
 export interface DeployOptions {
   home: string;
@@ -55,7 +56,7 @@ export async function deploy(o: DeployOptions): Promise<{ url?: string; kubeconf
   o.log(`deployed${url ? ` to ${url}` : ""} (Durable Objects: STORE, MANAGER, TUNNEL; cron resync every minute)`);
   if (!url) return {};
   const kubeconfig = join(o.home, "deploy", "kubeconfig");
-  writeFileSync(kubeconfig, kubeconfigYaml(url, secrets.ADMIN_TOKEN, undefined, "edgeplane-cloud"), { mode: 0o600 });
+  writeKubeconfig(kubeconfig, kubeconfigYaml(url, secrets.ADMIN_TOKEN, undefined, "edgeplane-cloud"));
   o.log(`kubeconfig written to ${kubeconfig} (edgeplane kubeconfig --merge --kubeconfig ${kubeconfig} --context edgeplane-cloud)`);
   return { url, kubeconfig };
 }

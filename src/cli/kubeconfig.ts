@@ -1,6 +1,6 @@
 /** Read the server, bearer token and CA of a kubeconfig's current context (yaml is loaded only here, so programs given --server/--token stay small). */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { parse, stringify } from "yaml";
 import type { Connection } from "./kube-client.js";
 
 export function loadKubeconfig(path: string): Connection {
@@ -16,4 +16,39 @@ export function loadKubeconfig(path: string): Connection {
   if (!cluster?.server || !user?.token) throw new Error(`${path}: no server or token in the current context`);
   const caData = cluster["certificate-authority-data"];
   return { server: cluster.server, token: user.token, ca: caData ? Buffer.from(caData, "base64").toString("utf8") : undefined };
+}
+
+type Named = { name: string; context?: { namespace?: string } };
+type Config = Record<string, unknown> & { "current-context"?: string; clusters?: Named[]; users?: Named[]; contexts?: Named[] };
+
+/**
+ * Write `fresh` (a kubeconfig of one cluster, user and context) to `path`,
+ * keeping what the user did to the file since: other clusters, users and
+ * contexts, the current context, and the namespace chosen for ours
+ * (`kubectl config set-context --current --namespace=dev` survives a restart).
+ */
+export function writeKubeconfig(path: string, fresh: string): void {
+  let out = fresh;
+  if (existsSync(path)) {
+    try {
+      const old = parse(readFileSync(path, "utf8")) as Config | null;
+      const next = parse(fresh) as Config;
+      if (old && typeof old === "object") {
+        for (const k of ["clusters", "users", "contexts"] as const) {
+          const kept = (old[k] ?? []).filter((e) => !(next[k] ?? []).some((n) => n.name === e?.name));
+          for (const n of next[k] ?? []) {
+            const was = (old[k] ?? []).find((e) => e?.name === n.name);
+            if (k === "contexts" && was?.context?.namespace && n.context) n.context.namespace = was.context.namespace;
+          }
+          next[k] = [...kept, ...(next[k] ?? [])];
+        }
+        const current = old["current-context"];
+        if (current && next.contexts?.some((c) => c.name === current)) next["current-context"] = current;
+        out = stringify({ ...old, ...next });
+      }
+    } catch {
+      // not YAML we can read: replace it
+    }
+  }
+  writeFileSync(path, out, { mode: 0o600 });
 }

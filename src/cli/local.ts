@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { ensurePki } from "./pki.js";
+import { writeKubeconfig } from "./kubeconfig.js";
 
 export interface LocalOptions {
   home: string;
@@ -133,7 +134,7 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
   const ready = await mf.ready;
   const url = `https://${host}:${ready.port}`;
   const kubeconfig = join(home, "kubeconfig");
-  writeFileSync(kubeconfig, kubeconfigYaml(url, token, pki.caCert), { mode: 0o600 });
+  writeKubeconfig(kubeconfig, kubeconfigYaml(url, token, pki.caCert));
   const runCron = async () => {
     const worker = await mf.getWorker();
     await worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() });

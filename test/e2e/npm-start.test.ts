@@ -47,15 +47,19 @@ test("npm start serves kubectl, stops on SIGTERM, and keeps its state", async ()
     assert.match(first.output(), new RegExp(`https://127.0.0.1:${port}`));
     assert.match(first.output(), /export KUBECONFIG=/);
     assert.match(first.output(), /local agent: skipped \(--no-agent\)/);
+    assert.equal(kubectl(["create", "namespace", "dev"]).status, 0);
+    assert.equal(kubectl(["config", "set-context", "--current", "--namespace=dev"]).status, 0);
     const created = kubectl(["create", "configmap", "kept", "--from-literal=a=b"]);
     assert.equal(created.status, 0, created.stderr);
     first.child.kill("SIGTERM");
     assert.equal(await first.stopped, 0, "a clean exit on SIGTERM");
 
     const second = await start(home, port);
+    // The kubeconfig written again on start keeps the namespace chosen: no -n, and the ConfigMap is found in dev.
     const got = kubectl(["get", "configmap", "kept", "-o", "jsonpath={.data.a}"]);
     assert.equal(got.status, 0, got.stderr);
     assert.equal(got.stdout, "b");
+    assert.equal(kubectl(["get", "configmap", "kept", "-o", "jsonpath={.metadata.namespace}"]).stdout, "dev");
     second.child.kill("SIGINT");
     assert.equal(await second.stopped, 0, "a clean exit on Ctrl-C");
   } finally {
