@@ -14,6 +14,7 @@ import { handleResource, readBody, bodyContentType, statusResponse } from "./res
 import { aggregatedDiscovery, apiGroup1, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { openapiV2, openapiV2Proto, openapiV3Doc, openapiV3Index } from "./openapi.js";
 import { versionInfo } from "./version.js";
+import { health } from "./health.js";
 import { mayNameCustomKinds, syncCustomResources } from "./crds.js";
 import { clusterStore } from "../store/object-store.js";
 import type { RequestUser } from "../store/protocol.js";
@@ -86,7 +87,10 @@ export function createApp() {
   });
 
   // Health and version are open to anonymous callers, as in Kubernetes.
-  for (const p of ["/healthz", "/livez", "/readyz"]) app.get(p, () => new Response("ok", { headers: { "content-type": "text/plain" } }));
+  for (const p of ["healthz", "livez", "readyz"] as const) {
+    app.get(`/${p}`, (c) => health(c.env, p, new URL(c.req.url)));
+    app.get(`/${p}/:check`, (c) => health(c.env, p, new URL(c.req.url), c.req.param("check")));
+  }
   app.get("/version", () => json(versionInfo));
   // The dashboard's static shell is public too; its API calls carry the user's token.
   mountDashboard(app);

@@ -65,6 +65,17 @@ async function readEvents(path: string, n: number, ms = 5000): Promise<any[]> {
   return out;
 }
 
+test("health endpoints name their checks: verbose, exclude, one check by path (kubectl get --raw '/readyz?verbose')", async () => {
+  const verbose = await c.kubectl(["get", "--raw", "/readyz?verbose"]);
+  assert.equal(verbose.stdout, "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]shutdown ok\nreadyz check passed\n");
+  assert.equal((await c.kubectl(["get", "--raw", "/livez"])).stdout, "ok");
+  assert.equal((await c.kubectl(["get", "--raw", "/readyz/etcd"])).stdout, "ok");
+  assert.match((await c.kubectl(["get", "--raw", "/livez?verbose&exclude=etcd"])).stdout, /^\[\+\]etcd excluded: ok$/m);
+  const anon = await c.api("/readyz/etcd", { headers: { authorization: "" } });
+  assert.equal(anon.status, 200, "probes need no credentials");
+  assert.equal((await c.api("/livez/nope", { headers: { authorization: "" } })).status, 404);
+});
+
 test("errors are metav1.Status with the right codes", async () => {
   const anon = await c.api("/api/v1/namespaces", { headers: { authorization: "" } });
   assert.equal(anon.status, 401);
