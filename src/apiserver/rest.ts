@@ -20,6 +20,7 @@ import type { DeleteOptions, ListResult, PatchType, RequestUser, Result, TableOp
 import { listItems } from "../store/rpc-lists.js";
 import { mapLines } from "../apimachinery/lines.js";
 import type { ResourceRequest } from "./request-info.js";
+import { apiServices } from "./apiservices.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
 import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
@@ -473,13 +474,16 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
     const body = decodeObject(await readBody(c.req), bodyContentType(c.req));
     return respond(201, JSON.stringify(await review(c.env, c.user, body, c.info.namespace)), n);
   }
-  const all = await componentStatuses(c.env);
+  const all = await (resourceKey(kind) === "apiservices.apiregistration.k8s.io" ? apiServices(c.env) : componentStatuses(c.env));
   if (c.info.verb === "get") {
     const one = all.find((o) => o.metadata.name === c.info.name);
     if (!one) throw errors.notFound({ group: kind.group, resource: kind.plural }, c.info.name);
     return fromResult({ code: 200, body: JSON.stringify(one) }, n, kind, true);
   }
-  if (c.info.verb !== "list") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}`);
+  if (c.info.verb !== "list") {
+    const why = kind.kind === "APIService" ? ": Edgeplane serves every API group itself and does not aggregate other API servers" : "";
+    throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}${why}`);
+  }
   const items = all.map((o) => (n.table ? tableRow(kind, o, JSON.stringify(o), Date.now(), n.table) : JSON.stringify(o)));
   return respond(200, listDocument(kind, items, 0, n).replace('"resourceVersion":"0"', '"resourceVersion":""'), n);
 }

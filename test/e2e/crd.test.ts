@@ -91,6 +91,9 @@ test("a CRD is established and its kind is served: discovery, explain, defaults,
 
   const resources = (await c.kubectl(["api-resources", "--api-group=stable.example.com"])).stdout;
   assert.match(resources, /^crontabs\s+ct\s+stable\.example\.com\/v1\s+true\s+CronTab$/m);
+  // kube-aggregator's crd-autoregistration: the group version gets its APIService.
+  const svc = JSON.parse((await c.kubectl(["get", "apiservice", "v1.stable.example.com", "-o", "json"])).stdout);
+  assert.deepEqual([svc.spec.groupPriorityMinimum, svc.spec.versionPriority, svc.metadata.labels["kube-aggregator.kubernetes.io/automanaged"]], [1000, 100, "true"]);
   const explain = (await c.kubectl(["explain", "crontab.spec"])).stdout;
   assert.match(explain, /What the cron tab runs\./);
   assert.match(explain, /cronSpec\s+<string>/);

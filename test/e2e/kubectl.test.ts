@@ -138,6 +138,19 @@ spec:
   await c.kubectl(["-n", "default", "delete", "deploy,svc", "ported"]);
 });
 
+test("kubectl get apiservices lists every served group version as Local and Available; creating one is refused clearly", async () => {
+  const table = (await c.kubectl(["get", "apiservices"])).stdout;
+  assert.match(table, /^NAME\s+SERVICE\s+AVAILABLE\s+AGE$/m);
+  for (const name of ["v1.", "v1.apps", "v2.autoscaling", "v1.batch", "v1beta1.metrics.k8s.io"]) assert.match(table, new RegExp(`^${name.replace(/\./g, "\\.")}\\s+Local\\s+True\\s+`, "m"), name);
+  const apps = JSON.parse((await c.kubectl(["get", "apiservice", "v1.apps", "-o", "json"])).stdout);
+  assert.deepEqual(apps.spec, { group: "apps", version: "v1", groupPriorityMinimum: 17800, versionPriority: 15 });
+  const r = await c.kubectl(["apply", "-f", "-"], {
+    input: "apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: {name: v1beta1.custom.metrics.k8s.io}\nspec: {group: custom.metrics.k8s.io, version: v1beta1, groupPriorityMinimum: 100, versionPriority: 100, service: {namespace: x, name: y}}\n",
+    allowFail: true,
+  });
+  assert.match(r.stderr, /create is not supported on apiservices: Edgeplane serves every API group itself and does not aggregate other API servers/);
+});
+
 test("get: wide, json, jsonpath, labels, field selectors, describe", async () => {
   const get = (await c.kubectl(["get", "deploy"])).stdout;
   assert.match(get, /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);

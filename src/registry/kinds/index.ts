@@ -53,6 +53,7 @@ import { storageClass } from "./storage/storageclass.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
 import { validatingAdmissionPolicy, validatingAdmissionPolicyBinding } from "./admissionregistration/validatingadmissionpolicy.js";
+import { apiService } from "./apiregistration/apiservice.js";
 
 export const kinds: KindDef[] = [
   namespace,
@@ -105,6 +106,7 @@ export const kinds: KindDef[] = [
   validatingWebhookConfiguration,
   validatingAdmissionPolicy,
   validatingAdmissionPolicyBinding,
+  apiService,
   mutatingWebhookConfiguration,
   runtimeClass,
 ];

@@ -4,6 +4,7 @@
  */
 import type { Schema } from "../dsl.js";
 import { metricsDefinitions, metricsGVKs } from "./metrics-v1beta1.js";
+import { apiregistrationDefinitions, apiregistrationGVKs } from "./apiregistration-v1.js";
 
-export const extraDefinitions: Record<string, Schema> = { ...metricsDefinitions };
-export const extraGVKs: Record<string, { group: string; version: string; kind: string }[]> = { ...metricsGVKs };
+export const extraDefinitions: Record<string, Schema> = { ...metricsDefinitions, ...apiregistrationDefinitions };
+export const extraGVKs: Record<string, { group: string; version: string; kind: string }[]> = { ...metricsGVKs, ...apiregistrationGVKs };
