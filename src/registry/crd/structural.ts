@@ -15,23 +15,34 @@ import { canonicalJson } from "../../apimachinery/hash.js";
 /** A field's location relative to the walked value: keys and array indices. */
 export type Path = (string | number)[];
 
+/** One x-kubernetes-validations entry (apiextensions' ValidationRule). */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
+}
+
 /** JSONSchemaProps with the Kubernetes extensions kubernetes-types leaves out. */
-type Schema = JSONSchemaProps & {
+export type Schema = JSONSchemaProps & {
   "x-kubernetes-preserve-unknown-fields"?: boolean;
   "x-kubernetes-embedded-resource"?: boolean;
   "x-kubernetes-int-or-string"?: boolean;
   "x-kubernetes-list-type"?: string;
   "x-kubernetes-list-map-keys"?: string[];
+  "x-kubernetes-validations"?: ValidationRule[];
 };
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 const META = new Set(["apiVersion", "kind", "metadata"]);
 const TYPES = ["array", "boolean", "integer", "number", "object", "string"];
 
 /** Own entries only: a field called "constructor" must not find Object.prototype's. */
-const get = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.hasOwn(o, k) ? o[k] : undefined);
-const itemsOf = (s: Schema): Schema | undefined => (s.items && !Array.isArray(s.items) ? s.items : undefined);
-const additionalOf = (s: Schema): Schema | undefined => (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
+export const get = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.hasOwn(o, k) ? o[k] : undefined);
+export const itemsOf = (s: Schema): Schema | undefined => (s.items && !Array.isArray(s.items) ? s.items : undefined);
+export const additionalOf = (s: Schema): Schema | undefined => (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
 const preserves = (s: Schema) => s["x-kubernetes-preserve-unknown-fields"] === true;
 
 /** The JSON type name kube-openapi reports for a value; integral numbers are "integer". */

@@ -10,31 +10,13 @@
  * unless optionalOldSelf. Messages and field paths copy Kubernetes 1.30's.
  * Not done: the cost budget, ratcheting of unchanged values.
  */
-import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1";
+import { additionalOf, get, itemsOf, type Obj, type Schema, type ValidationRule } from "./structural.js";
 import { fieldErrors, type FieldError } from "../../apimachinery/status.js";
 import { isObject } from "../../apimachinery/objects.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
 import { canonicalJson } from "../../apimachinery/hash.js";
 import { compileCel, celErrorMessage, CelCompileError, Optional, type CelProgram } from "../../apimachinery/cel.js";
 
-interface ValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: string;
-  fieldPath?: string;
-  optionalOldSelf?: boolean;
-}
-
-type Schema = JSONSchemaProps & {
-  "x-kubernetes-validations"?: ValidationRule[];
-  "x-kubernetes-preserve-unknown-fields"?: boolean;
-  "x-kubernetes-embedded-resource"?: boolean;
-  "x-kubernetes-int-or-string"?: boolean;
-  "x-kubernetes-list-type"?: string;
-  "x-kubernetes-list-map-keys"?: string[];
-};
-type Obj = Record<string, unknown>;
 
 interface Compiled {
   def: ValidationRule;
@@ -55,9 +37,6 @@ export interface RuleNode {
 }
 
 const REASONS = ["FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"];
-const get = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.hasOwn(o, k) ? o[k] : undefined);
-const itemsOf = (s: Schema): Schema | undefined => (s.items && !Array.isArray(s.items) ? (s.items as Schema) : undefined);
-const additionalOf = (s: Schema): Schema | undefined => (typeof s.additionalProperties === "object" ? (s.additionalProperties as Schema) : undefined);
 
 // ---- compiling ----
 
