@@ -13,8 +13,7 @@
  * authorizer (an error if used).
  */
 import { ApiError, type StatusReason } from "../apimachinery/status.js";
-import { compileCel, celErrorMessage, type CelProgram } from "../apimachinery/cel.js";
-import { isObject } from "../apimachinery/objects.js";
+import { compileCel, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
 import type { KObject } from "../registry/types.js";
 import { matchesResources, type MatchResources } from "./match.js";
 import type { AdmissionContext, AdmissionPlugin, Attributes } from "./types.js";
@@ -90,14 +89,6 @@ function compiled(policy: KObject): Compiled {
 }
 
 // ---- values ----
-
-/** JSON as CEL values: integral numbers are ints (unstructured int64), nulls kept. */
-export function celJson(v: unknown): unknown {
-  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(celJson);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, celJson(x)]));
-  return v;
-}
 
 /** The admission.k8s.io AdmissionRequest CEL sees as `request`. */
 function requestOf(a: Attributes): Record<string, unknown> {

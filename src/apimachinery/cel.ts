@@ -8,6 +8,7 @@
  * (CEL int), other numbers double, as the evaluator wants them.
  */
 import { Environment, Optional, type ASTNode } from "@marcbachmann/cel-js";
+import { isObject } from "./objects.js";
 import { compareQuantity, addQuantities, subtractQuantity, newQuantity, toNumber, tryParseQuantity, type Quantity } from "./quantity.js";
 
 export { Optional };
@@ -220,4 +221,16 @@ function compileMessage(e: unknown, expression: string): string {
 export function celErrorMessage(e: unknown): string {
   const m = String((e as Error)?.message ?? e).split("\n")[0];
   return m.charAt(0).toLowerCase() + m.slice(1);
+}
+
+/**
+ * Untyped JSON as CEL values (unstructured data: integral numbers are ints,
+ * as Go decodes them to int64). `dropNulls`: null fields are absent, as CRD
+ * rules see them; admission policies keep them.
+ */
+export function celJson(v: unknown, dropNulls = false): unknown {
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map((x) => celJson(x, dropNulls));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (dropNulls && x === null ? [] : [[k, celJson(x, dropNulls)]])));
+  return v;
 }

@@ -15,7 +15,7 @@ import { fieldErrors, type FieldError } from "../../apimachinery/status.js";
 import { isObject } from "../../apimachinery/objects.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
 import { canonicalJson } from "../../apimachinery/hash.js";
-import { compileCel, celErrorMessage, CelCompileError, Optional, type CelProgram } from "../../apimachinery/cel.js";
+import { compileCel, celErrorMessage, celJson, CelCompileError, Optional, type CelProgram } from "../../apimachinery/cel.js";
 
 
 interface Compiled {
@@ -159,12 +159,7 @@ function escapeName(name: string): string | undefined {
   return name.replace(/__/g, "__underscores__").replace(/\./g, "__dot__").replace(/-/g, "__dash__").replace(/\//g, "__slash__");
 }
 
-function dynValue(v: unknown): unknown {
-  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(dynValue);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dynValue(x)]));
-  return v;
-}
+const dynValue = (v: unknown) => celJson(v, true);
 
 /** A JSON value as CEL sees it through its schema (common.UnstructuredToVal). */
 export function toCel(v: unknown, s: Schema | undefined, root = false): unknown {
