@@ -392,6 +392,8 @@ test("kubectl get --subresource=status and =scale print tables as on a real clus
 });
 
 test("kubectl debug adds ephemeral containers through pods/ephemeralcontainers; they are only ever added, and validated", async () => {
+  // The context's namespace (the suite set it, and a restart's kubeconfig keeps it).
+  const ns = (await c.kubectl(["config", "view", "--minify", "-o", "jsonpath={..namespace}"])).stdout || "default";
   await c.kubectl(["run", "dbg-target", "--image=nginx"]);
   const out = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "dbg", "--target=dbg-target", "--", "sleep", "1000"]);
   assert.match(out.stdout + out.stderr, /Targeting container "dbg-target"/);
@@ -403,7 +405,7 @@ test("kubectl debug adds ephemeral containers through pods/ephemeralcontainers; 
   );
   // The subresource, as kubectl lists it in discovery and reads it.
   assert.match((await c.kubectl(["get", "--raw", "/api/v1"])).stdout, /"name":"pods\/ephemeralcontainers","singularName":"","namespaced":true,"kind":"Pod","verbs":\["get","patch","update"\]/);
-  assert.equal(JSON.parse((await c.kubectl(["get", "--raw", "/api/v1/namespaces/default/pods/dbg-target/ephemeralcontainers"])).stdout).metadata.name, "dbg-target");
+  assert.equal(JSON.parse((await c.kubectl(["get", "--raw", `/api/v1/namespaces/${ns}/pods/dbg-target/ephemeralcontainers`])).stdout).metadata.name, "dbg-target");
   // Kubernetes' validation: names unique among all the pod's containers, a target that exists.
   const dup = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "dbg-target"], { allowFail: true });
   assert.notEqual(dup.code, 0);
@@ -411,7 +413,7 @@ test("kubectl debug adds ephemeral containers through pods/ephemeralcontainers; 
   const target = await c.kubectl(["debug", "dbg-target", "--image=busybox", "-c", "x", "--target=nope"], { allowFail: true });
   assert.match(target.stderr, /spec\.ephemeralContainers\[1\]\.targetContainerName: Not found: "nope"/);
   // Through the subresource: no ports, no removing or changing one; the rest of the pod is not touched.
-  const path = "/api/v1/namespaces/default/pods/dbg-target/ephemeralcontainers";
+  const path = `/api/v1/namespaces/${ns}/pods/dbg-target/ephemeralcontainers`;
   const ports = await c.api(path, { method: "PATCH", headers: { "content-type": "application/strategic-merge-patch+json" }, body: JSON.stringify({ spec: { ephemeralContainers: [{ name: "p", image: "busybox", ports: [{ containerPort: 80 }] }] } }) });
   assert.equal(ports.status, 422);
   assert.match(await ports.text(), /spec.ephemeralContainers\[\d\].ports: Forbidden: cannot be set for an Ephemeral Container/);
