@@ -68,7 +68,13 @@ export function nodeHandlers(kubelet: PodLookup, runtime: Runtime): NodeHandlers
     },
     async exec(req) {
       const c = running(req.namespace, req.pod, req.container);
-      return runtime.exec(c.id, { cmd: req.command, tty: req.tty, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr });
+      try {
+        return await runtime.exec(c.id, { cmd: req.command, tty: req.tty, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr });
+      } catch (e) {
+        // The container stopped since it was last observed (a terminating pod): say so, not the engine's wording.
+        if (/running containers|not running|state improper/i.test((e as Error).message)) throw new NodeStatusError(400, "BadRequest", `container ${req.container} is not running in pod ${req.pod}`);
+        throw e;
+      }
     },
     async attach(req) {
       const c = running(req.namespace, req.pod, req.container);
