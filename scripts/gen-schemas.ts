@@ -75,7 +75,11 @@ export const ROOTS: readonly string[] = [
   "rbac/v1/Role",
   "rbac/v1/RoleBinding",
   "scheduling/v1/PriorityClass",
+  "storage/v1/CSIDriver",
+  "storage/v1/CSINode",
+  "storage/v1/CSIStorageCapacity",
   "storage/v1/StorageClass",
+  "storage/v1/VolumeAttachment",
   // meta/v1 and friends (served by the apiserver itself)
   "meta/v1/APIGroup",
   "meta/v1/APIGroupList",

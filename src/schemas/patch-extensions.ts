@@ -41,6 +41,9 @@ export interface TypeExtensions {
 /** Field-level extensions, keyed "<definition>.<field>". */
 export const patchExtensions: Readonly<Record<string, FieldExtensions>> = {
   "io.k8s.api.core.v1.ContainerPort.protocol": { default: "TCP" },
+  "io.k8s.api.storage.v1.CSIDriverSpec.tokenRequests": { "x-kubernetes-list-type": "atomic" },
+  "io.k8s.api.storage.v1.CSIDriverSpec.volumeLifecycleModes": { "x-kubernetes-list-type": "set" },
+  "io.k8s.api.storage.v1.CSINodeSpec.drivers": { "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },
   "io.k8s.api.core.v1.ServicePort.protocol": { default: "TCP" },
   "io.k8s.api.node.v1.Scheduling.tolerations": { "x-kubernetes-list-type": "atomic" },
   "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration.webhooks": { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "x-kubernetes-patch-strategy": "merge", "x-kubernetes-patch-merge-key": "name" },

@@ -552,3 +552,44 @@ scheduling:
   const changed = await c.kubectl(["patch", "runtimeclass", "gvisor", "--type=merge", "-p", '{"handler":"kata"}'], { allowFail: true });
   assert.match(changed.stderr, /handler: Invalid value: "kata": field is immutable/);
 });
+
+test("CSI kinds a storage driver's chart creates: CSIDriver (defaulted), CSINode, VolumeAttachment, CSIStorageCapacity, with kubectl's columns", async () => {
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata: {name: nfs.csi.k8s.io}
+spec: {attachRequired: false, volumeLifecycleModes: [Persistent, Ephemeral]}
+---
+apiVersion: storage.k8s.io/v1
+kind: CSINode
+metadata: {name: node-a}
+spec:
+  drivers: [{name: nfs.csi.k8s.io, nodeID: node-a, topologyKeys: [topology.kubernetes.io/zone]}]
+---
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: csi-123}
+spec: {attacher: nfs.csi.k8s.io, nodeName: node-a, source: {persistentVolumeName: pv-1}}
+---
+apiVersion: storage.k8s.io/v1
+kind: CSIStorageCapacity
+metadata: {name: cap-1, namespace: default}
+storageClassName: fast
+capacity: 100Gi
+`,
+  });
+  assert.match((await c.kubectl(["get", "csidrivers"])).stdout, /^NAME\s+ATTACHREQUIRED\s+PODINFOONMOUNT\s+STORAGECAPACITY\s+TOKENREQUESTS\s+REQUIRESREPUBLISH\s+MODES\s+AGE\nnfs\.csi\.k8s\.io\s+false\s+false\s+false\s+<unset>\s+false\s+Persistent,Ephemeral\s+\S+$/m);
+  assert.equal(JSON.parse((await c.kubectl(["get", "csidriver", "nfs.csi.k8s.io", "-o", "json"])).stdout).spec.fsGroupPolicy, "ReadWriteOnceWithFSType");
+  assert.match((await c.kubectl(["get", "csinodes"])).stdout, /^node-a\s+1\s+\S+$/m);
+  assert.match((await c.kubectl(["get", "volumeattachments"])).stdout, /^NAME\s+ATTACHER\s+PV\s+NODE\s+ATTACHED\s+AGE\ncsi-123\s+nfs\.csi\.k8s\.io\s+pv-1\s+node-a\s+false\s+\S+$/m);
+  assert.match((await c.kubectl(["-n", "default", "get", "csistoragecapacities"])).stdout, /^cap-1\s+fast\s+100Gi\s+\S+$/m);
+  const noNode = await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata: {name: bad}\nspec: {attacher: x.example.com, source: {persistentVolumeName: pv}}\n", allowFail: true });
+  assert.match(noNode.stderr, /spec\.nodeName: Required value/);
+  const noSource = await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata: {name: bad}\nspec: {attacher: x.example.com, nodeName: node-x, source: {}}\n", allowFail: true });
+  assert.match(noSource.stderr, /spec\.source: Required value: must specify exactly one of inlineVolumeSpec and persistentVolumeName/);
+  const moved = await c.kubectl(["patch", "volumeattachment", "csi-123", "--type=merge", "-p", '{"spec":{"nodeName":"node-b"}}'], { allowFail: true });
+  assert.match(moved.stderr, /spec: Invalid value: "": field is immutable/);
+  await c.kubectl(["patch", "volumeattachment", "csi-123", "--subresource=status", "--type=merge", "-p", '{"status":{"attached":true}}']);
+  assert.match((await c.kubectl(["get", "volumeattachment", "csi-123"])).stdout, /csi-123\s+nfs\.csi\.k8s\.io\s+pv-1\s+node-a\s+true/);
+  await c.kubectl(["delete", "csidriver/nfs.csi.k8s.io", "csinode/node-a", "volumeattachment/csi-123"]);
+});

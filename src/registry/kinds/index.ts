@@ -50,6 +50,7 @@ import { networkPolicy } from "./networking/networkpolicy.js";
 import { podDisruptionBudget } from "./policy/poddisruptionbudget.js";
 import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
+import { csiDriver, csiNode, csiStorageCapacity, volumeAttachment } from "./storage/csi.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
 import { validatingAdmissionPolicy, validatingAdmissionPolicyBinding } from "./admissionregistration/validatingadmissionpolicy.js";
@@ -102,6 +103,10 @@ export const kinds: KindDef[] = [
   podDisruptionBudget,
   priorityClass,
   storageClass,
+  csiDriver,
+  csiNode,
+  volumeAttachment,
+  csiStorageCapacity,
   customResourceDefinition,
   validatingWebhookConfiguration,
   validatingAdmissionPolicy,
