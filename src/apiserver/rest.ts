@@ -21,6 +21,7 @@ import { listItems } from "../store/rpc-lists.js";
 import { mapLines } from "../apimachinery/lines.js";
 import type { ResourceRequest } from "./request-info.js";
 import { apiServices } from "./apiservices.js";
+import { writeWithWebhooks } from "../admission/webhooks/dispatch.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
 import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
@@ -245,7 +246,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       // A custom resource's served version; a view's patch is applied in the store to the object as the view shows it.
       if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = apiVersionOf(kind);
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
-      const r = await stub.write(w);
+      const r = await writeWithWebhooks(env, stub, w, c.user);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       if (r.name !== undefined) c.created?.(r.name);
       if (warnings.length) r.warnings = [...warnings, ...(r.warnings ?? [])];
@@ -253,7 +254,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
     }
     case "delete": {
       const options = await deleteOptions(req, q);
-      const r = await stub.write({ verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
+      const r = await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion }, c.user);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       return fromResult(r, n, kind, false);
     }

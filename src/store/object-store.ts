@@ -34,6 +34,7 @@ import { ApiError, errors, success } from "../apimachinery/status.js";
 import { clone, deepEqual } from "../apimachinery/objects.js";
 import { generateName } from "../apimachinery/validation.js";
 import { applyPatch, trackManagedFields } from "./patching.js";
+import { applyJsonPatch } from "../apimachinery/patch/json-patch.js";
 import { scaleOf, applyScale } from "./scale.js";
 import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
@@ -44,6 +45,7 @@ import { encryptedResources, keyring } from "../encryption/envelope.js";
 import { PENDING, Sealing } from "./sealing.js";
 import { mutate as admitMutate, validate as admitValidate, deletePlugins } from "../admission/chain.js";
 import { POLICIES, POLICY_BINDINGS } from "../admission/validating-policy.js";
+import { MUTATING as MUTATING_WEBHOOKS, VALIDATING as VALIDATING_WEBHOOKS } from "../admission/webhooks/resources.js";
 import type { AdmissionContext, AdmissionPlugin, Attributes, Operation } from "../admission/types.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
@@ -73,7 +75,7 @@ export type Lifecycle = "Active" | "Terminating" | "Absent";
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
 const INGRESS_CLASSES = "ingressclasses.networking.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
-const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, POLICIES, POLICY_BINDINGS]);
+const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS]);
 const PRIORITY_CLASSES_TTL_MS = 2000;
 /** A pod body's priorityClassName, JSON or YAML (only to decide whether to look again before admission). */
 const PRIORITY_CLASS_NAME = /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/;
@@ -580,7 +582,8 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   /** Hooks running the admission chain for one write: mutate (inside prepare) and validate (after it). */
-  private admission(kind: KindDef, operation: Operation, user: RequestUser, dryRun: boolean | undefined, subresource?: string, old?: KObject, chain?: AdmissionPlugin[]) {
+  private admission(kind: KindDef, operation: Operation, user: RequestUser, options: { dryRun?: boolean; admissionPatch?: WriteOptions["admissionPatch"] }, subresource?: string, old?: KObject, chain?: AdmissionPlugin[]) {
+    const dryRun = options.dryRun;
     const warnings: string[] = [];
     const actx = this.admissionContext(warnings);
     const attrs = (obj: KObject): Attributes => ({
@@ -595,12 +598,21 @@ export class ObjectStore extends DurableObject<Env> {
       user,
       dryRun: !!dryRun,
     });
-    return { warnings, mutate: (obj: KObject) => admitMutate(attrs(obj), actx, chain), validate: (obj: KObject) => admitValidate(attrs(obj), actx, chain) };
+    const mutate = (obj: KObject) => {
+      admitMutate(attrs(obj), actx, chain);
+      // Then the mutating webhooks' patch (src/admission/webhooks/), as the last mutating plugin.
+      if (options.admissionPatch?.length) {
+        const patched = applyJsonPatch(obj, options.admissionPatch) as KObject;
+        for (const k of Object.keys(obj)) if (!(k in patched)) delete (obj as Record<string, unknown>)[k];
+        Object.assign(obj, patched);
+      }
+    };
+    return { warnings, mutate, validate: (obj: KObject) => admitValidate(attrs(obj), actx, chain) };
   }
 
   private create(kind: KindDef, body: string, contentType: string | undefined, ctx: StrategyContext, options: WriteOptions): Result {
     const input = decodeObject(body, contentType);
-    const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+    const adm = this.admission(kind, "CREATE", ctx.user, options);
     const { obj, warnings } = prepareCreate(kind, input, { fieldValidation: options.fieldValidation, ctx, namespace: this.namespace ?? "", admit: adm.mutate });
     const name = obj.metadata.name ?? "";
     if (this.load(resourceKeyOf(kind), name)) {
@@ -652,7 +664,8 @@ export class ObjectStore extends DurableObject<Env> {
 
   /** Validate and store a new state of an existing object. */
   private replace(kind: KindDef, cur: Stored, input: Record<string, unknown>, ctx: StrategyContext, options: WriteOptions, subresource: string | undefined, validated: boolean, extraWarnings: string[] = []): Result {
-    const adm = this.admission(kind, "UPDATE", ctx.user, options.dryRun, subresource, cur.obj);
+    if (options.expectResourceVersion && options.expectResourceVersion !== String(cur.rv)) throw this.conflict(kind, cur.obj.metadata.name ?? "");
+    const adm = this.admission(kind, "UPDATE", ctx.user, options, subresource, cur.obj);
     // prepareUpdate and the strategies only read the old object: it needs no copy.
     const { obj, warnings } = prepareUpdate(kind, input, cur.obj, {
       fieldValidation: options.fieldValidation,
@@ -693,7 +706,7 @@ export class ObjectStore extends DurableObject<Env> {
       if (!options.fieldManager) throw errors.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
       if (!cur) {
         const merged = applyPatch(kind, undefined, "apply", applied, options, ctx, subresource) as Record<string, unknown>;
-        const adm = this.admission(kind, "CREATE", ctx.user, options.dryRun);
+        const adm = this.admission(kind, "CREATE", ctx.user, options);
         const { obj, warnings: w2 } = prepareCreate(kind, merged, { fieldValidation: "Ignore", ctx, namespace: this.namespace ?? "", admit: adm.mutate });
         adm.validate(obj);
         w2.push(...adm.warnings);
@@ -785,7 +798,7 @@ export class ObjectStore extends DurableObject<Env> {
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
       throw errors.conflict(ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${cur.rv}`);
     }
-    this.admission(kind, "DELETE", ctx.user, options.dryRun, undefined, cur.obj, deletePlugins).validate(cur.obj);
+    this.admission(kind, "DELETE", ctx.user, options, undefined, cur.obj, deletePlugins).validate(cur.obj);
     const obj = clone(cur.obj);
     const policy = options.propagationPolicy ?? (options.orphanDependents ? "Orphan" : undefined);
     const finalizers = new Set(obj.metadata.finalizers ?? []);

@@ -21,6 +21,10 @@ export interface WriteOptions {
   fieldManager?: string;
   force?: boolean;
   userAgent?: string;
+  /** The mutating admission webhooks' JSON patch, applied after the built-in admission plugins. */
+  admissionPatch?: { op: string; path: string; value?: unknown; from?: string }[];
+  /** Refuse with a Conflict unless the live object has this resourceVersion (what the webhooks saw). */
+  expectResourceVersion?: string;
 }
 
 export interface DeleteOptions {

@@ -405,6 +405,155 @@ test("services/proxy and pods/proxy reach the pods through the API (kubectl get 
   assert.ok(seen.size >= 2, `the Service's endpoints share the requests: ${[...seen]}`);
 });
 
+const WEBHOOK_SERVER = `
+const https = require("node:https");
+const fs = require("node:fs");
+const opts = { cert: fs.readFileSync("/hook/tls.crt"), key: fs.readFileSync("/hook/tls.key") };
+https.createServer(opts, (req, res) => {
+  let body = "";
+  req.on("data", (d) => (body += d));
+  req.on("end", () => {
+    const review = JSON.parse(body);
+    const r = review.request;
+    let response = { uid: r.uid, allowed: true };
+    if (req.url === "/mutate") {
+      const labels = (r.object.metadata && r.object.metadata.labels) || {};
+      const patch = [{ op: "add", path: "/metadata/labels", value: Object.assign({}, labels, { "mutated-by": "webhook", "op": r.operation.toLowerCase() }) }];
+      response.patch = Buffer.from(JSON.stringify(patch)).toString("base64");
+      response.patchType = "JSONPatch";
+    } else if (req.url === "/validate") {
+      const data = (r.object && r.object.data) || {};
+      if ("forbidden" in data) response = { uid: r.uid, allowed: false, status: { code: 403, message: "the key 'forbidden' is not allowed (seen " + (r.object.metadata.labels || {})["mutated-by"] + ")" } };
+      else response.warnings = ["checked by the validating webhook"];
+    }
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: "AdmissionReview", response }));
+  });
+}).listen(8443);
+`;
+
+test("admission webhooks are called through the webhook pod's node tunnel (TLS with the caBundle): a mutating one patches, a validating one warns or refuses; failurePolicy decides when none answers", async () => {
+  // The webhook server: Node itself, from the host through hostPath mounts, in a busybox pod.
+  const hookDir = join(dir, "webhook");
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(hookDir, { recursive: true });
+  const { cert, key } = await servingCert("CN=webhook.hooks.svc", ["webhook.hooks.svc"]);
+  writeFileSync(join(hookDir, "tls.crt"), cert);
+  writeFileSync(join(hookDir, "tls.key"), key);
+  writeFileSync(join(hookDir, "server.js"), WEBHOOK_SERVER);
+  await c.kubectl(["create", "namespace", "hooks"]);
+  await c.kubectl(["-n", "hooks", "apply", "-f", "-"], {
+    input: `apiVersion: v1
+kind: Pod
+metadata: {name: webhook, labels: {app: webhook}}
+spec:
+  containers:
+  - name: server
+    image: ${TEST_IMAGE}
+    command: [/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, --library-path, /lib/x86_64-linux-gnu, /nodebin/node, /hook/server.js]
+    ports: [{containerPort: 8443}]
+    readinessProbe: {tcpSocket: {port: 8443}, periodSeconds: 1}
+    volumeMounts:
+    - {name: libs, mountPath: /lib/x86_64-linux-gnu, readOnly: true}
+    - {name: node, mountPath: /nodebin, readOnly: true}
+    - {name: hook, mountPath: /hook, readOnly: true}
+  volumes:
+  - {name: libs, hostPath: {path: /usr/lib/x86_64-linux-gnu}}
+  - {name: node, hostPath: {path: /usr/bin}}
+  - {name: hook, hostPath: {path: ${hookDir}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: webhook}
+spec:
+  selector: {app: webhook}
+  ports: [{port: 443, targetPort: 8443}]
+`,
+  });
+  await eventually(async () => {
+    const eps = await json(["-n", "hooks", "get", "endpoints", "webhook"]);
+    return eps.subsets?.[0]?.addresses?.length === 1;
+  }, 60_000, "the webhook pod ready behind its Service");
+  const caBundle = Buffer.from(cert).toString("base64");
+  const hook = (name: string, path: string, extra = "") => `- name: ${name}
+  clientConfig: {service: {namespace: hooks, name: webhook, path: ${path}}, caBundle: ${caBundle}}
+  rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [configmaps]}]
+  namespaceSelector: {matchLabels: {webhooks: "on"}}
+  sideEffects: None
+  admissionReviewVersions: [v1]
+${extra}`;
+  await apply(`apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: label-adder}
+webhooks:
+${hook("mutate.example.com", "/mutate")}
+- name: mutate-pods.example.com
+  clientConfig: {service: {namespace: hooks, name: webhook, path: /mutate}, caBundle: ${caBundle}}
+  rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+  namespaceSelector: {matchLabels: {webhooks: "on"}}
+  sideEffects: None
+  admissionReviewVersions: [v1]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: key-checker}
+webhooks:
+${hook("validate.example.com", "/validate")}
+`);
+  await c.kubectl(["create", "namespace", "hooked"]);
+  await c.kubectl(["label", "namespace", "hooked", "webhooks=on"]);
+
+  // The configurations reach every isolate within about a second.
+  const created = await eventually(async () => {
+    const r = await c.kubectl(["-n", "hooked", "create", "configmap", `probe-${Date.now()}`, "--from-literal=a=b"]);
+    const name = /configmap\/(\S+) created/.exec(r.stdout)?.[1];
+    const cm = await json(["-n", "hooked", "get", "configmap", name ?? ""]);
+    return cm.metadata.labels?.["mutated-by"] === "webhook" ? { r, cm } : undefined;
+  }, 20_000, "the mutating webhook's label");
+  assert.equal(created.cm.metadata.labels.op, "create");
+  assert.match(created.r.stderr, /Warning: checked by the validating webhook/);
+  const refused = await c.kubectl(["-n", "hooked", "create", "configmap", "bad", "--from-literal=forbidden=x"], { allowFail: true });
+  assert.notEqual(refused.code, 0);
+  // The validating webhook saw the object as the mutating one left it.
+  assert.match(refused.stderr, /admission webhook "validate\.example\.com" denied the request: the key 'forbidden' is not allowed \(seen webhook\)/);
+  assert.equal((await c.kubectl(["-n", "hooked", "get", "configmap", "bad"], { allowFail: true })).code, 1, "nothing stored");
+  // An update goes through them too; elsewhere (no label on the namespace) nothing is called.
+  await c.kubectl(["-n", "hooked", "label", "configmap", created.cm.metadata.name, "extra=1"]);
+  assert.equal((await json(["-n", "hooked", "get", "configmap", created.cm.metadata.name])).metadata.labels.op, "update");
+  await c.kubectl(["-n", "default", "create", "configmap", "unhooked", "--from-literal=forbidden=x"]);
+  // Pods a controller creates go through them too (what sidecar injectors rely on).
+  await c.kubectl(["-n", "hooked", "create", "deployment", "injected", `--image=${TEST_IMAGE}`, "--", "sleep", "3600"]);
+  const pod = await eventually(async () => (await json(["-n", "hooked", "get", "pods", "-l", "app=injected"])).items[0], 20_000, "the Deployment's pod");
+  assert.deepEqual([pod.metadata.labels["mutated-by"], pod.metadata.labels.op], ["webhook", "create"]);
+  assert.equal((await json(["-n", "default", "get", "configmap", "unhooked"])).metadata.labels, undefined);
+
+  // A webhook nobody answers: Ignore lets the write through, Fail refuses it with the reason.
+  const missing = (policy: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: missing-${policy.toLowerCase()}}
+webhooks:
+- name: missing.example.com
+  clientConfig: {service: {namespace: hooks, name: nobody}}
+  rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [secrets]}]
+  namespaceSelector: {matchLabels: {webhooks: "on"}}
+  failurePolicy: ${policy}
+  sideEffects: None
+  admissionReviewVersions: [v1]
+`;
+  await apply(missing("Ignore"));
+  await new Promise((r) => setTimeout(r, 1500));
+  await c.kubectl(["-n", "hooked", "create", "secret", "generic", "s1", "--from-literal=a=b"]);
+  await c.kubectl(["delete", "validatingwebhookconfiguration", "missing-ignore"]);
+  await apply(missing("Fail"));
+  const failed = await eventually(async () => {
+    const r = await c.kubectl(["-n", "hooked", "create", "secret", "generic", `s-${Date.now()}`, "--from-literal=a=b"], { allowFail: true });
+    return r.code !== 0 ? r : undefined;
+  }, 10_000, "failurePolicy Fail");
+  assert.match(failed.stderr, /Internal error occurred: failed calling webhook "missing\.example\.com": service "nobody" not found/);
+  await c.kubectl(["delete", "validatingwebhookconfiguration/missing-fail", "validatingwebhookconfiguration/key-checker", "mutatingwebhookconfiguration/label-adder"]);
+  await c.kubectl(["delete", "namespace", "hooks", "hooked", "--wait=false"]);
+});
+
 test("kubectl attach reaches a container's own stdin and stdout", async () => {
   await apply(`
 apiVersion: v1

@@ -6,6 +6,7 @@
  * with Kubernetes' own error messages when that fails.
  */
 import * as net from "node:net";
+import * as tls from "node:tls";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Runtime, ContainerInfo } from "../runtime/types.js";
 import { NodeStatusError, type Duplex, type NodeHandlers } from "../tunnel/types.js";
@@ -84,9 +85,9 @@ export function nodeHandlers(kubelet: PodLookup, runtime: Runtime): NodeHandlers
       const f = find(req.namespace, req.pod);
       const ip = f.observed.sandbox?.ip || f.pod.status?.podIP;
       if (!ip) throw new NodeStatusError(400, "BadRequest", `pod ${req.pod} has no IP yet`);
-      const sock = net.connect({ host: ip, port: req.port });
+      const sock = req.tls ? tls.connect({ host: ip, port: req.port, servername: req.tls.serverName, ...(req.tls.ca ? { ca: req.tls.ca } : {}) }) : net.connect({ host: ip, port: req.port });
       await new Promise<void>((resolve, reject) => {
-        sock.once("connect", resolve);
+        sock.once(req.tls ? "secureConnect" : "connect", resolve);
         sock.once("error", (e) => reject(new NodeStatusError(500, "InternalError", `failed to connect to port ${req.port} of pod ${req.pod}: ${e.message}`)));
       });
       const d: Duplex = {

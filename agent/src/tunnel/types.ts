@@ -49,6 +49,12 @@ export interface PortForwardRequest {
   namespace: string;
   pod: string;
   port: number;
+  /**
+   * Speak TLS to the pod's port (an admission webhook): the agent does the
+   * handshake, verifying the server as `serverName` against `ca` (PEM), and
+   * the stream carries the plaintext. A Worker cannot do TLS over a tunnel.
+   */
+  tls?: { serverName: string; ca?: string };
 }
 
 /** A byte stream both ways (port-forward). */

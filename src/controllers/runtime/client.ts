@@ -14,6 +14,7 @@ import { clusterStore, namespaceStore, type ObjectStore } from "../../store/obje
 import type { RequestUser, Result, WriteRequest } from "../../store/protocol.js";
 import type { ClusterClient, DeleteOpts, Resource } from "../types.js";
 import type { Informer } from "./informer.js";
+import { coveredByWebhooks, writeWithWebhooks } from "../../admission/webhooks/dispatch.js";
 
 type Pending = { req: WriteRequest; resolve: (r: Result) => void; reject: (e: unknown) => void };
 
@@ -58,9 +59,18 @@ export class StoreClient implements ClusterClient {
     return kind.namespaced ? { id: `ns:${namespace}`, stub: namespaceStore(this.env, namespace) } : { id: "cluster", stub: clusterStore(this.env) };
   }
 
-  private send(req: WriteRequest): Promise<Result> {
+  private async send(req: WriteRequest): Promise<Result> {
     const denied = this.forbidden(req);
-    if (denied) return Promise.resolve(denied);
+    if (denied) return denied;
+    // A write an admission webhook covers (a sidecar injector on the pods a ReplicaSet creates) goes alone, through the webhooks.
+    if (await coveredByWebhooks(this.env, req)) {
+      try {
+        return await writeWithWebhooks(this.env, this.stubFor(req.resource, req.namespace).stub, req, this.user);
+      } catch (e) {
+        if (e instanceof ApiError) return { code: e.code, body: JSON.stringify(e.toStatus()) };
+        throw e;
+      }
+    }
     return new Promise((resolve, reject) => {
       const id = registry.byKey(req.resource)?.namespaced ? `ns:${req.namespace}` : "cluster";
       let list = this.pending.get(id);

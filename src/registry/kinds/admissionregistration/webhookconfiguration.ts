@@ -2,8 +2,8 @@
  * admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration and
  * MutatingWebhookConfiguration: stored, defaulted and validated as
  * kube-apiserver does, so the manifests and Helm charts that carry them
- * (ingress-nginx, cert-manager, operators) install. The webhooks they name
- * are not called yet (docs/compatibility.md).
+ * (ingress-nginx, cert-manager, operators) install; src/admission/webhooks/
+ * calls the webhooks they name.
  */
 import { definitions } from "../../../schemas/generated/index.js";
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";

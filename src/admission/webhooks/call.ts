@@ -1,0 +1,87 @@
+/**
+ * Reaching a webhook. A Service webhook (the usual kind: cert-manager,
+ * operators) is called on a ready endpoint of its Service through that pod's
+ * node tunnel, as pods/proxy is, with the agent doing the TLS (verifying the
+ * server as <service>.<namespace>.svc against the caBundle): no node needs an
+ * inbound port. A URL webhook is fetched by the Worker itself, so its
+ * certificate must be publicly trusted (a Worker's fetch takes no CA).
+ */
+import type { Env } from "../../env.js";
+import { fromBase64 } from "../../apimachinery/bytes.js";
+import { namespaceStore } from "../../store/object-store.js";
+import { OPEN_HEADER, nodeTunnel, type OpenRequest } from "../../tunnel/node-tunnel.js";
+
+export interface ClientConfig {
+  url?: string;
+  service?: { namespace?: string; name?: string; path?: string; port?: number };
+  caBundle?: string;
+}
+
+interface ServiceShape {
+  spec?: { ports?: { name?: string; port: number; targetPort?: number | string }[] };
+}
+interface EndpointsShape {
+  subsets?: { addresses?: { ip: string; nodeName?: string; targetRef?: { kind?: string; name?: string } }[]; ports?: { name?: string; port: number }[] }[];
+}
+
+/** POST the review; resolves to the parsed JSON answer, rejects with why the call failed. */
+export async function post(env: Env, cc: ClientConfig, body: string, timeoutMs: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`context deadline exceeded (timeout ${timeoutMs / 1000}s)`)), timeoutMs)));
+  try {
+    const res = await Promise.race([cc.service ? viaTunnel(env, cc, body) : viaFetch(cc, body), timeout]);
+    const text = await Promise.race([res.text(), timeout]);
+    if (res.status < 200 || res.status > 299) throw new Error(`the server responded with the status code ${res.status}: ${text.slice(0, 200)}`);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error("the webhook's answer is not JSON");
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function viaFetch(cc: ClientConfig, body: string): Promise<Response> {
+  try {
+    return await fetch(cc.url!, { method: "POST", body, headers: { "content-type": "application/json", accept: "application/json" } });
+  } catch (e) {
+    throw new Error(`failed to call webhook: Post "${cc.url}": ${(e as Error).message}`);
+  }
+}
+
+async function viaTunnel(env: Env, cc: ClientConfig, body: string): Promise<Response> {
+  const ns = cc.service?.namespace ?? "";
+  const name = cc.service?.name ?? "";
+  const port = cc.service?.port ?? 443;
+  const store = namespaceStore(env, ns);
+  const svc = await store.get("services", ns, name);
+  if (svc.code !== 200) throw new Error(`service "${name}" not found`);
+  const sp = ((JSON.parse(svc.body) as ServiceShape).spec?.ports ?? []).find((p) => p.port === port);
+  if (!sp) throw new Error(`service "${name}" has no port ${port}`);
+  const eps = await store.get("endpoints", ns, name);
+  const subsets = eps.code === 200 ? ((JSON.parse(eps.body) as EndpointsShape).subsets ?? []) : [];
+  const candidates = subsets.flatMap((ss) => {
+    const ep = (ss.ports ?? []).find((p) => (p.name ?? "") === (sp.name ?? "")) ?? (ss.ports?.length === 1 ? ss.ports[0] : undefined);
+    if (!ep) return [];
+    return (ss.addresses ?? []).filter((a) => a.nodeName && a.targetRef?.kind === "Pod" && a.targetRef.name).map((a) => ({ pod: a.targetRef!.name!, node: a.nodeName!, port: ep.port }));
+  });
+  if (!candidates.length) throw new Error(`no endpoints available for service "${name}"`);
+  const target = candidates[Math.floor(Math.random() * candidates.length)];
+  const bytes = new TextEncoder().encode(body);
+  const host = `${name}.${ns}.svc`;
+  const ca = cc.caBundle ? new TextDecoder().decode(fromBase64(cc.caBundle)) : undefined;
+  const open: OpenRequest = {
+    op: "portforward",
+    req: { namespace: ns, pod: target.pod, port: target.port, tls: { serverName: host, ...(ca ? { ca } : {}) } },
+    mode: "http-proxy",
+    node: target.node,
+    proxy: { method: "POST", path: cc.service?.path || "/", headers: [["content-type", "application/json"], ["accept", "application/json"]], host: `${host}:${port}`, bodyLength: bytes.byteLength },
+  };
+  const res = await nodeTunnel(env, target.node).fetch(new Request("https://tunnel.internal/open", { method: "POST", headers: { [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) }, body: bytes }));
+  if (res.status === 503 && (res.headers.get("content-type") ?? "").includes("json")) {
+    const status = (await res.json()) as { message?: string };
+    throw new Error(`failed to call webhook: Post "https://${host}:${port}${cc.service?.path ?? "/"}": ${status.message ?? "service unavailable"}`);
+  }
+  return res;
+}
