@@ -11,7 +11,7 @@ import type { Env } from "../env.js";
 import { ApiError, errors } from "../apimachinery/status.js";
 import type { KindDef } from "../registry/types.js";
 import type { ResourceRequest } from "../apiserver/request-info.js";
-import { storeFor } from "../store/object-store.js";
+import { storeFor, type ObjectStore } from "../store/object-store.js";
 import { negotiateChannelProtocol, offeredProtocols } from "./channels.js";
 import { OPEN_HEADER, STREAM_HEADER, noAgent, nodeTunnel, type OpenRequest, type PortForwardTarget } from "./node-tunnel.js";
 import { SPDY_TUNNEL_PROTOCOL } from "./port-forward.js";
@@ -191,6 +191,21 @@ interface ServiceShape {
 }
 
 /**
+ * A ready endpoint of a Service's port that is a pod on a node (what a node
+ * tunnel can reach), chosen at random; undefined when there is none.
+ */
+export async function pickPodEndpoint(store: DurableObjectStub<ObjectStore>, namespace: string, service: string, port: { name?: string }): Promise<{ pod: string; node: string; port: number } | undefined> {
+  const eps = await store.get("endpoints", namespace, service);
+  const subsets = eps.code === 200 ? ((JSON.parse(eps.body) as EndpointsShape).subsets ?? []) : [];
+  const candidates = subsets.flatMap((ss) => {
+    const ep = (ss.ports ?? []).find((p) => (p.name ?? "") === (port.name ?? "")) ?? (ss.ports?.length === 1 ? ss.ports[0] : undefined);
+    if (!ep) return [];
+    return (ss.addresses ?? []).filter((a) => a.nodeName && a.targetRef?.kind === "Pod" && a.targetRef.name).map((a) => ({ pod: a.targetRef!.name!, node: a.nodeName!, port: ep.port }));
+  });
+  return candidates.length ? candidates[Math.floor(Math.random() * candidates.length)] : undefined;
+}
+
+/**
  * pods/proxy and services/proxy: an HTTP request to a pod's port, relayed
  * through its node's tunnel (http-proxy.ts), as kube-apiserver proxies to
  * the pod IP. A Service picks one ready endpoint of the named port.
@@ -225,15 +240,9 @@ async function proxyHttp(env: Env, req: Request, url: URL, info: ResourceRequest
     const ports = svc.spec?.ports ?? [];
     const sp = id.port ? ports.find((p) => p.name === id.port || String(p.port) === id.port) : ports.length === 1 ? ports[0] : ports.find((p) => !p.name);
     if (!sp) throw new ApiError(503, "ServiceUnavailable", `no service port ${JSON.stringify(id.port)} found for service "${id.name}"`);
-    const eps = await store.get("endpoints", info.namespace, id.name);
-    const subsets = eps.code === 200 ? ((JSON.parse(eps.body) as EndpointsShape).subsets ?? []) : [];
-    const candidates = subsets.flatMap((ss) => {
-      const ep = (ss.ports ?? []).find((p) => (p.name ?? "") === (sp.name ?? "")) ?? (ss.ports?.length === 1 ? ss.ports[0] : undefined);
-      if (!ep) return [];
-      return (ss.addresses ?? []).filter((a) => a.nodeName && a.targetRef?.kind === "Pod" && a.targetRef.name).map((a) => ({ pod: a.targetRef!.name!, node: a.nodeName!, port: ep.port }));
-    });
-    if (!candidates.length) throw new ApiError(503, "ServiceUnavailable", `no endpoints available for service "${id.name}"`);
-    target = candidates[Math.floor(Math.random() * candidates.length)];
+    const picked = await pickPodEndpoint(store, info.namespace, id.name, sp);
+    if (!picked) throw new ApiError(503, "ServiceUnavailable", `no endpoints available for service "${id.name}"`);
+    target = picked;
   }
 
   const body = ["GET", "HEAD"].includes(req.method) ? new ArrayBuffer(0) : await req.arrayBuffer();
@@ -248,7 +257,12 @@ async function proxyHttp(env: Env, req: Request, url: URL, info: ResourceRequest
     host: `${target.pod}:${target.port}`,
     bodyLength: body.byteLength,
   };
-  const open: OpenRequest = { op: "portforward", req: { namespace: info.namespace, pod: target.pod, port: target.port }, mode: "http-proxy", node: target.node, proxy };
+  return httpToPod(env, info.namespace, target, proxy, body);
+}
+
+/** One HTTP request to a pod's port through its node's tunnel; `tls`: the agent speaks TLS to the pod (an admission webhook). */
+export function httpToPod(env: Env, namespace: string, target: { pod: string; node: string; port: number }, proxy: ProxyRequest, body: ArrayBuffer | Uint8Array, tls?: { serverName: string; ca?: string }): Promise<Response> {
+  const open: OpenRequest = { op: "portforward", req: { namespace, pod: target.pod, port: target.port, ...(tls ? { tls } : {}) }, mode: "http-proxy", node: target.node, proxy };
   const headers = new Headers({ [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) });
   return nodeTunnel(env, target.node).fetch(new Request("https://tunnel.internal/open", { method: "POST", headers, body }));
 }

@@ -9,7 +9,7 @@
 import type { Env } from "../../env.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
 import { namespaceStore } from "../../store/object-store.js";
-import { OPEN_HEADER, nodeTunnel, type OpenRequest } from "../../tunnel/node-tunnel.js";
+import { httpToPod, pickPodEndpoint } from "../../tunnel/pod-proxy.js";
 
 export interface ClientConfig {
   url?: string;
@@ -19,9 +19,6 @@ export interface ClientConfig {
 
 interface ServiceShape {
   spec?: { ports?: { name?: string; port: number; targetPort?: number | string }[] };
-}
-interface EndpointsShape {
-  subsets?: { addresses?: { ip: string; nodeName?: string; targetRef?: { kind?: string; name?: string } }[]; ports?: { name?: string; port: number }[] }[];
 }
 
 /** POST the review; resolves to the parsed JSON answer, rejects with why the call failed. */
@@ -59,26 +56,13 @@ async function viaTunnel(env: Env, cc: ClientConfig, body: string): Promise<Resp
   if (svc.code !== 200) throw new Error(`service "${name}" not found`);
   const sp = ((JSON.parse(svc.body) as ServiceShape).spec?.ports ?? []).find((p) => p.port === port);
   if (!sp) throw new Error(`service "${name}" has no port ${port}`);
-  const eps = await store.get("endpoints", ns, name);
-  const subsets = eps.code === 200 ? ((JSON.parse(eps.body) as EndpointsShape).subsets ?? []) : [];
-  const candidates = subsets.flatMap((ss) => {
-    const ep = (ss.ports ?? []).find((p) => (p.name ?? "") === (sp.name ?? "")) ?? (ss.ports?.length === 1 ? ss.ports[0] : undefined);
-    if (!ep) return [];
-    return (ss.addresses ?? []).filter((a) => a.nodeName && a.targetRef?.kind === "Pod" && a.targetRef.name).map((a) => ({ pod: a.targetRef!.name!, node: a.nodeName!, port: ep.port }));
-  });
-  if (!candidates.length) throw new Error(`no endpoints available for service "${name}"`);
-  const target = candidates[Math.floor(Math.random() * candidates.length)];
+  const target = await pickPodEndpoint(store, ns, name, sp);
+  if (!target) throw new Error(`no endpoints available for service "${name}"`);
   const bytes = new TextEncoder().encode(body);
   const host = `${name}.${ns}.svc`;
   const ca = cc.caBundle ? new TextDecoder().decode(fromBase64(cc.caBundle)) : undefined;
-  const open: OpenRequest = {
-    op: "portforward",
-    req: { namespace: ns, pod: target.pod, port: target.port, tls: { serverName: host, ...(ca ? { ca } : {}) } },
-    mode: "http-proxy",
-    node: target.node,
-    proxy: { method: "POST", path: cc.service?.path || "/", headers: [["content-type", "application/json"], ["accept", "application/json"]], host: `${host}:${port}`, bodyLength: bytes.byteLength },
-  };
-  const res = await nodeTunnel(env, target.node).fetch(new Request("https://tunnel.internal/open", { method: "POST", headers: { [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) }, body: bytes }));
+  const proxy = { method: "POST", path: cc.service?.path || "/", headers: [["content-type", "application/json"], ["accept", "application/json"]] as [string, string][], host: `${host}:${port}`, bodyLength: bytes.byteLength };
+  const res = await httpToPod(env, ns, target, proxy, bytes, { serverName: host, ...(ca ? { ca } : {}) });
   if (res.status === 503 && (res.headers.get("content-type") ?? "").includes("json")) {
     const status = (await res.json()) as { message?: string };
     throw new Error(`failed to call webhook: Post "https://${host}:${port}${cc.service?.path ?? "/"}": ${status.message ?? "service unavailable"}`);
