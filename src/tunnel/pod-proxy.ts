@@ -213,7 +213,6 @@ export async function pickPodEndpoint(store: DurableObjectStub<ObjectStore>, nam
 async function proxyHttp(env: Env, req: Request, url: URL, info: ResourceRequest, kind: KindDef): Promise<Response> {
   const id = splitSchemeNamePort(info.name);
   if (!id) throw errors.badRequest(`invalid ${kind.kind === "Pod" ? "pod" : "service"} request ${JSON.stringify(info.name)}`);
-  if (id.scheme === "https") throw new ApiError(503, "ServiceUnavailable", "proxying to an https backend is not supported: the tunnel carries plain TCP and the API server does not speak TLS to pods");
   if ((req.headers.get("upgrade") ?? "") !== "") throw errors.badRequest("upgrades (WebSocket) through the proxy subresource are not supported; use kubectl port-forward");
   const store = storeFor(env, kind, info.namespace);
   let target: { pod: string; node: string; port: number };
@@ -257,11 +256,12 @@ async function proxyHttp(env: Env, req: Request, url: URL, info: ResourceRequest
     host: `${target.pod}:${target.port}`,
     bodyLength: body.byteLength,
   };
-  return httpToPod(env, info.namespace, target, proxy, body);
+  // https:name:port: the agent speaks TLS to the pod without verifying it, as kube-apiserver's proxy does.
+  return httpToPod(env, info.namespace, target, proxy, body, id.scheme === "https" ? { insecure: true } : undefined);
 }
 
 /** One HTTP request to a pod's port through its node's tunnel; `tls`: the agent speaks TLS to the pod (an admission webhook). */
-export function httpToPod(env: Env, namespace: string, target: { pod: string; node: string; port: number }, proxy: ProxyRequest, body: ArrayBuffer | Uint8Array, tls?: { serverName: string; ca?: string }): Promise<Response> {
+export function httpToPod(env: Env, namespace: string, target: { pod: string; node: string; port: number }, proxy: ProxyRequest, body: ArrayBuffer | Uint8Array, tls?: { serverName?: string; ca?: string; insecure?: boolean }): Promise<Response> {
   const open: OpenRequest = { op: "portforward", req: { namespace, pod: target.pod, port: target.port, ...(tls ? { tls } : {}) }, mode: "http-proxy", node: target.node, proxy };
   const headers = new Headers({ [OPEN_HEADER]: encodeURIComponent(JSON.stringify(open)) });
   return nodeTunnel(env, target.node).fetch(new Request("https://tunnel.internal/open", { method: "POST", headers, body }));

@@ -410,6 +410,7 @@ const https = require("node:https");
 const fs = require("node:fs");
 const opts = { cert: fs.readFileSync("/hook/tls.crt"), key: fs.readFileSync("/hook/tls.key") };
 https.createServer(opts, (req, res) => {
+  if (req.method === "GET") return res.end("hello over TLS from " + req.url);
   let body = "";
   req.on("data", (d) => (body += d));
   req.on("end", () => {
@@ -432,7 +433,7 @@ https.createServer(opts, (req, res) => {
 }).listen(8443);
 `;
 
-test("admission webhooks are called through the webhook pod's node tunnel (TLS with the caBundle): a mutating one patches, a validating one warns or refuses; failurePolicy decides when none answers", async () => {
+test("admission webhooks are called through the webhook pod's node tunnel (TLS with the caBundle): a mutating one patches, a validating one warns or refuses; failurePolicy decides when none answers; the proxy subresources reach the https pod", async () => {
   // The webhook server: Node itself, from the host through hostPath mounts, in a busybox pod.
   const hookDir = join(dir, "webhook");
   const { mkdirSync } = await import("node:fs");
@@ -474,6 +475,9 @@ spec:
     const eps = await json(["-n", "hooks", "get", "endpoints", "webhook"]);
     return eps.subsets?.[0]?.addresses?.length === 1;
   }, 60_000, "the webhook pod ready behind its Service");
+  // pods/proxy and services/proxy to an https backend: TLS by the agent, unverified as kube-apiserver's proxy.
+  assert.equal((await c.kubectl(["get", "--raw", "/api/v1/namespaces/hooks/services/https:webhook:443/proxy/hello"])).stdout, "hello over TLS from /hello");
+  assert.equal((await c.kubectl(["get", "--raw", "/api/v1/namespaces/hooks/pods/https:webhook:8443/proxy/x?y=1"])).stdout, "hello over TLS from /x?y=1");
   const caBundle = Buffer.from(cert).toString("base64");
   const hook = (name: string, path: string, extra = "") => `- name: ${name}
   clientConfig: {service: {namespace: hooks, name: webhook, path: ${path}}, caBundle: ${caBundle}}

@@ -453,7 +453,7 @@ test("pods/proxy and services/proxy reach the pod's port over the tunnel, throug
     } finally {
       proxy.stop();
     }
-    // Errors: no endpoints for a port, nothing listening, https backends.
+    // Errors: no endpoints for a port, nothing listening (also for https:, which test/e2e/agent.test.ts reaches over TLS).
     const noPort = await c.api(`/api/v1/namespaces/default/services/loop:9999/proxy/`);
     assert.equal(noPort.status, 503);
     assert.match(((await noPort.json()) as { message: string }).message, /no service port "9999" found for service "loop"/);
@@ -462,6 +462,7 @@ test("pods/proxy and services/proxy reach the pod's port over the tunnel, throug
     assert.match(((await closed.json()) as { message: string }).message, /error trying to reach service: failed to connect to port 1/);
     const tls = await c.api(`/api/v1/namespaces/default/pods/https:web:443/proxy/`);
     assert.equal(tls.status, 503);
+    assert.match(((await tls.json()) as { message: string }).message, /error trying to reach service: failed to connect to port 443/);
   } finally {
     server.close();
     await c.kubectl(["delete", "service,endpoints", "loop"]);

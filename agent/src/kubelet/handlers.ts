@@ -85,7 +85,8 @@ export function nodeHandlers(kubelet: PodLookup, runtime: Runtime): NodeHandlers
       const f = find(req.namespace, req.pod);
       const ip = f.observed.sandbox?.ip || f.pod.status?.podIP;
       if (!ip) throw new NodeStatusError(400, "BadRequest", `pod ${req.pod} has no IP yet`);
-      const sock = req.tls ? tls.connect({ host: ip, port: req.port, servername: req.tls.serverName, ...(req.tls.ca ? { ca: req.tls.ca } : {}) }) : net.connect({ host: ip, port: req.port });
+      const t = req.tls;
+      const sock = t ? tls.connect({ host: ip, port: req.port, ...(t.serverName ? { servername: t.serverName } : {}), ...(t.ca ? { ca: t.ca } : {}), rejectUnauthorized: !t.insecure }) : net.connect({ host: ip, port: req.port });
       await new Promise<void>((resolve, reject) => {
         sock.once(req.tls ? "secureConnect" : "connect", resolve);
         sock.once("error", (e) => reject(new NodeStatusError(500, "InternalError", `failed to connect to port ${req.port} of pod ${req.pod}: ${e.message}`)));

@@ -50,11 +50,12 @@ export interface PortForwardRequest {
   pod: string;
   port: number;
   /**
-   * Speak TLS to the pod's port (an admission webhook): the agent does the
-   * handshake, verifying the server as `serverName` against `ca` (PEM), and
-   * the stream carries the plaintext. A Worker cannot do TLS over a tunnel.
+   * Speak TLS to the pod's port: the agent does the handshake and the stream
+   * carries the plaintext (a Worker cannot do TLS over a tunnel). An admission
+   * webhook's server is verified as `serverName` against `ca` (PEM); `insecure`
+   * (pods/proxy to https:…) verifies nothing, as kube-apiserver's proxy.
    */
-  tls?: { serverName: string; ca?: string };
+  tls?: { serverName?: string; ca?: string; insecure?: boolean };
 }
 
 /** A byte stream both ways (port-forward). */
