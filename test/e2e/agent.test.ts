@@ -538,7 +538,9 @@ metadata: {name: missing-${policy.toLowerCase()}}
 webhooks:
 - name: missing.example.com
   clientConfig: {service: {namespace: hooks, name: nobody}}
-  rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [secrets]}]
+  rules:
+  - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [secrets]}
+  - {apiGroups: ["*"], apiVersions: ["*"], operations: [DELETE], resources: [validatingwebhookconfigurations]}
   namespaceSelector: {matchLabels: {webhooks: "on"}}
   failurePolicy: ${policy}
   sideEffects: None
@@ -554,6 +556,7 @@ webhooks:
     return r.code !== 0 ? r : undefined;
   }, 10_000, "failurePolicy Fail");
   assert.match(failed.stderr, /Internal error occurred: failed calling webhook "missing\.example\.com": service "nobody" not found/);
+  // Webhooks never see the admission configuration itself, so the broken one can still be removed.
   await c.kubectl(["delete", "validatingwebhookconfiguration/missing-fail", "validatingwebhookconfiguration/key-checker", "mutatingwebhookconfiguration/label-adder"]);
   await c.kubectl(["delete", "namespace", "hooks", "hooked", "--wait=false"]);
 });

@@ -126,7 +126,8 @@ async function candidatesFor(env: Env, w: WriteRequest): Promise<{ kind: KindDef
   const all = await hooks(env);
   if (!all.length) return undefined;
   const kind = registry.byKey(w.resource);
-  if (!kind) return undefined;
+  // As in Kubernetes, webhooks never see admission configuration itself: a broken webhook can always be removed.
+  if (!kind || kind.group === "admissionregistration.k8s.io") return undefined;
   const op = operationOf(w);
   // Server-side apply may create: either operation may then be asked for.
   const covers = (h: Hook) => (h.rules ?? []).some((r) => matchesResources({ resourceRules: [r] }, probe(kind, w, op, w.user), {}) || (w.verb === "patch" && matchesResources({ resourceRules: [r] }, probe(kind, w, "CREATE", w.user), {})));
