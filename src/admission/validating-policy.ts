@@ -16,6 +16,7 @@ import { ApiError, type StatusReason } from "../apimachinery/status.js";
 import { compileCel, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
 import type { KObject } from "../registry/types.js";
 import { matchesResources, type MatchResources } from "./match.js";
+import { admissionRequest } from "./request.js";
 import type { AdmissionContext, AdmissionPlugin, Attributes } from "./types.js";
 
 export const POLICIES = "validatingadmissionpolicies.admissionregistration.k8s.io";
@@ -90,22 +91,10 @@ function compiled(policy: KObject): Compiled {
 
 // ---- values ----
 
-/** The admission.k8s.io AdmissionRequest CEL sees as `request`. */
+/** The AdmissionRequest CEL sees as `request`: every string present (empty ones too), so rules may compare them. */
 function requestOf(a: Attributes): Record<string, unknown> {
-  const { group, version, kind, plural } = a.kind;
-  return celJson({
-    kind: { group, version, kind },
-    resource: { group, version, resource: plural },
-    subResource: a.subresource ?? "",
-    requestKind: { group, version, kind },
-    requestResource: { group, version, resource: plural },
-    requestSubResource: a.subresource ?? "",
-    name: a.name,
-    namespace: a.kind.namespaced ? a.namespace : "",
-    operation: a.operation,
-    userInfo: { username: a.user.username, uid: a.user.uid ?? "", groups: a.user.groups, extra: a.user.extra ?? {} },
-    dryRun: a.dryRun,
-  }) as Record<string, unknown>;
+  const r = admissionRequest(a, "");
+  return celJson({ subResource: "", requestSubResource: "", name: "", namespace: "", ...r, userInfo: { uid: "", extra: {}, ...r.userInfo } }) as Record<string, unknown>;
 }
 
 // ---- deciding ----

@@ -191,8 +191,30 @@ function identifiers(node: ASTNode, out: Set<string>): void {
   visit(node.args);
 }
 
-/** Parse and type-check `expression` (`declare`: variable types, e.g. { oldSelf: "optional<dyn>" }); throws CelCompileError with cel-go's wording. */
+const compiled = new Map<string, CelProgram | CelCompileError>();
+
+/**
+ * Parse and type-check `expression` (`declare`: variable types, e.g. { oldSelf: "optional<dyn>" }),
+ * once per isolate (the last 1,000 expressions are kept); throws CelCompileError with cel-go's wording.
+ */
 export function compileCel(expression: string, declare?: Record<string, string>): CelProgram {
+  const key = declare ? `${JSON.stringify(declare)}\u0000${expression}` : expression;
+  let c = compiled.get(key);
+  if (!c) {
+    try {
+      c = compileUncached(expression, declare);
+    } catch (e) {
+      if (!(e instanceof CelCompileError)) throw e;
+      c = e;
+    }
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(key, c);
+  }
+  if (c instanceof CelCompileError) throw c;
+  return c;
+}
+
+function compileUncached(expression: string, declare?: Record<string, string>): CelProgram {
   const env = celEnvironment(declare);
   let parsed: ReturnType<Environment["parse"]>;
   try {

@@ -8,17 +8,14 @@
 import type { Env } from "../env.js";
 import { clusterStore } from "../store/object-store.js";
 import { registry, setCustomResourceDefinitions } from "../registry/index.js";
-import type { KObject } from "../registry/types.js";
+import { SharedCopy } from "../store/shared-copy.js";
 import { CRD_RESOURCE } from "../registry/crd/kind.js";
 
-let known = "";
+/** Asked on every such request (no TTL): a CRD's kind is served as soon as its write returns. */
+const crds = new SharedCopy(CRD_RESOURCE, 0);
 
 export async function syncCustomResources(env: Env): Promise<void> {
-  const r = await clusterStore(env).sharedList(CRD_RESOURCE, known);
-  if (r.items) {
-    setCustomResourceDefinitions(r.items.map((d) => JSON.parse(d) as KObject));
-    known = r.version;
-  }
+  if (await crds.refresh(clusterStore(env))) setCustomResourceDefinitions(crds.items);
 }
 
 /** Whether a request path may name custom kinds: named groups that are not built in, the group list, OpenAPI. */

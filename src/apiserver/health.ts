@@ -8,17 +8,17 @@
  */
 import type { Env } from "../env.js";
 import { clusterStore } from "../store/object-store.js";
+import { deadline } from "../apimachinery/deadline.js";
 
 type Check = (env: Env) => Promise<void>;
 
 /** The store answers within a deadline (etcd's check is a read with a timeout). */
 const storeAnswers: Check = async (env) => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("the cluster store did not answer within 2s")), 2000)));
+  const d = deadline(2000, "the cluster store did not answer within 2s");
   try {
-    await Promise.race([clusterStore(env).currentVersion(), timeout]);
+    await d.race(clusterStore(env).currentVersion());
   } finally {
-    clearTimeout(timer);
+    d.clear();
   }
 };
 const ok: Check = async () => {};

@@ -246,7 +246,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       // A custom resource's served version; a view's patch is applied in the store to the object as the view shows it.
       if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = apiVersionOf(kind);
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
-      const r = await writeWithWebhooks(env, stub, w, c.user);
+      const r = await writeWithWebhooks(env, stub, w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       if (r.name !== undefined) c.created?.(r.name);
       if (warnings.length) r.warnings = [...warnings, ...(r.warnings ?? [])];
@@ -254,7 +254,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
     }
     case "delete": {
       const options = await deleteOptions(req, q);
-      const r = await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion }, c.user);
+      const r = await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
       if (r.code < 400) rbacChanged(resource, info.namespace);
       return fromResult(r, n, kind, false);
     }
@@ -468,6 +468,12 @@ function withTimeout(stream: ReadableStream<Uint8Array>, seconds: number): Reada
 /** The create-only review kinds, answered at once by the authenticator or the authorizer. */
 const reviews = { ...authenticationReviews, ...authorizationReviews };
 
+/** Read-only kinds computed on each read; `why`: what a write is told besides that it is not supported. */
+const computed: Record<string, { list: (env: Env) => Promise<KObject[]>; why?: string }> = {
+  componentstatuses: { list: componentStatuses },
+  "apiservices.apiregistration.k8s.io": { list: apiServices, why: "Edgeplane serves every API group itself and does not aggregate other API servers" },
+};
+
 async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promise<Response> {
   const review = reviews[resourceKey(kind)];
   if (review) {
@@ -475,16 +481,15 @@ async function virtualKind(c: RestContext, kind: KindDef, n: Negotiated): Promis
     const body = decodeObject(await readBody(c.req), bodyContentType(c.req));
     return respond(201, JSON.stringify(await review(c.env, c.user, body, c.info.namespace)), n);
   }
-  const all = await (resourceKey(kind) === "apiservices.apiregistration.k8s.io" ? apiServices(c.env) : componentStatuses(c.env));
+  const source = computed[resourceKey(kind)];
+  if (!source) throw errors.notFoundPath(c.url.pathname);
+  const all = await source.list(c.env);
   if (c.info.verb === "get") {
     const one = all.find((o) => o.metadata.name === c.info.name);
     if (!one) throw errors.notFound({ group: kind.group, resource: kind.plural }, c.info.name);
     return fromResult({ code: 200, body: JSON.stringify(one) }, n, kind, true);
   }
-  if (c.info.verb !== "list") {
-    const why = kind.kind === "APIService" ? ": Edgeplane serves every API group itself and does not aggregate other API servers" : "";
-    throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}${why}`);
-  }
+  if (c.info.verb !== "list") throw errors.methodNotAllowed(`${c.info.verb} is not supported on ${kind.plural}${source.why ? `: ${source.why}` : ""}`);
   const items = all.map((o) => (n.table ? tableRow(kind, o, JSON.stringify(o), Date.now(), n.table) : JSON.stringify(o)));
   return respond(200, listDocument(kind, items, 0, n).replace('"resourceVersion":"0"', '"resourceVersion":""'), n);
 }

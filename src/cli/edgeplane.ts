@@ -64,24 +64,23 @@ async function status(kc?: string): Promise<void> {
   }
 }
 
-/** Merge one kubeconfig's cluster, user and context into another under `name` (replacing entries of that name). */
+/** Merge one kubeconfig's cluster, user and context into another under `name` (replacing entries of that name, keeping the namespace chosen there) and make it current. */
 export async function mergeKubeconfig(from: string, into: string, name: string): Promise<void> {
   const { parse, stringify } = await import("yaml");
+  const { mergeKubeconfigs } = await import("./kubeconfig.js");
   const src = parse(readFileSync(from, "utf8")) as Record<string, { name: string }[] & unknown>;
-  const dst = (existsSync(into) ? parse(readFileSync(into, "utf8")) : null) ?? { apiVersion: "v1", kind: "Config", clusters: [], users: [], contexts: [], preferences: {} };
   const first = (k: string) => (src[k] as unknown as { name: string }[])?.[0];
-  const cluster = { ...first("clusters"), name };
-  const user = { ...first("users"), name: `${name}-admin` };
   const ctx = first("contexts") as unknown as { context: Record<string, string> };
-  const context = { name, context: { ...ctx.context, cluster: name, user: `${name}-admin` } };
-  for (const [k, v] of [["clusters", cluster], ["users", user], ["contexts", context]] as const) {
-    const list = ((dst[k] as { name: string }[] | undefined) ?? []).filter((e) => e.name !== v.name);
-    list.push(v as { name: string });
-    dst[k] = list;
-  }
-  dst["current-context"] = name;
+  const next = {
+    clusters: [{ ...first("clusters"), name }],
+    users: [{ ...first("users"), name: `${name}-admin` }],
+    contexts: [{ name, context: { ...ctx.context, cluster: name, user: `${name}-admin` } }],
+    "current-context": name,
+  };
+  const dst = existsSync(into) ? parse(readFileSync(into, "utf8")) : null;
+  const base = { apiVersion: "v1", kind: "Config", preferences: {}, ...(dst ?? {}) };
   mkdirSync(dirname(into), { recursive: true });
-  writeFileSync(into, stringify(dst), { mode: 0o600 });
+  writeFileSync(into, stringify(mergeKubeconfigs(base, next, false)), { mode: 0o600 });
 }
 
 /** "90s", "15m", "24h", "7d" or plain seconds. */

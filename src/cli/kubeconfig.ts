@@ -18,8 +18,29 @@ export function loadKubeconfig(path: string): Connection {
   return { server: cluster.server, token: user.token, ca: caData ? Buffer.from(caData, "base64").toString("utf8") : undefined };
 }
 
-type Named = { name: string; context?: { namespace?: string } };
-type Config = Record<string, unknown> & { "current-context"?: string; clusters?: Named[]; users?: Named[]; contexts?: Named[] };
+type Named = { name: string; context?: { namespace?: string; [field: string]: unknown } };
+export type Config = Record<string, unknown> & { "current-context"?: string; clusters?: Named[]; users?: Named[]; contexts?: Named[] };
+
+/**
+ * `next` (a kubeconfig's clusters, users and contexts) laid over `old`: its
+ * entries replace old ones of the same name, the others stay, and a replaced
+ * context keeps the namespace the user chose for it. The current context
+ * stays too when `keepCurrent` and it still exists; else it is next's.
+ */
+export function mergeKubeconfigs(old: Config | null | undefined, next: Config, keepCurrent: boolean): Config {
+  if (!old || typeof old !== "object") return next;
+  const out: Config = { ...old, ...next };
+  for (const k of ["clusters", "users", "contexts"] as const) {
+    const fresh = (next[k] ?? []).map((n) => {
+      const was = (old[k] ?? []).find((e) => e?.name === n.name);
+      return k === "contexts" && was?.context?.namespace && n.context ? { ...n, context: { ...n.context, namespace: was.context.namespace } } : n;
+    });
+    out[k] = [...(old[k] ?? []).filter((e) => !fresh.some((n) => n.name === e?.name)), ...fresh];
+  }
+  const current = old["current-context"];
+  if (keepCurrent && current && out.contexts?.some((c) => c.name === current)) out["current-context"] = current;
+  return out;
+}
 
 /**
  * Write `fresh` (a kubeconfig of one cluster, user and context) to `path`,
@@ -31,21 +52,7 @@ export function writeKubeconfig(path: string, fresh: string): void {
   let out = fresh;
   if (existsSync(path)) {
     try {
-      const old = parse(readFileSync(path, "utf8")) as Config | null;
-      const next = parse(fresh) as Config;
-      if (old && typeof old === "object") {
-        for (const k of ["clusters", "users", "contexts"] as const) {
-          const kept = (old[k] ?? []).filter((e) => !(next[k] ?? []).some((n) => n.name === e?.name));
-          for (const n of next[k] ?? []) {
-            const was = (old[k] ?? []).find((e) => e?.name === n.name);
-            if (k === "contexts" && was?.context?.namespace && n.context) n.context.namespace = was.context.namespace;
-          }
-          next[k] = [...kept, ...(next[k] ?? [])];
-        }
-        const current = old["current-context"];
-        if (current && next.contexts?.some((c) => c.name === current)) next["current-context"] = current;
-        out = stringify({ ...old, ...next });
-      }
+      out = stringify(mergeKubeconfigs(parse(readFileSync(path, "utf8")) as Config | null, parse(fresh) as Config, true));
     } catch {
       // not YAML we can read: replace it
     }

@@ -18,7 +18,8 @@ import { ObjectCache } from "./object-cache.js";
 import { byteBatches } from "./byte-batches.js";
 import { compileFilter } from "./filters.js";
 import { fitForRpc, itemChars, listObjects, rpcBudget, RPC_ITEM_CHARS } from "./rpc-lists.js";
-import { PolicyCache, type SharedListSource } from "./policy-cache.js";
+import { PolicyCache } from "./policy-cache.js";
+import { SharedCopy, type SharedListSource } from "./shared-copy.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
@@ -89,7 +90,7 @@ export class ObjectStore extends DurableObject<Env> {
   /** Per shared cluster-scoped resource, a version that changes with every write of it (sharedList()). */
   private sharedVersions = new Map<string, string>();
   /** The PriorityClasses as this namespace's store last read them (the Priority admission plugin's lister). */
-  private priorityClasses = { at: 0, version: "", items: [] as KObject[] };
+  private priorityClasses = new SharedCopy(PRIORITY_CLASSES, PRIORITY_CLASSES_TTL_MS);
   /** ValidatingAdmissionPolicies, their bindings and params, for admission. */
   private policies: PolicyCache = new PolicyCache(
     () => this.namespace ?? "",
@@ -525,12 +526,9 @@ export class ObjectStore extends DurableObject<Env> {
    * this store has not seen.
    */
   private async learnPriorityClasses(body: string): Promise<void> {
-    const pc = this.priorityClasses;
     const named = PRIORITY_CLASS_NAME.exec(body)?.[1];
-    const unknown = named !== undefined && !pc.items.some((c) => c.metadata.name === named);
-    if (!unknown && Date.now() - pc.at < PRIORITY_CLASSES_TTL_MS) return;
-    const r = await clusterStore(this.env).sharedList(PRIORITY_CLASSES, pc.version);
-    this.priorityClasses = { at: Date.now(), version: r.version, items: r.items ? r.items.map((d) => JSON.parse(d) as KObject) : pc.items };
+    const unknown = named !== undefined && !this.priorityClasses.items.some((c) => c.metadata.name === named);
+    await this.priorityClasses.refresh(clusterStore(this.env), unknown);
   }
 
   private setNsLabels(labels: Record<string, string>): void {

@@ -10,12 +10,9 @@ import type { KObject } from "../registry/types.js";
 import { registry, resourceKey } from "../registry/index.js";
 import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/selectors/labels.js";
 import { POLICIES, POLICY_BINDINGS, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
+import { SharedCopy, type SharedListSource } from "./shared-copy.js";
 
 const TTL_MS = 1000;
-
-export interface SharedListSource {
-  sharedList(resource: string, known: string): Promise<{ version: string; items?: string[] }>;
-}
 
 /** Where a binding's params live: a resource in a namespace ("" for cluster-scoped), or the request's namespace. */
 function paramsTarget(policy: KObject, binding: KObject): { resource: string; namespace: string | "request" } | undefined {
@@ -36,11 +33,10 @@ export function selectParams(objs: KObject[], ref: ParamRef): KObject[] {
 }
 
 export class PolicyCache {
-  policies: KObject[] = [];
-  bindings: KObject[] = [];
-  private versions = { policies: "", bindings: "" };
-  private at = 0;
+  private readonly policyCopy = new SharedCopy(POLICIES, TTL_MS);
+  private readonly bindingCopy = new SharedCopy(POLICY_BINDINGS, TTL_MS);
   private remote = new Map<string, KObject[]>();
+  private at = 0;
 
   constructor(
     /** This store's namespace ("" for the cluster store). */
@@ -50,14 +46,19 @@ export class PolicyCache {
     private listElsewhere: (resource: string, namespace: string) => Promise<KObject[]>,
   ) {}
 
-  /** Before a write: bring the copy up to date when it is older than the TTL. */
+  get policies(): KObject[] {
+    return this.policyCopy.items;
+  }
+
+  get bindings(): KObject[] {
+    return this.bindingCopy.items;
+  }
+
+  /** Before a write: at most every TTL_MS, the policies and bindings, and the params they name in other stores (params change on their own). */
   async refresh(): Promise<void> {
     if (Date.now() - this.at < TTL_MS) return;
     const src = this.source();
-    const [p, b] = await Promise.all([src.sharedList(POLICIES, this.versions.policies), src.sharedList(POLICY_BINDINGS, this.versions.bindings)]);
-    if (p.items) this.policies = p.items.map((d) => JSON.parse(d) as KObject);
-    if (b.items) this.bindings = b.items.map((d) => JSON.parse(d) as KObject);
-    this.versions = { policies: p.version, bindings: b.version };
+    await Promise.all([this.policyCopy.refresh(src, true), this.bindingCopy.refresh(src, true)]);
     this.at = Date.now();
     const remote = new Map<string, KObject[]>();
     const byName = new Map(this.policies.map((x) => [x.metadata.name, x]));

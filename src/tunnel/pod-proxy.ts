@@ -186,7 +186,7 @@ const MAX_PROXY_BODY = 3 * 1024 * 1024;
 interface EndpointsShape {
   subsets?: Array<{ addresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind?: string; name?: string } }>; ports?: Array<{ name?: string; port: number }> }>;
 }
-interface ServiceShape {
+export interface ServiceShape {
   spec?: { type?: string; ports?: Array<{ name?: string; port: number }> };
 }
 

@@ -8,8 +8,9 @@
  */
 import type { Env } from "../../env.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
+import { deadline } from "../../apimachinery/deadline.js";
 import { namespaceStore } from "../../store/object-store.js";
-import { httpToPod, pickPodEndpoint } from "../../tunnel/pod-proxy.js";
+import { httpToPod, pickPodEndpoint, type ServiceShape } from "../../tunnel/pod-proxy.js";
 
 export interface ClientConfig {
   url?: string;
@@ -17,17 +18,13 @@ export interface ClientConfig {
   caBundle?: string;
 }
 
-interface ServiceShape {
-  spec?: { ports?: { name?: string; port: number; targetPort?: number | string }[] };
-}
 
 /** POST the review; resolves to the parsed JSON answer, rejects with why the call failed. */
 export async function post(env: Env, cc: ClientConfig, body: string, timeoutMs: number): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`context deadline exceeded (timeout ${timeoutMs / 1000}s)`)), timeoutMs)));
+  const d = deadline(timeoutMs, `context deadline exceeded (timeout ${timeoutMs / 1000}s)`);
   try {
-    const res = await Promise.race([cc.service ? viaTunnel(env, cc, body) : viaFetch(cc, body), timeout]);
-    const text = await Promise.race([res.text(), timeout]);
+    const res = await d.race(cc.service ? viaTunnel(env, cc, body) : viaFetch(cc, body));
+    const text = await d.race(res.text());
     if (res.status < 200 || res.status > 299) throw new Error(`the server responded with the status code ${res.status}: ${text.slice(0, 200)}`);
     try {
       return JSON.parse(text);
@@ -35,7 +32,7 @@ export async function post(env: Env, cc: ClientConfig, body: string, timeoutMs: 
       throw new Error("the webhook's answer is not JSON");
     }
   } finally {
-    clearTimeout(timer);
+    d.clear();
   }
 }
 

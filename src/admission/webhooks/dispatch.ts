@@ -16,16 +16,19 @@
  * are a per-isolate copy refreshed at most every second.
  */
 import type { Env } from "../../env.js";
-import { celJson, compileCel, celErrorMessage, type CelProgram } from "../../apimachinery/cel.js";
+import { celJson, compileCel, celErrorMessage } from "../../apimachinery/cel.js";
 import { registry } from "../../registry/index.js";
 import type { KindDef, KObject } from "../../registry/types.js";
 import { clusterStore, type ObjectStore } from "../../store/object-store.js";
-import type { RequestUser, Result, WriteRequest } from "../../store/protocol.js";
+import type { Result, WriteRequest } from "../../store/protocol.js";
 import { matchesResources, type MatchResources, type NamedRule } from "../match.js";
+import { admissionRequest } from "../request.js";
+import { selectorFromLabelSelector } from "../../apimachinery/selectors/labels.js";
 import type { Attributes, Operation } from "../types.js";
 import { applyJsonPatch } from "../../apimachinery/patch/json-patch.js";
 import { post, type ClientConfig } from "./call.js";
 import { MUTATING, VALIDATING } from "./resources.js";
+import { SharedCopy } from "../../store/shared-copy.js";
 import { admissionReview, callFailure, readAnswer, refusal, type JsonPatchOp } from "./review.js";
 
 
@@ -46,47 +49,27 @@ interface Hook extends Webhook {
 }
 
 const TTL_MS = 1000;
-let cache = { at: 0, versions: { v: "", m: "" }, hooks: [] as Hook[] };
+const validatingCopy = new SharedCopy(VALIDATING, TTL_MS);
+const mutatingCopy = new SharedCopy(MUTATING, TTL_MS);
+let cached: Hook[] = [];
 
+/** Every webhook, mutating ones first in the order of their configurations' names, then as listed (Kubernetes' order). */
 async function hooks(env: Env): Promise<Hook[]> {
-  if (Date.now() - cache.at < TTL_MS) return cache.hooks;
   const store = clusterStore(env);
-  const [v, m] = await Promise.all([store.sharedList(VALIDATING, cache.versions.v), store.sharedList(MUTATING, cache.versions.m)]);
-  const read = (items: string[] | undefined, mutating: boolean, old: Hook[]) =>
-    items
-      ? items.flatMap((d) => {
-          const o = JSON.parse(d) as KObject & { webhooks?: Webhook[] };
-          return (o.webhooks ?? []).map((w) => ({ ...w, mutating, config: o.metadata.name ?? "" }));
-        })
-      : old.filter((h) => h.mutating === mutating);
-  // Mutating webhooks run in the order of their configurations' names, then as listed (Kubernetes' order).
-  const mutatingHooks = read(m.items, true, cache.hooks).sort((a, b) => a.config.localeCompare(b.config));
-  cache = { at: Date.now(), versions: { v: v.version, m: m.version }, hooks: [...mutatingHooks, ...read(v.items, false, cache.hooks)] };
-  return cache.hooks;
-}
-
-const conditions = new Map<string, CelProgram | Error>();
-function condition(expression: string): CelProgram {
-  let c = conditions.get(expression);
-  if (!c) {
-    try {
-      c = compileCel(expression);
-    } catch (e) {
-      c = e as Error;
-    }
-    if (conditions.size > 1000) conditions.clear();
-    conditions.set(expression, c);
+  const changed = await Promise.all([validatingCopy.refresh(store), mutatingCopy.refresh(store)]);
+  if (changed.some((c) => c)) {
+    const of = (items: KObject[], mutating: boolean) => items.flatMap((o) => ((o as { webhooks?: Webhook[] }).webhooks ?? []).map((w) => ({ ...w, mutating, config: o.metadata.name ?? "" })));
+    cached = [...of(mutatingCopy.items, true).sort((a, b) => a.config.localeCompare(b.config)), ...of(validatingCopy.items, false)];
   }
-  if (c instanceof Error) throw c;
-  return c;
+  return cached;
 }
 
 /** matchConditions: all true to call the webhook; an error follows failurePolicy. */
 function conditionsHold(h: Hook, a: Attributes): boolean {
-  const vars = { object: a.operation === "DELETE" ? null : celJson(a.object), oldObject: a.oldObject ? celJson(a.oldObject) : null, request: celJson({ operation: a.operation, name: a.name, namespace: a.namespace, userInfo: a.user }) };
+  const vars = { object: a.operation === "DELETE" ? null : celJson(a.object), oldObject: a.oldObject ? celJson(a.oldObject) : null, request: celJson(admissionRequest(a, "")) };
   for (const mc of h.matchConditions ?? []) {
     try {
-      if (condition(mc.expression)(vars) !== true) return false;
+      if (compileCel(mc.expression)(vars) !== true) return false;
     } catch (e) {
       if (h.failurePolicy === "Ignore") return false;
       throw callFailure(h.name, `failed to evaluate match condition "${mc.name}": ${celErrorMessage(e)}`);
@@ -101,7 +84,7 @@ async function namespaceLabels(env: Env, kind: KindDef, namespace: string): Prom
   return r.code === 200 ? ((JSON.parse(r.body) as KObject).metadata.labels ?? {}) : {};
 }
 
-/** Call one webhook; undefined: it allowed (or failed under Ignore). */
+/** Call one webhook: its patch (mutating ones) and warnings when it allowed (or could not be called under Ignore); throws its refusal. */
 async function call(env: Env, h: Hook, a: Attributes): Promise<{ patch?: JsonPatchOp[]; warnings: string[] }> {
   const uid = crypto.randomUUID();
   const version = (h.admissionReviewVersions ?? ["v1"]).includes("v1") ? "admission.k8s.io/v1" : "admission.k8s.io/v1beta1";
@@ -118,7 +101,7 @@ async function call(env: Env, h: Hook, a: Attributes): Promise<{ patch?: JsonPat
 
 const operationOf = (w: WriteRequest): Operation => (w.verb === "create" ? "CREATE" : w.verb === "delete" ? "DELETE" : "UPDATE");
 
-const probe = (kind: KindDef, w: WriteRequest, op: Operation, user: RequestUser): Attributes => ({ operation: op, kind, resource: w.resource, subresource: w.subresource, namespace: w.namespace, name: ("name" in w ? w.name : undefined) ?? "", object: {} as KObject, user, dryRun: !!w.options.dryRun });
+const probe = (kind: KindDef, w: WriteRequest, op: Operation): Attributes => ({ operation: op, kind, resource: w.resource, subresource: w.subresource, namespace: w.namespace, name: ("name" in w ? w.name : undefined) ?? "", object: {} as KObject, user: w.user, dryRun: !!w.options.dryRun });
 
 /** The webhooks whose rules cover this write (before any I/O beyond the cached configurations). */
 async function candidatesFor(env: Env, w: WriteRequest): Promise<{ kind: KindDef; hooks: Hook[] } | undefined> {
@@ -130,7 +113,7 @@ async function candidatesFor(env: Env, w: WriteRequest): Promise<{ kind: KindDef
   if (!kind || kind.group === "admissionregistration.k8s.io") return undefined;
   const op = operationOf(w);
   // Server-side apply may create: either operation may then be asked for.
-  const covers = (h: Hook) => (h.rules ?? []).some((r) => matchesResources({ resourceRules: [r] }, probe(kind, w, op, w.user), {}) || (w.verb === "patch" && matchesResources({ resourceRules: [r] }, probe(kind, w, "CREATE", w.user), {})));
+  const covers = (h: Hook) => (h.rules ?? []).some((r) => matchesResources({ resourceRules: [r] }, probe(kind, w, op), {}) || (w.verb === "patch" && matchesResources({ resourceRules: [r] }, probe(kind, w, "CREATE"), {})));
   const candidates = all.filter(covers);
   return candidates.length ? { kind, hooks: candidates } : undefined;
 }
@@ -141,14 +124,15 @@ export async function coveredByWebhooks(env: Env, w: WriteRequest): Promise<bool
 }
 
 /** The write, with the webhooks whose rules cover it. */
-export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<ObjectStore>, w: WriteRequest, user: RequestUser): Promise<Result> {
+export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<ObjectStore>, w: WriteRequest): Promise<Result> {
   if (w.verb === "deletecollection") return stub.write(w);
   const found = await candidatesFor(env, w);
   if (!found) return stub.write(w);
   const { kind, hooks: candidates } = found;
-  let operation: Operation;
 
-  const labels = await namespaceLabels(env, kind, w.namespace);
+  // The namespace's labels only when some webhook selects by them (a read of the cluster store).
+  const bySelector = candidates.some((h) => !selectorFromLabelSelector(h.namespaceSelector ?? {}).empty);
+  const labels = bySelector ? await namespaceLabels(env, kind, w.namespace) : {};
   for (let attempt = 0; ; attempt++) {
     // 1. The live object and what the write would store.
     let old: KObject | undefined;
@@ -157,7 +141,7 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
       if (got.code === 200) old = JSON.parse(got.body) as KObject;
       else if (w.verb !== "patch") return stub.write(w);
     }
-    operation = w.verb === "patch" && !old ? "CREATE" : operationOf(w);
+    const operation: Operation = w.verb === "patch" && !old ? "CREATE" : operationOf(w);
     let object: KObject | undefined;
     if (operation !== "DELETE") {
       const dry = await stub.write({ ...w, options: { ...w.options, dryRun: true } } as WriteRequest);
@@ -165,7 +149,7 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
       object = JSON.parse(dry.body) as KObject;
       if ((object as { kind?: string }).kind === "Status") return stub.write(w);
     }
-    const attrs: Attributes = { ...probe(kind, w, operation, user), name: w.name ?? object?.metadata.name ?? "", object: object ?? old ?? ({} as KObject), oldObject: old };
+    const attrs: Attributes = { ...probe(kind, w, operation), name: w.name ?? object?.metadata.name ?? "", object: object ?? old ?? ({} as KObject), oldObject: old };
     const selected = candidates.filter((h) => matchesResources({ resourceRules: h.rules, namespaceSelector: h.namespaceSelector, objectSelector: h.objectSelector }, attrs, labels) && conditionsHold(h, attrs));
     if (!selected.length) return stub.write(w);
 

@@ -9,23 +9,11 @@ import { ApiError, type StatusReason } from "../../apimachinery/status.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
 import type { KObject } from "../../registry/types.js";
 import type { Attributes } from "../types.js";
+import { admissionRequest, type AdmissionRequest } from "../request.js";
 
-export interface AdmissionReviewRequest {
-  uid: string;
-  kind: { group: string; version: string; kind: string };
-  resource: { group: string; version: string; resource: string };
-  subResource?: string;
-  requestKind: { group: string; version: string; kind: string };
-  requestResource: { group: string; version: string; resource: string };
-  requestSubResource?: string;
-  name?: string;
-  namespace?: string;
-  operation: string;
-  userInfo: { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
+export interface AdmissionReviewRequest extends AdmissionRequest {
   object: KObject | null;
   oldObject: KObject | null;
-  dryRun: boolean;
-  options: Record<string, unknown> | null;
 }
 
 export interface JsonPatchOp {
@@ -37,28 +25,7 @@ export interface JsonPatchOp {
 
 /** The review a webhook is sent (v1, or v1beta1 when that is all it takes: the same shape). */
 export function admissionReview(a: Attributes, uid: string, apiVersion = "admission.k8s.io/v1"): { apiVersion: string; kind: "AdmissionReview"; request: AdmissionReviewRequest } {
-  const { group, version, kind, plural } = a.kind;
-  const optionsKind = a.operation === "CREATE" ? "CreateOptions" : a.operation === "UPDATE" ? "UpdateOptions" : "DeleteOptions";
-  return {
-    apiVersion,
-    kind: "AdmissionReview",
-    request: {
-      uid,
-      kind: { group, version, kind },
-      resource: { group, version, resource: plural },
-      ...(a.subresource ? { subResource: a.subresource, requestSubResource: a.subresource } : {}),
-      requestKind: { group, version, kind },
-      requestResource: { group, version, resource: plural },
-      ...(a.name ? { name: a.name } : {}),
-      ...(a.kind.namespaced ? { namespace: a.namespace } : {}),
-      operation: a.operation,
-      userInfo: { username: a.user.username, ...(a.user.uid ? { uid: a.user.uid } : {}), groups: a.user.groups, ...(a.user.extra ? { extra: a.user.extra } : {}) },
-      object: a.operation === "DELETE" ? null : a.object,
-      oldObject: a.oldObject ?? null,
-      dryRun: a.dryRun,
-      options: { kind: optionsKind, apiVersion: "meta.k8s.io/v1" },
-    },
-  };
+  return { apiVersion, kind: "AdmissionReview", request: { ...admissionRequest(a, uid), object: a.operation === "DELETE" ? null : a.object, oldObject: a.oldObject ?? null } };
 }
 
 export interface WebhookAnswer {

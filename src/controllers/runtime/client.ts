@@ -65,7 +65,7 @@ export class StoreClient implements ClusterClient {
     // A write an admission webhook covers (a sidecar injector on the pods a ReplicaSet creates) goes alone, through the webhooks.
     if (await coveredByWebhooks(this.env, req)) {
       try {
-        return await writeWithWebhooks(this.env, this.stubFor(req.resource, req.namespace).stub, req, this.user);
+        return await writeWithWebhooks(this.env, this.stubFor(req.resource, req.namespace).stub, req);
       } catch (e) {
         if (e instanceof ApiError) return { code: e.code, body: JSON.stringify(e.toStatus()) };
         throw e;

@@ -8,7 +8,7 @@
 import { definitions } from "../../../schemas/generated/index.js";
 import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { deepEqual } from "../../../apimachinery/objects.js";
-import { isDNS1123Subdomain } from "../../../apimachinery/validation.js";
+import { isDNS1123Subdomain, tooLong } from "../../../apimachinery/validation.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef, KObject } from "../../types.js";
 
@@ -31,7 +31,7 @@ const bool = (v: boolean | undefined) => (v === undefined ? "<unset>" : String(v
 /** A CSI driver name: a DNS subdomain of at most 63 characters (ValidateCSIDriverName). */
 function driverNameErrors(name: string | undefined, field: string): FieldError[] {
   if (!name) return [fieldErrors.required(field)];
-  if (name.length > 63) return [{ type: "FieldValueTooLong", field, message: `Too long: may not be more than 63 bytes` }];
+  if (name.length > 63) return [tooLong(field, 63)];
   return isDNS1123Subdomain(name).map((m) => fieldErrors.invalid(field, name, m));
 }
 

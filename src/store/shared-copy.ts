@@ -1,0 +1,34 @@
+/**
+ * A copy of a cluster-scoped list that isolates and namespace stores keep
+ * (CRDs, PriorityClasses, admission policies and webhook configurations):
+ * at most every ttlMs it asks the cluster store whether the list changed
+ * (ObjectStore.sharedList: one small call) and fetches the items only when
+ * they did, as an apiserver's informer lags a little behind.
+ */
+import type { KObject } from "../registry/types.js";
+
+export interface SharedListSource {
+  sharedList(resource: string, known: string): Promise<{ version: string; items?: string[] }>;
+}
+
+export class SharedCopy {
+  items: KObject[] = [];
+  private version = "";
+  private at = 0;
+
+  constructor(
+    readonly resource: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Bring the copy up to date if it is older than the TTL (`force`: ask now); true when the items changed. */
+  async refresh(source: SharedListSource, force = false): Promise<boolean> {
+    if (!force && this.at && Date.now() - this.at < this.ttlMs) return false;
+    const r = await source.sharedList(this.resource, this.version);
+    this.at = Date.now();
+    this.version = r.version;
+    if (!r.items) return false;
+    this.items = r.items.map((d) => JSON.parse(d) as KObject);
+    return true;
+  }
+}
