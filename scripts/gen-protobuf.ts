@@ -12,7 +12,7 @@
  * Default binary: KUBECTL, else the newest /usr/lib/google-cloud-sdk/bin/kubectl.1.NN.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema, type DescriptorProto, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 
@@ -28,7 +28,7 @@ function newestKubectl(): string {
 const [binary = newestKubectl(), out = "src/schemas/protobuf/messages.ts"] = process.argv.slice(2);
 
 /** The generated.proto files of the groups and versions served (and apimachinery's). */
-const WANTED = /^k8s\.io\/(api\/(core|apps|batch|rbac|networking|policy|scheduling|storage|coordination|discovery|authentication|authorization|events|autoscaling)\/v1|api\/autoscaling\/v2|apimachinery\/.*|apiextensions-apiserver\/pkg\/apis\/apiextensions\/v1)\/generated\.proto$/;
+const WANTED = /^k8s\.io\/(api\/(core|apps|batch|rbac|networking|policy|scheduling|storage|coordination|discovery|authentication|authorization|events|autoscaling|certificates|flowcontrol)\/v1|api\/autoscaling\/v2|apimachinery\/.*|apiextensions-apiserver\/pkg\/apis\/apiextensions\/v1)\/generated\.proto$/;
 
 function descriptors(bin: Buffer): FileDescriptorProto[] {
   const found = new Map<string, FileDescriptorProto>();
@@ -36,7 +36,9 @@ function descriptors(bin: Buffer): FileDescriptorProto[] {
   for (let i = bin.indexOf(magic); i >= 0; i = bin.indexOf(magic, i + 1)) {
     let raw: Buffer;
     try {
-      raw = gunzipSync(bin.subarray(i, i + (1 << 20)), { finishFlush: 2 });
+      // The deflate stream of this gzip member only (its 10-byte header has no optional fields: flags 0):
+      // gunzip would go on into the next member, and the merged protobuf would carry the last file's name.
+      raw = inflateRawSync(bin.subarray(i + 10, i + 10 + (1 << 20)), { finishFlush: 2 });
     } catch {
       continue;
     }

@@ -48,6 +48,14 @@ export async function servingCert(subject: string, hosts: string[], issuer?: { n
   return { cert: cert.toString("pem") + "\n", key: pem("PRIVATE KEY", (await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer) };
 }
 
+/** A PKCS#10 request for a new key (PEM), as `openssl req -new` makes one: for CertificateSigningRequests. */
+export async function certificateRequest(subject: string): Promise<{ csr: string; key: string }> {
+  x509.cryptoProvider.set(crypto);
+  const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: subject, keys, signingAlgorithm: alg });
+  return { csr: csr.toString("pem") + "\n", key: pem("PRIVATE KEY", (await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer) };
+}
+
 export async function ensurePki(home: string, hosts: string[] = ["127.0.0.1", "localhost", "::1", "10.96.0.1", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]): Promise<Pki> {
   const dir = join(home, "pki");
   const files = { caCert: join(dir, "ca.crt"), cert: join(dir, "apiserver.crt"), key: join(dir, "apiserver.key") };

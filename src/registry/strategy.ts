@@ -50,10 +50,10 @@ export function checkTypeMeta(kind: KindDef, obj: Record<string, unknown>, names
   }
 }
 
-function validateAll(kind: KindDef, obj: KObject, old?: KObject): void {
+function validateAll(kind: KindDef, obj: KObject, old?: KObject, subresource?: string): void {
   const errs: FieldError[] = validateObjectMeta(obj.metadata, { namespaced: kind.namespaced, nameFormat: kind.nameFormat ?? "dns-subdomain" });
   if (kind.strategy?.validate) errs.push(...kind.strategy.validate(obj, old));
-  if (old && kind.strategy?.validateUpdate) errs.push(...kind.strategy.validateUpdate(obj, old));
+  if (old && kind.strategy?.validateUpdate) errs.push(...kind.strategy.validateUpdate(obj, old, subresource));
   if (errs.length) throw invalidError(kind.kind, kind.group, obj.metadata.name ?? "", errs);
 }
 
@@ -153,6 +153,7 @@ export function prepareUpdate(
   kind.strategy?.defaults?.(obj);
   opts.admit?.(obj);
   if (!opts.subresource) kind.strategy?.prepareForUpdate?.(obj, old, opts.ctx);
+  else kind.strategy?.prepareForSubresourceUpdate?.(obj, old, opts.subresource, opts.ctx);
   if (tracksGeneration(kind)) {
     const gen = old.metadata.generation ?? 1;
     m.generation = opts.subresource !== "status" && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
@@ -165,6 +166,6 @@ export function prepareUpdate(
       throw invalidError(kind.kind, kind.group, m.name ?? "", [fieldErrors.forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]);
     }
   }
-  validateAll(kind, obj, old);
+  validateAll(kind, obj, old, opts.subresource);
   return { obj, warnings };
 }

@@ -90,8 +90,14 @@ export interface Strategy {
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
   /** Kind-specific validation beyond the schema; `old` is the live object on update (CEL rules compare with it). */
   validate?(obj: KObject, old?: KObject): FieldError[];
-  /** Immutable fields and other transition rules. */
-  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /**
+   * Immutable fields and other transition rules. subresource names the path
+   * of the write ("status", a field subresource) when it is not the main
+   * resource: Kubernetes' per-subresource strategies allow different changes.
+   */
+  validateUpdate?(obj: KObject, old: KObject, subresource?: string): FieldError[];
+  /** As prepareForUpdate, for writes through the status or a field subresource. */
+  prepareForSubresourceUpdate?(obj: KObject, old: KObject, subresource: string, ctx: StrategyContext): void;
   /**
    * Graceful deletion: return the grace period (seconds) to apply, or 0 to
    * delete at once. Pods bound to a node wait for their kubelet.

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync, chmodSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+import { certificateRequest, servingCert } from "../../src/cli/pki.js";
 
 let c: TestCluster;
 before(async () => {
@@ -594,4 +595,41 @@ capacity: 100Gi
   await c.kubectl(["patch", "volumeattachment", "csi-123", "--subresource=status", "--type=merge", "-p", '{"status":{"attached":true}}']);
   assert.match((await c.kubectl(["get", "volumeattachment", "csi-123"])).stdout, /csi-123\s+nfs\.csi\.k8s\.io\s+pv-1\s+node-a\s+true/);
   await c.kubectl(["delete", "csidriver/nfs.csi.k8s.io", "csinode/node-a", "volumeattachment/csi-123"]);
+});
+
+test("CertificateSigningRequests: the requester is stamped, kubectl certificate approve and deny, a signer's certificate through /status, kubectl's columns", async () => {
+  const manifest = (name: string, request: string) => `apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata: {name: ${name}}
+spec:
+  request: ${Buffer.from(request).toString("base64")}
+  signerName: example.com/my-signer
+  expirationSeconds: 86400
+  usages: [client auth]
+  username: mallory
+`;
+  const { csr } = await certificateRequest("CN=jane,O=dev");
+  await c.kubectl(["apply", "-f", "-"], { input: manifest("jane", csr) + "---\n" + manifest("bob", csr) });
+  assert.match((await c.kubectl(["get", "csr"])).stdout, /^NAME\s+AGE\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\nbob\s+\S+\s+example\.com\/my-signer\s+admin\s+24h\s+Pending\njane\s+\S+\s+example\.com\/my-signer\s+admin\s+24h\s+Pending$/m);
+  await c.kubectl(["certificate", "approve", "jane"]);
+  await c.kubectl(["certificate", "deny", "bob"]);
+  const jane = JSON.parse((await c.kubectl(["get", "csr", "jane", "-o", "json"])).stdout);
+  assert.equal(jane.spec.username, "admin");
+  assert.deepEqual(jane.status.conditions.map((x: { type: string; reason: string }) => [x.type, x.reason]), [["Approved", "KubectlApprove"]]);
+  assert.match((await c.kubectl(["certificate", "deny", "jane"], { allowFail: true })).stderr, /already Approved/);
+  // Approval cannot be faked through /status, nor taken back.
+  const faked = await c.kubectl(["patch", "csr", "bob", "--subresource=status", "--type=merge", "-p", '{"status":{"conditions":[{"type":"Approved","status":"True"}]}}'], { allowFail: true });
+  assert.match(faked.stderr, /status\.conditions: Forbidden: updates may not remove a condition of type "Denied"/);
+  assert.match(faked.stderr, /status\.conditions: Forbidden: updates may not add a condition of type "Approved"/);
+  // The signer's part: the certificate, once.
+  const { cert } = await servingCert("CN=jane,O=dev", ["jane.example"]);
+  await c.kubectl(["patch", "csr", "jane", "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { certificate: Buffer.from(cert).toString("base64") } })]);
+  assert.match((await c.kubectl(["get", "csr", "--field-selector", "spec.signerName=example.com/my-signer"])).stdout, /bob\s+.*Denied\njane\s+.*Approved,Issued$/m);
+  const again = await c.kubectl(["patch", "csr", "jane", "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { certificate: Buffer.from(cert + cert).toString("base64") } })], { allowFail: true });
+  assert.match(again.stderr, /status\.certificate: Forbidden: updates may not modify existing certificate content/);
+  const garbage = await c.kubectl(["apply", "-f", "-"], { input: manifest("junk", "hello").replace("example.com/my-signer", "nodomain"), allowFail: true });
+  assert.match(garbage.stderr, /spec\.request: Invalid value: .*PEM block type must be CERTIFICATE REQUEST/);
+  assert.match(garbage.stderr, /spec\.signerName: Invalid value: "nodomain": must be a fully qualified domain and path/);
+  assert.match((await c.kubectl(["describe", "csr", "jane"])).stdout, /Common Name:\s+jane[\s\S]*Organization:\s+dev/);
+  await c.kubectl(["delete", "csr", "jane", "bob"]);
 });

@@ -10,6 +10,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { startCluster, type TestCluster } from "../helpers/cluster.js";
+import { certificateRequest } from "../../src/cli/pki.js";
 
 const run = promisify(execFile);
 const SDK = "/usr/lib/google-cloud-sdk/bin";
@@ -108,4 +109,20 @@ test("a protobuf body that is not an object of the URL's kind is refused with a 
   r = await post("/api/v1/namespaces/p33/configmaps", cm);
   assert.equal(r.status, 201);
   assert.deepEqual(((await r.json()) as any).data, { k: "v" });
+});
+
+test("kubectl certificate approve and deny from a kubectl that sends protobuf (the /approval update is a protobuf CertificateSigningRequest)", async () => {
+  assert.ok(newest, `needs kubectl 1.32 or 1.33 in ${SDK}`);
+  const { csr } = await certificateRequest("CN=pb");
+  const request = Buffer.from(csr).toString("base64");
+  for (const name of ["pb-yes", "pb-no"]) {
+    const r = await c.api("/apis/certificates.k8s.io/v1/certificatesigningrequests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ metadata: { name }, spec: { request, signerName: "example.com/pb", usages: ["digital signature"] } }) });
+    assert.equal(r.status, 201, await r.text());
+  }
+  const approve = await kubectl(newest, ["certificate", "approve", "pb-yes"], true);
+  assert.match(approve.stderr, /Content-Type: application\/vnd\.kubernetes\.protobuf/, "kubectl sent protobuf");
+  await kubectl(newest, ["certificate", "deny", "pb-no"]);
+  const conditions = async (name: string) => JSON.parse((await kubectl(json, ["get", "csr", name, "-o", "json"])).stdout).status.conditions.map((x: { type: string; reason: string; status: string }) => `${x.type}/${x.status}/${x.reason}`);
+  assert.deepEqual(await conditions("pb-yes"), ["Approved/True/KubectlApprove"]);
+  assert.deepEqual(await conditions("pb-no"), ["Denied/True/KubectlDeny"]);
 });

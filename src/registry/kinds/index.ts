@@ -51,6 +51,7 @@ import { podDisruptionBudget } from "./policy/poddisruptionbudget.js";
 import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
 import { csiDriver, csiNode, csiStorageCapacity, volumeAttachment } from "./storage/csi.js";
+import { certificateSigningRequest } from "./certificates/certificatesigningrequest.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
 import { validatingAdmissionPolicy, validatingAdmissionPolicyBinding } from "./admissionregistration/validatingadmissionpolicy.js";
@@ -107,6 +108,7 @@ export const kinds: KindDef[] = [
   csiNode,
   volumeAttachment,
   csiStorageCapacity,
+  certificateSigningRequest,
   customResourceDefinition,
   validatingWebhookConfiguration,
   validatingAdmissionPolicy,

@@ -11,10 +11,12 @@ import * as authorizationV1 from "./authorization-v1.js";
 import * as autoscalingV1 from "./autoscaling-v1.js";
 import * as autoscalingV2 from "./autoscaling-v2.js";
 import * as batchV1 from "./batch-v1.js";
+import * as certificatesV1 from "./certificates-v1.js";
 import * as coordinationV1 from "./coordination-v1.js";
 import * as coreV1 from "./core-v1.js";
 import * as discoveryV1 from "./discovery-v1.js";
 import * as eventsV1 from "./events-v1.js";
+import * as flowcontrolV1 from "./flowcontrol-v1.js";
 import * as metaV1 from "./meta-v1.js";
 import * as networkingV1 from "./networking-v1.js";
 import * as nodeV1 from "./node-v1.js";
@@ -159,6 +161,11 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.batch.v1.SuccessPolicy": batchV1.SuccessPolicy,
   "io.k8s.api.batch.v1.SuccessPolicyRule": batchV1.SuccessPolicyRule,
   "io.k8s.api.batch.v1.UncountedTerminatedPods": batchV1.UncountedTerminatedPods,
+  "io.k8s.api.certificates.v1.CertificateSigningRequest": certificatesV1.CertificateSigningRequest,
+  "io.k8s.api.certificates.v1.CertificateSigningRequestCondition": certificatesV1.CertificateSigningRequestCondition,
+  "io.k8s.api.certificates.v1.CertificateSigningRequestList": certificatesV1.CertificateSigningRequestList,
+  "io.k8s.api.certificates.v1.CertificateSigningRequestSpec": certificatesV1.CertificateSigningRequestSpec,
+  "io.k8s.api.certificates.v1.CertificateSigningRequestStatus": certificatesV1.CertificateSigningRequestStatus,
   "io.k8s.api.coordination.v1.Lease": coordinationV1.Lease,
   "io.k8s.api.coordination.v1.LeaseList": coordinationV1.LeaseList,
   "io.k8s.api.coordination.v1.LeaseSpec": coordinationV1.LeaseSpec,
@@ -378,6 +385,29 @@ export const definitions: Record<string, Schema> = {
   "io.k8s.api.events.v1.Event": eventsV1.Event,
   "io.k8s.api.events.v1.EventList": eventsV1.EventList,
   "io.k8s.api.events.v1.EventSeries": eventsV1.EventSeries,
+  "io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration": flowcontrolV1.ExemptPriorityLevelConfiguration,
+  "io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod": flowcontrolV1.FlowDistinguisherMethod,
+  "io.k8s.api.flowcontrol.v1.FlowSchema": flowcontrolV1.FlowSchema,
+  "io.k8s.api.flowcontrol.v1.FlowSchemaCondition": flowcontrolV1.FlowSchemaCondition,
+  "io.k8s.api.flowcontrol.v1.FlowSchemaList": flowcontrolV1.FlowSchemaList,
+  "io.k8s.api.flowcontrol.v1.FlowSchemaSpec": flowcontrolV1.FlowSchemaSpec,
+  "io.k8s.api.flowcontrol.v1.FlowSchemaStatus": flowcontrolV1.FlowSchemaStatus,
+  "io.k8s.api.flowcontrol.v1.GroupSubject": flowcontrolV1.GroupSubject,
+  "io.k8s.api.flowcontrol.v1.LimitResponse": flowcontrolV1.LimitResponse,
+  "io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration": flowcontrolV1.LimitedPriorityLevelConfiguration,
+  "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule": flowcontrolV1.NonResourcePolicyRule,
+  "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects": flowcontrolV1.PolicyRulesWithSubjects,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": flowcontrolV1.PriorityLevelConfiguration,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition": flowcontrolV1.PriorityLevelConfigurationCondition,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList": flowcontrolV1.PriorityLevelConfigurationList,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference": flowcontrolV1.PriorityLevelConfigurationReference,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec": flowcontrolV1.PriorityLevelConfigurationSpec,
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus": flowcontrolV1.PriorityLevelConfigurationStatus,
+  "io.k8s.api.flowcontrol.v1.QueuingConfiguration": flowcontrolV1.QueuingConfiguration,
+  "io.k8s.api.flowcontrol.v1.ResourcePolicyRule": flowcontrolV1.ResourcePolicyRule,
+  "io.k8s.api.flowcontrol.v1.ServiceAccountSubject": flowcontrolV1.ServiceAccountSubject,
+  "io.k8s.api.flowcontrol.v1.Subject": flowcontrolV1.Subject,
+  "io.k8s.api.flowcontrol.v1.UserSubject": flowcontrolV1.UserSubject,
   "io.k8s.api.networking.v1.HTTPIngressPath": networkingV1.HTTPIngressPath,
   "io.k8s.api.networking.v1.HTTPIngressRuleValue": networkingV1.HTTPIngressRuleValue,
   "io.k8s.api.networking.v1.IPBlock": networkingV1.IPBlock,
@@ -541,6 +571,8 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.batch.v1.CronJobList": [{ group: "batch", version: "v1", kind: "CronJobList" }],
   "io.k8s.api.batch.v1.Job": [{ group: "batch", version: "v1", kind: "Job" }],
   "io.k8s.api.batch.v1.JobList": [{ group: "batch", version: "v1", kind: "JobList" }],
+  "io.k8s.api.certificates.v1.CertificateSigningRequest": [{ group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequest" }],
+  "io.k8s.api.certificates.v1.CertificateSigningRequestList": [{ group: "certificates.k8s.io", version: "v1", kind: "CertificateSigningRequestList" }],
   "io.k8s.api.coordination.v1.Lease": [{ group: "coordination.k8s.io", version: "v1", kind: "Lease" }],
   "io.k8s.api.coordination.v1.LeaseList": [{ group: "coordination.k8s.io", version: "v1", kind: "LeaseList" }],
   "io.k8s.api.core.v1.Binding": [{ group: "", version: "v1", kind: "Binding" }],
@@ -580,6 +612,10 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.api.discovery.v1.EndpointSliceList": [{ group: "discovery.k8s.io", version: "v1", kind: "EndpointSliceList" }],
   "io.k8s.api.events.v1.Event": [{ group: "events.k8s.io", version: "v1", kind: "Event" }],
   "io.k8s.api.events.v1.EventList": [{ group: "events.k8s.io", version: "v1", kind: "EventList" }],
+  "io.k8s.api.flowcontrol.v1.FlowSchema": [{ group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "FlowSchema" }],
+  "io.k8s.api.flowcontrol.v1.FlowSchemaList": [{ group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "FlowSchemaList" }],
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": [{ group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "PriorityLevelConfiguration" }],
+  "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList": [{ group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "PriorityLevelConfigurationList" }],
   "io.k8s.api.networking.v1.Ingress": [{ group: "networking.k8s.io", version: "v1", kind: "Ingress" }],
   "io.k8s.api.networking.v1.IngressClass": [{ group: "networking.k8s.io", version: "v1", kind: "IngressClass" }],
   "io.k8s.api.networking.v1.IngressClassList": [{ group: "networking.k8s.io", version: "v1", kind: "IngressClassList" }],
@@ -617,9 +653,9 @@ export const definitionGVKs: Record<string, GroupVersionKind[]> = {
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": [{ group: "", version: "v1", kind: "APIGroupList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": [{ group: "", version: "v1", kind: "APIResourceList" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": [{ group: "", version: "v1", kind: "APIVersions" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "node.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": [{ group: "", version: "v1", kind: "DeleteOptions" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apiextensions.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "apps", version: "v1", kind: "DeleteOptions" }, { group: "authentication.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v1", kind: "DeleteOptions" }, { group: "autoscaling", version: "v2", kind: "DeleteOptions" }, { group: "batch", version: "v1", kind: "DeleteOptions" }, { group: "certificates.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "coordination.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "discovery.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "events.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "networking.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "node.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "policy", version: "v1", kind: "DeleteOptions" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "scheduling.k8s.io", version: "v1", kind: "DeleteOptions" }, { group: "storage.k8s.io", version: "v1", kind: "DeleteOptions" }],
   "io.k8s.apimachinery.pkg.apis.meta.v1.Status": [{ group: "", version: "v1", kind: "Status" }],
-  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "node.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
+  "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": [{ group: "", version: "v1", kind: "WatchEvent" }, { group: "admissionregistration.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apiextensions.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "apps", version: "v1", kind: "WatchEvent" }, { group: "authentication.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v1", kind: "WatchEvent" }, { group: "autoscaling", version: "v2", kind: "WatchEvent" }, { group: "batch", version: "v1", kind: "WatchEvent" }, { group: "certificates.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "coordination.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "discovery.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "events.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "flowcontrol.apiserver.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "networking.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "node.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "policy", version: "v1", kind: "WatchEvent" }, { group: "rbac.authorization.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "scheduling.k8s.io", version: "v1", kind: "WatchEvent" }, { group: "storage.k8s.io", version: "v1", kind: "WatchEvent" }],
 };
 
 /** `${group}/${version}/${kind}` (group "" for core: "/v1/Pod") → definition name. */
@@ -716,6 +752,10 @@ export const gvkToDefinition: Record<string, string> = {
   "batch/v1/Job": "io.k8s.api.batch.v1.Job",
   "batch/v1/JobList": "io.k8s.api.batch.v1.JobList",
   "batch/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "certificates.k8s.io/v1/CertificateSigningRequest": "io.k8s.api.certificates.v1.CertificateSigningRequest",
+  "certificates.k8s.io/v1/CertificateSigningRequestList": "io.k8s.api.certificates.v1.CertificateSigningRequestList",
+  "certificates.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "certificates.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "coordination.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
   "coordination.k8s.io/v1/Lease": "io.k8s.api.coordination.v1.Lease",
   "coordination.k8s.io/v1/LeaseList": "io.k8s.api.coordination.v1.LeaseList",
@@ -728,6 +768,12 @@ export const gvkToDefinition: Record<string, string> = {
   "events.k8s.io/v1/Event": "io.k8s.api.events.v1.Event",
   "events.k8s.io/v1/EventList": "io.k8s.api.events.v1.EventList",
   "events.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+  "flowcontrol.apiserver.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  "flowcontrol.apiserver.k8s.io/v1/FlowSchema": "io.k8s.api.flowcontrol.v1.FlowSchema",
+  "flowcontrol.apiserver.k8s.io/v1/FlowSchemaList": "io.k8s.api.flowcontrol.v1.FlowSchemaList",
+  "flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration": "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration",
+  "flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfigurationList": "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList",
+  "flowcontrol.apiserver.k8s.io/v1/WatchEvent": "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
   "networking.k8s.io/v1/DeleteOptions": "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
   "networking.k8s.io/v1/Ingress": "io.k8s.api.networking.v1.Ingress",
   "networking.k8s.io/v1/IngressClass": "io.k8s.api.networking.v1.IngressClass",

@@ -1,0 +1,71 @@
+/**
+ * PEM blocks and a DER shape check for the API fields that carry X.509
+ * material (a CertificateSigningRequest's request and certificate): enough
+ * to refuse what is not a well-formed block of the right type with
+ * Kubernetes' messages, without an X.509 library in the Worker.
+ */
+import { fromBase64 } from "./bytes.js";
+
+export interface PemBlock {
+  type: string;
+  /** Whether the block had RFC 1421 headers ("Proc-Type: …"), which Kubernetes refuses. */
+  headers: boolean;
+  der: Uint8Array;
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+
+/** The PEM blocks of a text, in order; a block whose body is not base64 is skipped, as Go's pem.Decode does. */
+export function pemBlocks(text: string): PemBlock[] {
+  const out: PemBlock[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    const lines = m[2].split(/\r?\n/);
+    const headers = lines.some((l) => l.includes(":"));
+    const body = lines.filter((l) => !l.includes(":")).join("").trim();
+    const der = base64Bytes(body);
+    if (der) out.push({ type: m[1], headers, der });
+  }
+  return out;
+}
+
+/** Standard base64 (whitespace ignored) to bytes, or undefined when it is not base64. */
+export function base64Bytes(text: string): Uint8Array | undefined {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return undefined;
+  return fromBase64(clean);
+}
+
+/** One DER TLV at offset: its tag and where its content starts and ends, or undefined when malformed. */
+function tlv(der: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > der.length) return undefined;
+  const tag = der[at];
+  let len = der[at + 1];
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || start + n > der.length) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[start + i];
+    start += n;
+  }
+  const end = start + len;
+  return end <= der.length ? { tag, start, end } : undefined;
+}
+
+/**
+ * Whether der is one SEQUENCE filling the whole buffer whose elements are
+ * SEQUENCE, SEQUENCE, BIT STRING: the signed envelope of both a PKCS#10
+ * request and an X.509 certificate (what is signed, the algorithm, the signature).
+ */
+export function isSignedEnvelope(der: Uint8Array): boolean {
+  const outer = tlv(der, 0);
+  if (!outer || outer.tag !== 0x30 || outer.end !== der.length) return false;
+  const tags: number[] = [];
+  for (let at = outer.start; at < outer.end; ) {
+    const el = tlv(der, at);
+    if (!el) return false;
+    tags.push(el.tag);
+    at = el.end;
+  }
+  return tags.length === 3 && tags[0] === 0x30 && tags[1] === 0x30 && tags[2] === 0x03;
+}
