@@ -71,6 +71,9 @@ const rules = {
     r(["networking.k8s.io"], ["ingresses", "ingresses/status", "networkpolicies"], READ),
     r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], READ),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),
+    // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
   ],
   basicUser: [r(["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], ["create"]), r(["authentication.k8s.io"], ["selfsubjectreviews"], ["create"])],
   discovery: [urls(["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"], ["get"])],
@@ -111,6 +114,9 @@ const rules = {
     r(["autoscaling"], ["horizontalpodautoscalers", "horizontalpodautoscalers/status"], ["get", "list", "watch", "update", "patch"]),
     r(["apps"], ["deployments/scale", "replicasets/scale", "statefulsets/scale"], ["get", "update", "patch"]),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),
+    // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
     // The disruption controller keeps each budget's status.
     r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], ["get", "list", "watch", "update", "patch"]),
     r(["coordination.k8s.io"], ["leases"], READ),

@@ -27,6 +27,7 @@ import { apiServerServiceController } from "./apiserverservice/index.js";
 import { disruptionController } from "./disruption/index.js";
 import { crdCleanupController } from "./crdcleanup/index.js";
 import { ingressStatusController } from "./ingress/index.js";
+import { flowSchemaController } from "./flowcontrol/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -68,6 +69,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     resourceQuotaController,
     rootCaController(env.CLUSTER_CA_PEM),
     apiServerServiceController(env.API_ENDPOINT),
+    flowSchemaController,
   ];
 }
 

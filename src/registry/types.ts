@@ -177,6 +177,12 @@ export interface KindDef {
     /** Streamed from the node agent (pods/log, pods/exec): wired by the agent. */
     proxied?: string[];
   };
+  /**
+   * Objects every cluster has (cluster-scoped kinds): the cluster store
+   * creates each one missing when it starts, as kube-apiserver's bootstrap
+   * controllers do (system PriorityClasses, API Priority and Fairness).
+   */
+  bootstrap?: KObject[];
   /** Served content computed on read rather than stored (ComponentStatus). */
   virtual?: boolean;
   /** metadata.generation counts spec changes; default: kinds with a status subresource outside the core group. */

@@ -23,8 +23,6 @@ import { SharedCopy, type SharedListSource } from "./shared-copy.js";
 import type { DeleteOptions, ListRequest, ListResult, RequestUser, Result, WatchRequest, WriteOptions, WriteRequest } from "./protocol.js";
 import { addCustomResourceDefinition, registry } from "../registry/index.js";
 import { CRD_RESOURCE, orphanedKind } from "../registry/crd/kind.js";
-import { SYSTEM_PRIORITY_CLASSES } from "../registry/kinds/scheduling/priorityclass.js";
-import { EDGEPLANE_INGRESS_CLASS } from "../registry/kinds/networking/edgeplane-ingress.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../registry/types.js";
 import { apiVersionOf } from "../registry/types.js";
 import { prepareCreate, prepareUpdate, checkTypeMeta } from "../registry/strategy.js";
@@ -74,7 +72,6 @@ type Stored = { obj: KObject; data: string; rv: number };
 export type Lifecycle = "Active" | "Terminating" | "Absent";
 
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
-const INGRESS_CLASSES = "ingressclasses.networking.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
 const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS]);
 const PRIORITY_CLASSES_TTL_MS = 2000;
@@ -1148,14 +1145,18 @@ export class ObjectStore extends DurableObject<Env> {
     const ctx = context({ username: "system:apiserver", groups: ["system:masters"] });
     // Policy first: the controller manager (woken by the namespaces below) authorizes its writes with it.
     this.bootstrapRbac(ctx);
-    const pcKind = this.kindOf(PRIORITY_CLASSES);
-    for (const pc of SYSTEM_PRIORITY_CLASSES) {
-      if (!this.load(PRIORITY_CLASSES, pc.metadata.name ?? "")) this.create(pcKind, JSON.stringify(pc), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
+    // The objects kinds declare every cluster has (system PriorityClasses, the agents' IngressClass, APF's configuration).
+    for (const kind of registry.all) {
+      if (kind.namespaced || kind.custom) continue;
+      for (const obj of kind.bootstrap ?? []) {
+        if (this.load(resourceKeyOf(kind), obj.metadata.name ?? "")) continue;
+        try {
+          this.create(kind, JSON.stringify(obj), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
+        } catch (e) {
+          console.error(`bootstrap ${kind.plural}/${obj.metadata.name}:`, e);
+        }
+      }
     }
-    // The class of the ingress controller the node agents run.
-    const icKind = this.kindOf(INGRESS_CLASSES);
-    const ic = EDGEPLANE_INGRESS_CLASS.metadata.name ?? "";
-    if (!this.load(INGRESS_CLASSES, ic)) this.create(icKind, JSON.stringify(EDGEPLANE_INGRESS_CLASS), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       if (!this.load("namespaces", name)) {
         this.create(kind, JSON.stringify({ metadata: { name } }), "application/json", ctx, { fieldValidation: "Strict", fieldManager: "kube-apiserver" });

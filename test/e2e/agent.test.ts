@@ -419,7 +419,7 @@ https.createServer(opts, (req, res) => {
     let response = { uid: r.uid, allowed: true };
     if (req.url === "/mutate") {
       const labels = (r.object.metadata && r.object.metadata.labels) || {};
-      const patch = [{ op: "add", path: "/metadata/labels", value: Object.assign({}, labels, { "mutated-by": "webhook", "op": r.operation.toLowerCase() }) }];
+      const patch = [{ op: "add", path: "/metadata/labels", value: Object.assign({}, labels, { "mutated-by": "webhook", "op": r.operation.toLowerCase(), "seen-name": r.object.metadata.name || "" }) }];
       response.patch = Buffer.from(JSON.stringify(patch)).toString("base64");
       response.patchType = "JSONPatch";
     } else if (req.url === "/validate") {
@@ -529,6 +529,8 @@ ${hook("validate.example.com", "/validate")}
   await c.kubectl(["-n", "hooked", "create", "deployment", "injected", `--image=${TEST_IMAGE}`, "--", "sleep", "3600"]);
   const pod = await eventually(async () => (await json(["-n", "hooked", "get", "pods", "-l", "app=injected"])).items[0], 20_000, "the Deployment's pod");
   assert.deepEqual([pod.metadata.labels["mutated-by"], pod.metadata.labels.op], ["webhook", "create"]);
+  // Its generated name is the one the webhook saw (as kube-apiserver names objects before admission).
+  assert.equal(pod.metadata.labels["seen-name"], pod.metadata.name);
   assert.equal((await json(["-n", "default", "get", "configmap", "unhooked"])).metadata.labels, undefined);
 
   // A webhook nobody answers: Ignore lets the write through, Fail refuses it with the reason.

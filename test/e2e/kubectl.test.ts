@@ -633,3 +633,42 @@ spec:
   assert.match((await c.kubectl(["describe", "csr", "jane"])).stdout, /Common Name:\s+jane[\s\S]*Organization:\s+dev/);
   await c.kubectl(["delete", "csr", "jane", "bob"]);
 });
+
+test("API Priority and Fairness configuration: the objects every cluster starts with, defaults, validation, and MISSINGPL following the priority level", async () => {
+  const fs = (await c.kubectl(["get", "flowschemas"])).stdout;
+  assert.match(fs, /^NAME\s+PRIORITYLEVEL\s+MATCHINGPRECEDENCE\s+DISTINGUISHERMETHOD\s+AGE\s+MISSINGPL$/m);
+  assert.match(fs, /^exempt\s+exempt\s+1\s+<none>\s+\S+\s+False$/m);
+  assert.match(fs, /^catch-all\s+catch-all\s+10000\s+ByUser\s+\S+\s+False$/m);
+  assert.match(fs, /^kube-controller-manager\s+workload-high\s+800\s+ByNamespace\s+\S+\s+False$/m);
+  assert.equal(fs.trim().split("\n").length, 14, "13 flow schemas, as a 1.30 cluster has");
+  const pl = (await c.kubectl(["get", "prioritylevelconfigurations"])).stdout;
+  assert.match(pl, /^NAME\s+TYPE\s+NOMINALCONCURRENCYSHARES\s+QUEUES\s+HANDSIZE\s+QUEUELENGTHLIMIT\s+AGE$/m);
+  assert.match(pl, /^exempt\s+Exempt\s+<none>\s+<none>\s+<none>\s+<none>\s+\S+$/m);
+  assert.match(pl, /^workload-low\s+Limited\s+100\s+128\s+6\s+50\s+\S+$/m);
+
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: flowcontrol.apiserver.k8s.io/v1
+kind: FlowSchema
+metadata: {name: builders}
+spec:
+  priorityLevelConfiguration: {name: builds}
+  distinguisherMethod: {type: ByUser}
+  rules:
+  - subjects: [{kind: ServiceAccount, serviceAccount: {namespace: ci, name: builder}}]
+    resourceRules: [{verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: [ci]}]
+`,
+  });
+  await eventually(async () => /^builders\s+builds\s+1000\s+ByUser\s+\S+\s+True$/m.test((await c.kubectl(["get", "flowschema", "builders"])).stdout), 10_000, "the missing priority level reported");
+  await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: PriorityLevelConfiguration\nmetadata: {name: builds}\nspec: {type: Limited, limited: {limitResponse: {type: Queue, queuing: {queues: 16}}}}\n" });
+  assert.match((await c.kubectl(["get", "prioritylevelconfiguration", "builds"])).stdout, /^builds\s+Limited\s+30\s+16\s+8\s+50\s+\S+$/m, "defaults");
+  await eventually(async () => /^builders\s+builds\s+.*False$/m.test((await c.kubectl(["get", "flowschema", "builders"])).stdout), 10_000, "the priority level found");
+
+  const bad = await c.kubectl(["apply", "-f", "-"], {
+    input: "apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: PriorityLevelConfiguration\nmetadata: {name: loose}\nspec: {type: Exempt, limited: {lendablePercent: 150, limitResponse: {type: Queue, queuing: {queues: 2, handSize: 4}}}}\n",
+    allowFail: true,
+  });
+  assert.match(bad.stderr, /spec\.type: Invalid value: "Exempt": type must be 'Exempt' if and only if name is 'exempt'/);
+  assert.match(bad.stderr, /spec\.limited\.lendablePercent: Invalid value: 150: must be between 0 and 100, inclusive/);
+  assert.match(bad.stderr, /spec\.limited\.limitResponse\.queuing\.handSize: Invalid value: 4: should not be greater than queues \(2\)/);
+  await c.kubectl(["delete", "flowschema/builders", "prioritylevelconfiguration/builds"]);
+});

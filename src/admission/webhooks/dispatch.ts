@@ -25,11 +25,11 @@ import { matchesResources, type MatchResources, type NamedRule } from "../match.
 import { admissionRequest } from "../request.js";
 import { selectorFromLabelSelector } from "../../apimachinery/selectors/labels.js";
 import type { Attributes, Operation } from "../types.js";
-import { applyJsonPatch } from "../../apimachinery/patch/json-patch.js";
 import { post, type ClientConfig } from "./call.js";
 import { MUTATING, VALIDATING } from "./resources.js";
 import { SharedCopy } from "../../store/shared-copy.js";
 import { admissionReview, callFailure, readAnswer, refusal, type JsonPatchOp } from "./review.js";
+import { mutateInTurn } from "./mutate.js";
 
 
 interface Webhook {
@@ -42,6 +42,7 @@ interface Webhook {
   matchConditions?: { name: string; expression: string }[];
   timeoutSeconds?: number;
   admissionReviewVersions?: string[];
+  reinvocationPolicy?: "Never" | "IfNeeded";
 }
 interface Hook extends Webhook {
   mutating: boolean;
@@ -154,27 +155,25 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
     if (!selected.length) return stub.write(w);
 
     // 2. Mutating webhooks in turn, then the validating ones together.
-    const patches: JsonPatchOp[] = [];
     const warnings: string[] = [];
-    let current = attrs.object;
-    for (const h of selected.filter((x) => x.mutating)) {
-      const r = await call(env, h, { ...attrs, object: current });
-      warnings.push(...r.warnings);
-      if (r.patch?.length && operation !== "DELETE") {
-        try {
-          current = applyJsonPatch(current, r.patch) as KObject;
-        } catch (e) {
-          throw callFailure(h.name, `the webhook's JSON patch does not apply: ${(e as Error).message}`);
-        }
-        patches.push(...r.patch);
-      }
-    }
+    const { object: current, patches } = await mutateInTurn(
+      selected.filter((x) => x.mutating),
+      attrs.object,
+      async (h, object) => {
+        const r = await call(env, h, { ...attrs, object });
+        warnings.push(...r.warnings);
+        return operation === "DELETE" ? undefined : r.patch;
+      },
+    );
     const validated = await Promise.all(selected.filter((x) => !x.mutating).map((h) => call(env, h, { ...attrs, object: current })));
     for (const r of validated) warnings.push(...r.warnings);
 
     // 3. The write again, with the patches, on condition the object did not change meanwhile.
     const expect = old?.metadata.resourceVersion;
-    const options = { ...w.options, ...(patches.length ? { admissionPatch: patches } : {}), ...(expect ? { expectResourceVersion: expect } : {}) };
+    // A generated name is the one the webhooks saw (kube-apiserver generates it before admission).
+    const named = w.verb === "create" && !w.subresource && object?.metadata.generateName ? [{ op: "replace", path: "/metadata/name", value: object.metadata.name }] : [];
+    const admissionPatch = [...named, ...patches];
+    const options = { ...w.options, ...(admissionPatch.length ? { admissionPatch } : {}), ...(expect ? { expectResourceVersion: expect } : {}) };
     const r = await stub.write(w.verb === "delete" ? { ...w, options: { ...w.options, preconditions: { ...w.options.preconditions, ...(expect ? { resourceVersion: expect } : {}) } } } : ({ ...w, options } as WriteRequest));
     if (r.code === 409 && expect && attempt < 3 && /the object has been modified|Precondition failed: ResourceVersion/.test(r.body)) continue;
     if (warnings.length) r.warnings = [...(r.warnings ?? []), ...warnings];

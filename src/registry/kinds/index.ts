@@ -52,6 +52,7 @@ import { priorityClass } from "./scheduling/priorityclass.js";
 import { storageClass } from "./storage/storageclass.js";
 import { csiDriver, csiNode, csiStorageCapacity, volumeAttachment } from "./storage/csi.js";
 import { certificateSigningRequest } from "./certificates/certificatesigningrequest.js";
+import { flowSchema, priorityLevelConfiguration } from "./flowcontrol/flowcontrol.js";
 import { customResourceDefinition } from "./apiextensions/customresourcedefinition.js";
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from "./admissionregistration/webhookconfiguration.js";
 import { validatingAdmissionPolicy, validatingAdmissionPolicyBinding } from "./admissionregistration/validatingadmissionpolicy.js";
@@ -109,6 +110,8 @@ export const kinds: KindDef[] = [
   volumeAttachment,
   csiStorageCapacity,
   certificateSigningRequest,
+  flowSchema,
+  priorityLevelConfiguration,
   customResourceDefinition,
   validatingWebhookConfiguration,
   validatingAdmissionPolicy,

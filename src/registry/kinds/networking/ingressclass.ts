@@ -2,6 +2,7 @@
 import { definitions } from "../../../schemas/generated/index.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef, KObject } from "../../types.js";
+import { EDGEPLANE_INGRESS_CLASS } from "./edgeplane-ingress.js";
 
 type Spec = { controller?: string; parameters?: { kind?: string; name?: string; apiGroup?: string } };
 const spec = (o: KObject) => (o.spec ?? {}) as Spec;
@@ -13,6 +14,8 @@ export const ingressClass: KindDef = {
   plural: "ingressclasses",
   singular: "ingressclass",
   namespaced: false,
+  // The class of the ingress controller the node agents run.
+  bootstrap: [EDGEPLANE_INGRESS_CLASS],
   schemaName: "io.k8s.api.networking.v1.IngressClass",
   schema: definitions["io.k8s.api.networking.v1.IngressClass"],
   columns: [

@@ -11,7 +11,7 @@ const HIGHEST_USER_DEFINABLE = 1_000_000_000;
 const POLICIES = ["PreemptLowerPriority", "Never"];
 
 /** The classes every Kubernetes cluster has (scheduling/v1's SystemPriorityClasses); the cluster store creates them at bootstrap. */
-export const SYSTEM_PRIORITY_CLASSES: KObject[] = [
+const SYSTEM_PRIORITY_CLASSES: KObject[] = [
   { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-node-critical" }, value: 2000001000, description: "Used for system critical pods that must not be moved from their current node." },
   { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "system-cluster-critical" }, value: 2000000000, description: "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary." },
 ];
@@ -24,6 +24,7 @@ export const priorityClass: KindDef = {
   singular: "priorityclass",
   namespaced: false,
   shortNames: ["pc"],
+  bootstrap: SYSTEM_PRIORITY_CLASSES,
   schemaName: "io.k8s.api.scheduling.v1.PriorityClass",
   schema: definitions["io.k8s.api.scheduling.v1.PriorityClass"],
   columns: [
