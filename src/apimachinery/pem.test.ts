@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base64Bytes, isSignedEnvelope, pemBlocks } from "./pem.js";
+import { base64Bytes, isSignedEnvelope, pemBlocks, requestOrganizations } from "./pem.js";
 import { certificateRequest, servingCert } from "../cli/pki.js";
 
 test("pemBlocks reads each block's type and DER; a real request and certificate are signed envelopes", async () => {
@@ -28,4 +28,12 @@ test("malformed PEM and DER are recognised", async () => {
   assert.equal(base64Bytes("a"), undefined, "not a multiple of four");
   assert.deepEqual([...base64Bytes("aGk=")!], [104, 105]);
   assert.equal(base64Bytes("not base64!"), undefined);
+});
+
+test("requestOrganizations reads the O= of a request's subject (a client certificate's groups)", async () => {
+  const { csr } = await certificateRequest("CN=jane,O=system:masters,O=dev");
+  assert.deepEqual(requestOrganizations(pemBlocks(csr)[0].der).sort(), ["dev", "system:masters"]);
+  const { csr: plain } = await certificateRequest("CN=bob");
+  assert.deepEqual(requestOrganizations(pemBlocks(plain)[0].der), []);
+  assert.deepEqual(requestOrganizations(new Uint8Array([0x30, 0x03, 0x02, 0x01])), [], "malformed");
 });

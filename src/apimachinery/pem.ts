@@ -60,12 +60,45 @@ function tlv(der: Uint8Array, at: number): { tag: number; start: number; end: nu
 export function isSignedEnvelope(der: Uint8Array): boolean {
   const outer = tlv(der, 0);
   if (!outer || outer.tag !== 0x30 || outer.end !== der.length) return false;
-  const tags: number[] = [];
-  for (let at = outer.start; at < outer.end; ) {
+  const tags = children(der, outer)?.map((c) => c.tag);
+  return !!tags && tags.length === 3 && tags[0] === 0x30 && tags[1] === 0x30 && tags[2] === 0x03;
+}
+
+type Tlv = NonNullable<ReturnType<typeof tlv>>;
+
+/** The elements inside a constructed TLV, or undefined when one is malformed. */
+function children(der: Uint8Array, parent: Tlv): Tlv[] | undefined {
+  const out: Tlv[] = [];
+  for (let at = parent.start; at < parent.end; ) {
     const el = tlv(der, at);
-    if (!el) return false;
-    tags.push(el.tag);
+    if (!el || el.end > parent.end) return undefined;
+    out.push(el);
     at = el.end;
   }
-  return tags.length === 3 && tags[0] === 0x30 && tags[1] === 0x30 && tags[2] === 0x03;
+  return out;
+}
+
+/** The OID 2.5.4.10 (organizationName) as DER content bytes. */
+const ORGANIZATION = [0x55, 0x04, 0x0a];
+
+/**
+ * The organizations (O=) in the subject of a PKCS#10 request's DER: what
+ * Kubernetes reads as the groups of a client certificate. Empty when the
+ * request is malformed.
+ */
+export function requestOrganizations(der: Uint8Array): string[] {
+  const outer = tlv(der, 0);
+  const info = outer && children(der, outer)?.[0];
+  // CertificationRequestInfo: version, subject (a SEQUENCE of SETs of SEQUENCE { OID, value }), key, attributes.
+  const subject = info && children(der, info)?.[1];
+  const out: string[] = [];
+  for (const rdn of (subject && children(der, subject)) ?? []) {
+    for (const atv of children(der, rdn) ?? []) {
+      const [oid, value] = children(der, atv) ?? [];
+      if (!oid || !value || oid.tag !== 0x06) continue;
+      const id = der.subarray(oid.start, oid.end);
+      if (id.length === ORGANIZATION.length && ORGANIZATION.every((b, i) => id[i] === b)) out.push(new TextDecoder().decode(der.subarray(value.start, value.end)));
+    }
+  }
+  return out;
 }

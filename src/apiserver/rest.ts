@@ -25,6 +25,7 @@ import { writeWithWebhooks } from "../admission/webhooks/dispatch.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
 import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
+import { confirmSignerPermission, needsSignerCheck } from "../authz/signers.js";
 import { rbacChanged } from "../authz/worker.js";
 import { authorizationReviews } from "../authz/reviews.js";
 import { authenticationReviews } from "../auth/reviews.js";
@@ -245,7 +246,9 @@ export async function handleResource(c: RestContext): Promise<Response> {
       w.crdVersion = crdVersion;
       // A custom resource's served version; a view's patch is applied in the store to the object as the view shows it.
       if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = apiVersionOf(kind);
-      if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest));
+      const dryRun = () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest);
+      if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, dryRun);
+      if (needsSignerCheck(info)) await confirmSignerPermission(env, c.user, info, dryRun, () => stub.get(resource, info.namespace, info.name));
       const r = await writeWithWebhooks(env, stub, w);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       if (r.name !== undefined) c.created?.(r.name);

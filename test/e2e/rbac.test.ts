@@ -6,6 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
+import { certificateRequest, servingCert } from "../../src/cli/pki.js";
 
 const TOKENS = ["alice-token,alice,alice,devs", "bob-token,bob,bob,", "carol-token,carol,carol,", "n1-token,system:node:n1,n1,system:nodes", "n2-token,system:node:n2,n2,system:nodes"].join("\n");
 
@@ -227,4 +228,43 @@ test("exec, attach and port-forward over a WebSocket (a GET) also need create, a
     assert.equal(r.status, 503, `${sub}: ${r.body}`);
     assert.match(JSON.parse(r.body).message, /no tunnel from node "nowhere" is connected/);
   }
+});
+
+test("CertificateSigningRequests: approving takes approve on the signer, issuing takes sign, and nobody asks for system:masters (the certificates admission plugins)", async () => {
+  const csr = (name: string, request: string, signer = "example.com/team") =>
+    `apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: {name: ${name}}\nspec: {request: ${Buffer.from(request).toString("base64")}, signerName: ${signer}, usages: [client auth]}\n`;
+  const { csr: request } = await certificateRequest("CN=carol");
+  await c.kubectl(["apply", "-f", "-"], { input: csr("carol-csr", request) });
+  const role = (extra: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: csr-handler}
+rules:
+- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests], verbs: [get, list]}
+- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval, certificatesigningrequests/status], verbs: [get, update, patch]}
+${extra}`;
+  await c.kubectl(["apply", "-f", "-"], { input: role("") });
+  await c.kubectl(["create", "clusterrolebinding", "carol-csr-handler", "--clusterrole=csr-handler", "--user=carol"]);
+  const denied = await eventually(async () => {
+    const r = await as("carol", ["certificate", "approve", "carol-csr"]);
+    return /user not permitted/.test(r.stderr) ? r : undefined;
+  }, 10_000, "carol may update the approval but not approve for the signer");
+  assert.match(denied.stderr, /certificatesigningrequests.certificates.k8s.io "carol-csr" is forbidden: user not permitted to approve requests with signerName "example.com\/team"/);
+  // approve on every signer of the domain.
+  await c.kubectl(["apply", "-f", "-"], { input: role('- {apiGroups: [certificates.k8s.io], resources: [signers], resourceNames: ["example.com/*"], verbs: [approve]}\n') });
+  await eventually(async () => (await as("carol", ["certificate", "approve", "carol-csr"])).code === 0, 10_000, "approve on example.com/* lets carol approve");
+  const { cert } = await servingCert("CN=carol", ["carol.example"]);
+  const issue = ["patch", "csr", "carol-csr", "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { certificate: Buffer.from(cert).toString("base64") } })];
+  assert.match((await as("carol", issue)).stderr, /user not permitted to sign requests with signerName "example.com\/team"/);
+  // Other status changes need no sign.
+  await ok("carol", ["patch", "csr", "carol-csr", "--subresource=status", "--type=json", "-p", '[{"op":"add","path":"/status/conditions/-","value":{"type":"Working","status":"True"}}]']);
+  await c.kubectl(["apply", "-f", "-"], { input: role('- {apiGroups: [certificates.k8s.io], resources: [signers], resourceNames: ["example.com/team"], verbs: [approve, sign]}\n') });
+  await eventually(async () => (await as("carol", issue)).code === 0, 10_000, "sign on the signer lets carol issue");
+  assert.match((await c.kubectl(["get", "csr", "carol-csr"])).stdout, /Approved,Issued/);
+  // Even an admin may not ask the kube-apiserver-client signer for system:masters.
+  const { csr: masters } = await certificateRequest("CN=eve,O=system:masters");
+  const r = await c.kubectl(["apply", "-f", "-"], { input: csr("eve-csr", masters, "kubernetes.io/kube-apiserver-client"), allowFail: true });
+  assert.match(r.stderr, /"eve-csr" is forbidden: use of kubernetes.io\/kube-apiserver-client signer with system:masters group is not allowed/);
+  await c.kubectl(["apply", "-f", "-"], { input: csr("eve-csr", masters) });
+  await c.kubectl(["delete", "csr", "carol-csr", "eve-csr"]);
+  await c.kubectl(["delete", "clusterrolebinding/carol-csr-handler", "clusterrole/csr-handler"]);
 });
