@@ -74,6 +74,8 @@ const rules = {
     // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
+    // The CSR cleaner.
+    r(["certificates.k8s.io"], ["certificatesigningrequests"], [...READ, "delete"]),
   ],
   basicUser: [r(["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], ["create"]), r(["authentication.k8s.io"], ["selfsubjectreviews"], ["create"])],
   discovery: [urls(["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"], ["get"])],
@@ -117,6 +119,8 @@ const rules = {
     // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
+    // The CSR cleaner.
+    r(["certificates.k8s.io"], ["certificatesigningrequests"], [...READ, "delete"]),
     // The disruption controller keeps each budget's status.
     r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], ["get", "list", "watch", "update", "patch"]),
     r(["coordination.k8s.io"], ["leases"], READ),

@@ -28,6 +28,7 @@ import { disruptionController } from "./disruption/index.js";
 import { crdCleanupController } from "./crdcleanup/index.js";
 import { ingressStatusController } from "./ingress/index.js";
 import { flowSchemaController } from "./flowcontrol/index.js";
+import { csrCleanerController } from "./csrcleaner/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
 const POD_METRICS = "pods.metrics.k8s.io";
@@ -70,6 +71,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     rootCaController(env.CLUSTER_CA_PEM),
     apiServerServiceController(env.API_ENDPOINT),
     flowSchemaController,
+    csrCleanerController,
   ];
 }
 
