@@ -15,7 +15,8 @@ import type { KObject } from "../registry/types.js";
 import type { RequestUser, Result } from "../store/protocol.js";
 import type { ResourceRequest } from "../apiserver/request-info.js";
 import { authorize } from "../apiserver/authz.js";
-import { errors } from "../apimachinery/status.js";
+import { admissionForbidden } from "../admission/forbidden.js";
+import { certificateSigningRequest } from "../registry/kinds/certificates/certificatesigningrequest.js";
 import { base64Bytes, pemBlocks, requestOrganizations } from "../apimachinery/pem.js";
 
 const GROUP = "certificates.k8s.io";
@@ -38,7 +39,6 @@ async function mayForSigner(env: Env, user: RequestUser, info: ResourceRequest, 
   return slash > 0 && (await ask(`${signer.slice(0, slash)}/*`)).allowed;
 }
 
-const forbidden = (name: string, why: string) => errors.forbidden(`${CSRS}.${GROUP} "${name}" is forbidden: ${why}`, { group: GROUP, resource: CSRS }, name);
 
 /** The organizations of the PKCS#10 request a CSR carries (none when it does not parse: validation refuses it). */
 function organizations(csr: Csr): string[] {
@@ -57,15 +57,16 @@ export async function confirmSignerPermission(env: Env, user: RequestUser, info:
   const csr = JSON.parse(r.body) as KObject & Csr;
   const name = csr.metadata.name ?? info.name;
   const signer = csr.spec?.signerName ?? "";
+  const forbidden = (why: string) => admissionForbidden({ kind: info.kind ?? certificateSigningRequest, name }, why);
   if (info.verb === "create" && !info.subresource) {
-    if (signer === API_SERVER_CLIENT && organizations(csr).includes("system:masters")) throw forbidden(name, `use of ${API_SERVER_CLIENT} signer with system:masters group is not allowed`);
+    if (signer === API_SERVER_CLIENT && organizations(csr).includes("system:masters")) throw forbidden(`use of ${API_SERVER_CLIENT} signer with system:masters group is not allowed`);
     return;
   }
   if (info.subresource === "approval") {
-    if (!(await mayForSigner(env, user, info, "approve", signer))) throw forbidden(name, `user not permitted to approve requests with signerName "${signer}"`);
+    if (!(await mayForSigner(env, user, info, "approve", signer))) throw forbidden(`user not permitted to approve requests with signerName "${signer}"`);
     return;
   }
   const old = await stored();
   const before = old.code === 200 ? (JSON.parse(old.body) as Csr).status?.certificate : undefined;
-  if ((before ?? "") !== (csr.status?.certificate ?? "") && !(await mayForSigner(env, user, info, "sign", signer))) throw forbidden(name, `user not permitted to sign requests with signerName "${signer}"`);
+  if ((before ?? "") !== (csr.status?.certificate ?? "") && !(await mayForSigner(env, user, info, "sign", signer))) throw forbidden(`user not permitted to sign requests with signerName "${signer}"`);
 }
