@@ -558,6 +558,10 @@ webhooks:
     return r.code !== 0 ? r : undefined;
   }, 10_000, "failurePolicy Fail");
   assert.match(failed.stderr, /Internal error occurred: failed calling webhook "missing\.example\.com": service "nobody" not found/);
+  // A server-side dry run reaches the webhooks too (admissionregistration/v1 webhooks have no side effects on dry runs: they are told dryRun).
+  const dry = JSON.parse((await c.kubectl(["-n", "hooked", "create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server", "-o", "json"])).stdout);
+  assert.equal(dry.metadata.labels["mutated-by"], "webhook");
+  assert.equal((await c.kubectl(["-n", "hooked", "get", "configmap", "dry"], { allowFail: true })).code, 1, "a dry run stores nothing");
   // Webhooks never see the admission configuration itself, so the broken one can still be removed.
   await c.kubectl(["delete", "validatingwebhookconfiguration/missing-fail", "validatingwebhookconfiguration/key-checker", "mutatingwebhookconfiguration/label-adder"]);
   await c.kubectl(["delete", "namespace", "hooks", "hooked", "--wait=false"]);

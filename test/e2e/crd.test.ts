@@ -373,3 +373,40 @@ spec:
   assert.match(r.stderr, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.spec\.a >": compilation failed: ERROR: <input>:1:\d+: /);
   await c.kubectl(["delete", "crd", "scalers.cel.example.com"]);
 });
+
+test("validation ratcheting: after the schema is tightened, updates that leave an old invalid value alone go through", async () => {
+  const crd = (max: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: pools.ratchet.example.com}
+spec:
+  group: ratchet.example.com
+  scope: Namespaced
+  names: {plural: pools, kind: Pool}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer${max}}
+              owner: {type: string}
+`;
+  await c.kubectl(["apply", "-f", "-"], { input: crd("") });
+  await eventually(async () => (await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: ratchet.example.com/v1\nkind: Pool\nmetadata: {name: big, namespace: default}\nspec: {size: 50, owner: a}\n", allowFail: true })).code === 0, 10_000, "the Pool kind served");
+  await c.kubectl(["apply", "-f", "-"], { input: crd(", maximum: 10") });
+  await eventually(async () => {
+    const r = await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: ratchet.example.com/v1\nkind: Pool\nmetadata: {name: new, namespace: default}\nspec: {size: 50}\n", allowFail: true });
+    return /spec\.size: Invalid value: 50: spec\.size in body should be less than or equal to 10/.test(r.stderr);
+  }, 10_000, "the tightened schema refuses new pools");
+  // The old pool keeps its size: other changes go through, a new invalid size does not, a valid one does.
+  await c.kubectl(["-n", "default", "patch", "pool", "big", "--type=merge", "-p", '{"spec":{"owner":"b"}}']);
+  const worse = await c.kubectl(["-n", "default", "patch", "pool", "big", "--type=merge", "-p", '{"spec":{"size":60}}'], { allowFail: true });
+  assert.match(worse.stderr, /spec\.size: Invalid value: 60: spec\.size in body should be less than or equal to 10/);
+  await c.kubectl(["-n", "default", "patch", "pool", "big", "--type=merge", "-p", '{"spec":{"size":5}}']);
+  await c.kubectl(["delete", "crd", "pools.ratchet.example.com"]);
+});

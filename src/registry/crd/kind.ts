@@ -69,14 +69,14 @@ function objectSchema(root: JSONSchemaProps | undefined): Schema {
   return preserves ? (v.looseObject(entries) as unknown as Schema) : strictObject(entries);
 }
 
-/** Value validation of everything but type meta and metadata (which the generic strategy checks). */
-function validateRoot(obj: KObject, root: JSONSchemaProps | undefined): FieldError[] {
+/** Value validation of everything but type meta and metadata (which the generic strategy checks); old ratchets an update. */
+function validateRoot(obj: KObject, root: JSONSchemaProps | undefined, old?: KObject): FieldError[] {
   if (!root) return [];
   const errs: FieldError[] = [];
   for (const name of root.required ?? []) if (!TYPE_META.has(name) && obj[name] === undefined) errs.push(fieldErrors.required(name));
   for (const [name, s] of Object.entries(root.properties ?? {})) {
     if (TYPE_META.has(name) || obj[name] === undefined) continue;
-    errs.push(...validateValue(obj[name], s, name));
+    errs.push(...validateValue(obj[name], s, name, old?.[name]));
   }
   return errs;
 }
@@ -103,7 +103,7 @@ function kindFor(spec: CustomResourceDefinitionSpec, ver: CustomResourceDefiniti
     strategy: {
       defaults: (o) => applyDefaults(o, root),
       validate: (o, old) => {
-        const errs = validateRoot(o, root);
+        const errs = validateRoot(o, root, old);
         if (!rules) return errs;
         // Rules need typed values: a wrong type blocks them, as in apiextensions' strategy.
         if (errs.some((e) => e.type === "FieldValueTypeInvalid")) return [...errs, fieldErrors.invalid("<nil>", null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation")];

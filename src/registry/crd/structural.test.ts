@@ -441,3 +441,25 @@ test("checkStructural refuses properties with additionalProperties, missing or t
   ]);
   assert.deepEqual(structuralMessages({ type: "object", properties: { r: { type: "object", $ref: "#/definitions/R" } } }), [`${P}.properties[r].$ref: Forbidden: $ref is not supported`]);
 });
+
+test("ratcheting: on update, values the update left alone are not judged again by a tightened schema", () => {
+  const s = schema({
+    type: "object",
+    properties: {
+      size: { type: "integer", maximum: 10 },
+      name: { type: "string", pattern: "^[a-z]+$" },
+      ports: { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], items: { type: "object", properties: { name: { type: "string" }, port: { type: "integer", maximum: 1000 } } } },
+      tags: { type: "array", items: { type: "string", maxLength: 3 } },
+    },
+  });
+  const old = { size: 20, name: "Old_Name", ports: [{ name: "http", port: 8080 }], tags: ["long-tag"] };
+  const errs = (value: object, prev?: object) => validateValue(value, s, "spec", prev).map((e) => e.field);
+  assert.deepEqual(errs(old).sort(), ["spec.name", "spec.ports[0].port", "spec.size", "spec.tags[0]"], "all judged on create");
+  // Another field changes: the old invalid values stay without complaint; the changed one is judged.
+  assert.deepEqual(errs({ ...old, size: 30 }, old), ["spec.size"]);
+  assert.deepEqual(errs({ ...old, size: 5 }, old), []);
+  // List-type map items correlate by key, even reordered; a new item is judged.
+  assert.deepEqual(errs({ ...old, ports: [{ name: "metrics", port: 9090 }, { name: "http", port: 8080 }] }, old), ["spec.ports[0].port"]);
+  // An atomic list that changed is judged whole.
+  assert.deepEqual(errs({ ...old, tags: ["long-tag", "ok"] }, old), ["spec.tags[0]"]);
+});

@@ -141,9 +141,16 @@ function fill(value: unknown, s: Schema): void {
  * (pruning drops them). A null property of a non-nullable schema counts as
  * absent, as Kubernetes prunes it before validating.
  */
-export function validateValue(value: unknown, schema: JSONSchemaProps | undefined, path: string): FieldError[] {
+/**
+ * Errors of a value against its schema. With old (an update), a value equal
+ * to the old one is not judged again, and children are compared with the old
+ * children they correlate with (properties by name, list-type map items by
+ * their keys, set items by value): 1.30's CRD validation ratcheting, so a
+ * tightened schema does not block updates that leave old values alone.
+ */
+export function validateValue(value: unknown, schema: JSONSchemaProps | undefined, path: string, old?: unknown): FieldError[] {
   const errs: FieldError[] = [];
-  if (schema && value !== undefined) check(value, schema, path, errs);
+  if (schema && value !== undefined) check(value, schema, path, errs, old);
   return errs;
 }
 
@@ -185,7 +192,8 @@ const passes = (value: unknown, s: Schema, path: string) => {
   return errs.length === 0;
 };
 
-function check(value: unknown, s: Schema, path: string, errs: FieldError[]): void {
+function check(value: unknown, s: Schema, path: string, errs: FieldError[], old?: unknown): void {
+  if (old !== undefined && canonicalJson(old) === canonicalJson(value)) return;
   const actual = jsonType(value);
   const want = wanted(s);
   if (value === null) {
@@ -200,20 +208,20 @@ function check(value: unknown, s: Schema, path: string, errs: FieldError[]): voi
   if (s.enum && !s.enum.some((e) => canonicalJson(e) === canonicalJson(value))) {
     errs.push(fieldErrors.notSupported(path, value, s.enum.map((e) => (typeof e === "string" ? e : JSON.stringify(e)))));
   }
-  composites(value, s, path, errs);
+  composites(value, s, path, errs, old);
   if (typeof value === "string") checkString(value, s, path, errs);
   else if (typeof value === "number") checkNumber(value, s, path, errs);
-  else if (Array.isArray(value)) checkArray(value, s, path, errs);
-  else if (isObject(value)) checkObject(value, s, path, errs);
+  else if (Array.isArray(value)) checkArray(value, s, path, errs, old);
+  else if (isObject(value)) checkObject(value, s, path, errs, old);
 }
 
-function composites(value: unknown, s: Schema, path: string, errs: FieldError[]): void {
+function composites(value: unknown, s: Schema, path: string, errs: FieldError[], old: unknown): void {
   if (s.allOf?.length) {
     const before = errs.length;
     let valid = 0;
     for (const sub of s.allOf) {
       const n = errs.length;
-      check(value, sub, path, errs);
+      check(value, sub, path, errs, old);
       if (errs.length === n) valid++;
     }
     if (errs.length > before) errs.push(fieldErrors.invalid(path, "", `"${path}" must validate all the schemas (allOf)${valid ? "" : ". None validated"}`));
@@ -257,7 +265,7 @@ function checkNumber(value: number, s: Schema, path: string, errs: FieldError[])
   if (format && !format(value)) errs.push(fieldErrors.invalid(path, value, `${inBody(path)} must be of type ${s.format}: "${value}"`));
 }
 
-function checkArray(value: unknown[], s: Schema, path: string, errs: FieldError[]): void {
+function checkArray(value: unknown[], s: Schema, path: string, errs: FieldError[], old: unknown): void {
   if (s.maxItems !== undefined && value.length > s.maxItems) errs.push(tooMany(path, value.length, s.maxItems));
   if (s.minItems !== undefined && value.length < s.minItems) errs.push(fieldErrors.invalid(path, value.length, `${inBody(path)} should have at least ${s.minItems} items`));
   const listType = s["x-kubernetes-list-type"];
@@ -273,10 +281,30 @@ function checkArray(value: unknown[], s: Schema, path: string, errs: FieldError[
       seen.add(key);
     });
   }
-  if (items) value.forEach((item, i) => check(item, items, `${path}[${i}]`, errs));
+  if (!items) return;
+  const olds = oldItems(s, value, old);
+  value.forEach((item, i) => check(item, items, `${path}[${i}]`, errs, olds[i]));
 }
 
-function checkObject(value: Obj, s: Schema, path: string, errs: FieldError[]): void {
+/** Items of a list that correlate with the old list's: by map keys for list-type map, by value for set; none for atomic lists. */
+export function oldItems(s: Schema, value: unknown[], old: unknown): (unknown | undefined)[] {
+  if (!Array.isArray(old)) return value.map(() => undefined);
+  const type = s["x-kubernetes-list-type"];
+  if (type === "map") {
+    const keys = s["x-kubernetes-list-map-keys"] ?? [];
+    const id = (x: unknown) => (isObject(x) ? canonicalJson(keys.map((k) => x[k])) : undefined);
+    const byId = new Map(old.map((x) => [id(x), x]));
+    return value.map((x) => byId.get(id(x)));
+  }
+  if (type === "set") {
+    const seen = new Set(old.map((x) => canonicalJson(x)));
+    return value.map((x) => (seen.has(canonicalJson(x)) ? x : undefined));
+  }
+  return value.map(() => undefined);
+}
+
+
+function checkObject(value: Obj, s: Schema, path: string, errs: FieldError[], old: unknown): void {
   const count = Object.keys(value).length;
   if (s.maxProperties !== undefined && count > s.maxProperties) errs.push(tooMany(path, count, s.maxProperties));
   if (s.minProperties !== undefined && count < s.minProperties) errs.push(fieldErrors.invalid(path, count, `${inBody(path)} should have at least ${s.minProperties} properties`));
@@ -288,7 +316,7 @@ function checkObject(value: Obj, s: Schema, path: string, errs: FieldError[]): v
   const additional = additionalOf(s);
   for (const [k, v] of Object.entries(value)) {
     const sub = get(s.properties, k) ?? additional;
-    if (sub && v !== null && v !== undefined) check(v, sub, `${path}.${k}`, errs);
+    if (sub && v !== null && v !== undefined) check(v, sub, `${path}.${k}`, errs, isObject(old) ? get(old, k) : undefined);
   }
 }
 

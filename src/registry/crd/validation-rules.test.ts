@@ -131,3 +131,23 @@ test("CRDs with bad rules are refused: syntax, result type, messageExpression, f
   ]);
   assert.equal(compileRules(schema({ type: "object", properties: { a: { type: "string" } } })), undefined, "no rules: nothing to walk");
 });
+
+test("ratcheting: a rule without oldSelf is not run again on a value the update left alone; transition rules still run", () => {
+  const s = {
+    type: "object",
+    properties: {
+      spec: {
+        type: "object",
+        properties: {
+          a: { type: "integer", "x-kubernetes-validations": [{ rule: "self < 10", message: "a too big" }] },
+          b: { type: "integer", "x-kubernetes-validations": [{ rule: "self >= oldSelf", message: "b may not shrink" }] },
+        },
+      },
+    },
+  };
+  const old = { spec: { a: 20, b: 5 } };
+  assert.deepEqual(messages(s, old), ["spec.a: Invalid value: \"integer\": a too big"]);
+  assert.deepEqual(messages(s, { spec: { a: 20, b: 6 } }, old), [], "a unchanged: not judged again");
+  assert.deepEqual(messages(s, { spec: { a: 21, b: 6 } }, old), ["spec.a: Invalid value: \"integer\": a too big"]);
+  assert.deepEqual(messages(s, { spec: { a: 20, b: 4 } }, old), ["spec.b: Invalid value: \"integer\": b may not shrink"]);
+});

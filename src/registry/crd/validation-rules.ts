@@ -10,7 +10,7 @@
  * unless optionalOldSelf. Messages and field paths copy Kubernetes 1.30's.
  * Not done: the cost budget, ratcheting of unchanged values.
  */
-import { additionalOf, get, itemsOf, type Obj, type Schema, type ValidationRule } from "./structural.js";
+import { additionalOf, get, itemsOf, oldItems, type Obj, type Schema, type ValidationRule } from "./structural.js";
 import { fieldErrors, type FieldError } from "../../apimachinery/status.js";
 import { isObject } from "../../apimachinery/objects.js";
 import { fromBase64 } from "../../apimachinery/bytes.js";
@@ -240,6 +240,8 @@ function runRules(node: RuleNode, value: unknown, old: unknown, path: string, ro
   for (const c of node.rules) {
     const optional = c.def.optionalOldSelf === true;
     if (c.transition && old === undefined && !optional) continue;
+    // Ratcheting (1.30's CRDValidationRatcheting): a rule without oldSelf is not run again on a value the update left alone.
+    if (!c.transition && old !== undefined && canonicalJson(old) === canonicalJson(value)) continue;
     const vars: Record<string, unknown> = { self: selfOf() };
     if (c.transition) vars.oldSelf = optional ? (old === undefined ? Optional.none() : Optional.of(oldOf())) : oldOf();
     let result: unknown;
@@ -254,23 +256,6 @@ function runRules(node: RuleNode, value: unknown, old: unknown, path: string, ro
     }
     if (result !== true) errs.push(failure(c, path, node.schema, value, vars));
   }
-}
-
-/** Items of a list that correlate with the old list's: by map keys for list-type map, by value for set; none for atomic lists. */
-function oldItems(s: Schema, value: unknown[], old: unknown): (unknown | undefined)[] {
-  if (!Array.isArray(old)) return value.map(() => undefined);
-  const type = s["x-kubernetes-list-type"];
-  if (type === "map") {
-    const keys = s["x-kubernetes-list-map-keys"] ?? [];
-    const id = (x: unknown) => (isObject(x) ? canonicalJson(keys.map((k) => x[k])) : undefined);
-    const byId = new Map(old.map((x) => [id(x), x]));
-    return value.map((x) => byId.get(id(x)));
-  }
-  if (type === "set") {
-    const seen = new Set(old.map((x) => canonicalJson(x)));
-    return value.map((x) => (seen.has(canonicalJson(x)) ? x : undefined));
-  }
-  return value.map(() => undefined);
 }
 
 function walk(node: RuleNode, value: unknown, old: unknown, path: string, root: boolean, errs: FieldError[]): void {
