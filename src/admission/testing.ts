@@ -8,6 +8,7 @@ import { selectParams } from "../store/policy-cache.js";
 export class FakeNamespace implements AdmissionContext {
   objects = new Map<string, KObject[]>();
   warnings: string[] = [];
+  annotations: Record<string, string> = {};
   statusWrites: KObject[] = [];
   constructor(
     public labels: Record<string, string> = {},
@@ -30,6 +31,7 @@ export class FakeNamespace implements AdmissionContext {
   get = (r: string, name: string) => this.list(r).find((o) => o.metadata.name === name);
   count = (r: string) => this.list(r).length;
   warn = (m: string) => void this.warnings.push(m);
+  annotate = (k: string, v: string) => void (this.annotations[k] = v);
   writeStatus = (r: string, obj: KObject) => {
     this.statusWrites.push(obj);
     this.objects.set(r, this.list(r).map((o) => (o.metadata.name === obj.metadata.name ? obj : o)));

@@ -53,6 +53,8 @@ export interface AdmissionContext {
   count(resource: string): number;
   /** A Warning header for the client. */
   warn(message: string): void;
+  /** An annotation on this request's audit entry (ValidatingAdmissionPolicy's auditAnnotations and Audit failures). */
+  annotate(key: string, value: string): void;
   /**
    * Persist a changed object of another kind in the same transaction
    * (ResourceQuota charges its status.used this way).

@@ -66,12 +66,32 @@ test("what a policy applies to: rules, namespace and object selectors, excluded 
   assert.equal(refusal(ns, deploy("x", 1)), undefined, "a subresource rule does not match the main resource");
 });
 
-test("Warn tells the client, Audit neither warns nor denies", () => {
+test("Warn tells the client; Audit notes the failure for the audit log, neither warning nor denying", () => {
   const ns = new FakeNamespace();
-  ns.policies = [policy("p", { validations: [{ expression: "object.spec.replicas < 3", message: "keep it small" }] })];
+  ns.policies = [policy("p", { validations: [{ expression: "true" }, { expression: "object.spec.replicas < 3", message: "keep it small" }] })];
   ns.bindings = [binding("warn", "p", { validationActions: ["Warn"] }), binding("audit", "p", { validationActions: ["Audit"] })];
   assert.equal(refusal(ns, deploy("x", 4)), undefined);
   assert.deepEqual(ns.warnings, ["Validation failed for ValidatingAdmissionPolicy 'p' with binding 'warn': keep it small"]);
+  assert.deepEqual(JSON.parse(ns.annotations["validation.policy.admission.k8s.io/validation_failure"]), [{ message: "keep it small", policy: "p", binding: "audit", expressionIndex: 1, validationActions: ["Audit"] }]);
+  const quiet = new FakeNamespace();
+  quiet.policies = ns.policies;
+  quiet.bindings = ns.bindings;
+  assert.equal(refusal(quiet, deploy("y", 1)), undefined);
+  assert.deepEqual(quiet.annotations, {}, "nothing failed, nothing noted");
+});
+
+test("auditAnnotations: '<policy>/<key>' with the expression's string, none for null; an error follows failurePolicy", () => {
+  const ns = new FakeNamespace();
+  ns.policies = [policy("sizes", { auditAnnotations: [{ key: "replicas", valueExpression: "string(object.spec.replicas)" }, { key: "big", valueExpression: "object.spec.replicas > 3 ? 'yes' : 'no'" }, { key: "never", valueExpression: "null" }] })];
+  ns.bindings = [binding("sizes-binding", "sizes")];
+  assert.equal(refusal(ns, deploy("x", 2)), undefined);
+  assert.deepEqual(ns.annotations, { "sizes/replicas": "2", "sizes/big": "no" });
+  refusal(ns, deploy("x", 7));
+  assert.deepEqual(ns.annotations, { "sizes/replicas": "7", "sizes/big": "yes" });
+  const broken = new FakeNamespace();
+  broken.policies = [policy("broken", { auditAnnotations: [{ key: "k", valueExpression: "object.spec.nope" }] })];
+  broken.bindings = [binding("broken-binding", "broken")];
+  assert.match(refusal(broken, deploy("x", 1))!.message, /denied request: valueExpression 'object.spec.nope' resulted in error: no such key: nope/);
 });
 
 test("matchConditions skip the policy; errors follow failurePolicy", () => {

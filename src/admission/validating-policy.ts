@@ -7,8 +7,10 @@
  * (all must hold, or the policy does not apply), variables (evaluated lazily),
  * then each validation with message, messageExpression and reason. A failed
  * validation is refused (Deny: the first one, with the code of its reason),
- * told to the client as a Warning (Warn), or left to the audit log (Audit).
- * An expression that errors follows the policy's failurePolicy. CEL sees
+ * told to the client as a Warning (Warn), or noted on the request's audit
+ * entry (Audit: the validation_failure annotation); auditAnnotations add
+ * "<policy>/<key>" annotations. An expression that errors follows the
+ * policy's failurePolicy. CEL sees
  * object, oldObject, request, params, namespaceObject and variables; not
  * authorizer (an error if used).
  */
@@ -39,6 +41,7 @@ export interface PolicySpec {
   validations?: Validation[];
   matchConditions?: NamedExpression[];
   variables?: NamedExpression[];
+  auditAnnotations?: { key: string; valueExpression: string }[];
 }
 export interface ParamRef {
   name?: string;
@@ -61,6 +64,7 @@ interface Compiled {
   validations: { def: Validation; program?: CelProgram; message?: CelProgram; error?: string }[];
   matchConditions: { def: NamedExpression; program?: CelProgram; error?: string }[];
   variables: { def: NamedExpression; program?: CelProgram; error?: string }[];
+  auditAnnotations: { def: { key: string; valueExpression: string }; program?: CelProgram; error?: string }[];
 }
 
 function tryCompile(expression: string): { program?: CelProgram; error?: string } {
@@ -82,6 +86,7 @@ function compiled(policy: KObject): Compiled {
       validations: (spec.validations ?? []).map((def) => ({ def, ...tryCompile(def.expression), ...(def.messageExpression ? { message: tryCompile(def.messageExpression).program } : {}) })),
       matchConditions: (spec.matchConditions ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
       variables: (spec.variables ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
+      auditAnnotations: (spec.auditAnnotations ?? []).map((def) => ({ def, ...tryCompile(def.valueExpression) })),
     };
     if (compiledCache.size > 1000) compiledCache.clear();
     compiledCache.set(key, c);
@@ -103,6 +108,8 @@ type Action = "Deny" | "Warn" | "Audit";
 interface Decision {
   message: string;
   reason: string;
+  /** The failing validation's index (the audit annotation's expressionIndex). */
+  index?: number;
 }
 
 const CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
@@ -128,8 +135,11 @@ function lazyVariables(c: Compiled, base: Record<string, unknown>): Record<strin
   return vars;
 }
 
-/** The decisions of one policy with one binding and one params object (undefined: admitted). */
-function evaluate(policy: KObject, c: Compiled, base: Record<string, unknown>): Decision[] {
+/**
+ * The decisions of one policy with one binding and one params object (none:
+ * admitted); its auditAnnotations go to note as "<policy>/<key>" (a null value adds none).
+ */
+function evaluate(policy: KObject, c: Compiled, base: Record<string, unknown>, note: (key: string, value: string) => void): Decision[] {
   const fail = specOf<PolicySpec>(policy).failurePolicy !== "Ignore";
   const vars = { ...base, variables: lazyVariables(c, base) };
   for (const m of c.matchConditions) {
@@ -141,13 +151,13 @@ function evaluate(policy: KObject, c: Compiled, base: Record<string, unknown>): 
     }
   }
   const out: Decision[] = [];
-  for (const v of c.validations) {
+  for (const [index, v] of c.validations.entries()) {
     let ok: unknown;
     try {
       if (!v.program) throw new Error(v.error);
       ok = v.program(vars);
     } catch (e) {
-      if (fail) out.push({ message: `expression '${v.def.expression}' resulted in error: ${celErrorMessage(e)}`, reason: "Invalid" });
+      if (fail) out.push({ message: `expression '${v.def.expression}' resulted in error: ${celErrorMessage(e)}`, reason: "Invalid", index });
       continue;
     }
     if (ok === true) continue;
@@ -161,7 +171,17 @@ function evaluate(policy: KObject, c: Compiled, base: Record<string, unknown>): 
       }
     }
     message ||= v.def.message?.trim() || `failed expression: ${v.def.expression.trim()}`;
-    out.push({ message, reason: v.def.reason || "Invalid" });
+    out.push({ message, reason: v.def.reason || "Invalid", index });
+  }
+  for (const a of c.auditAnnotations) {
+    try {
+      if (!a.program) throw new Error(a.error);
+      const value = a.program(vars);
+      if (typeof value === "string") note(`${policy.metadata.name}/${a.def.key}`, value);
+      else if (value !== null) throw new Error(`valueExpression must evaluate to a string or null, got ${typeof value}`);
+    } catch (e) {
+      if (fail) out.push({ message: `valueExpression '${a.def.valueExpression}' resulted in error: ${celErrorMessage(e)}`, reason: "Invalid" });
+    }
   }
   return out;
 }
@@ -182,6 +202,9 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
     const byName = new Map(policies.map((p) => [p.metadata.name ?? "", p]));
     const nsLabels = ctx.namespaceLabels();
     let denied: { policy: string; binding: string; decision: Decision } | undefined;
+    // Failures of bindings with the Audit action, for the audit log (kube-apiserver's validation_failure annotation).
+    const audited: { message: string; policy: string; binding: string; expressionIndex?: number; validationActions: Action[] }[] = [];
+    const note = (k: string, v: string) => ctx.annotate(k, v);
     for (const binding of bindings) {
       const bspec = specOf<BindingSpec>(binding);
       const policy = byName.get(bspec.policyName ?? "");
@@ -199,19 +222,21 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
       };
       const params = paramsFor(binding, policy, a, ctx);
       const decisions: Decision[] = [];
-      if (params === undefined) decisions.push(...evaluate(policy, c, base));
+      if (params === undefined) decisions.push(...evaluate(policy, c, base, note));
       else if (params.length === 0) {
         if ((bspec.paramRef?.parameterNotFoundAction ?? "Deny") === "Deny") {
           decisions.push({ message: "failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction", reason: "Invalid" });
         }
-      } else for (const p of params) decisions.push(...evaluate(policy, c, { ...base, params: celJson(p) }));
+      } else for (const p of params) decisions.push(...evaluate(policy, c, { ...base, params: celJson(p) }, note));
       const actions = new Set<Action>(bspec.validationActions ?? []);
       for (const decision of decisions) {
         const names = { policy: policy.metadata.name ?? "", binding: binding.metadata.name ?? "" };
         if (actions.has("Warn")) ctx.warn(`Validation failed for ValidatingAdmissionPolicy '${names.policy}' with binding '${names.binding}': ${decision.message}`);
         if (actions.has("Deny")) denied ??= { ...names, decision };
+        if (actions.has("Audit")) audited.push({ message: decision.message, ...names, ...(decision.index !== undefined ? { expressionIndex: decision.index } : {}), validationActions: [...actions] });
       }
     }
+    if (audited.length) ctx.annotate("validation.policy.admission.k8s.io/validation_failure", JSON.stringify(audited));
     if (denied) {
       const message = `ValidatingAdmissionPolicy '${denied.policy}' with binding '${denied.binding}' denied request: ${denied.decision.message}`;
       const { group, plural } = a.kind;

@@ -31,7 +31,7 @@ import { tokenRequest } from "../auth/token-request.js";
 import { join } from "../auth/node-credential.js";
 import { jwks, openidConfiguration } from "../auth/oidc.js";
 
-type AppEnv = { Bindings: Env; Variables: { user: RequestUser; info: RequestInfo; created?: string } };
+type AppEnv = { Bindings: Env; Variables: { user: RequestUser; info: RequestInfo; created?: string; auditAnnotations?: Record<string, string> } };
 
 const json = (body: unknown, status = 200, contentType = "application/json") =>
   new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": contentType, "cache-control": "no-cache, private" } });
@@ -194,7 +194,7 @@ export function createApp() {
     const info = c.get("info");
     if (!info.isResourceRequest) throw errors.notFoundPath(url.pathname);
     if (!info.kind) throw errors.notFoundPath(url.pathname);
-    return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user"), created: (name) => c.set("created", name) });
+    return handleResource({ env: c.env, req: c.req.raw, url, info, user: c.get("user"), created: (name) => c.set("created", name), annotate: (a) => c.set("auditAnnotations", a) });
   };
   app.all("/api/:version/*", resource);
   app.all("/apis/:group/:version/*", resource);

@@ -175,6 +175,8 @@ export interface RestContext {
   user: RequestUser;
   /** Told the name of an object this request created (for the audit log). */
   created?: (name: string) => void;
+  /** Told what admission noted for the request's audit entry. */
+  annotate?: (annotations: Record<string, string>) => void;
 }
 
 /** The CRD version a custom resource's store must know (see ObjectStore.learnKind). */
@@ -250,6 +252,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
       if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, dryRun);
       if (needsSignerCheck(info)) await confirmSignerPermission(env, c.user, info, dryRun, () => stub.get(resource, info.namespace, info.name));
       const r = await writeWithWebhooks(env, stub, w);
+      if (r.auditAnnotations) c.annotate?.(r.auditAnnotations);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       if (r.name !== undefined) c.created?.(r.name);
       if (warnings.length) r.warnings = [...warnings, ...(r.warnings ?? [])];
@@ -258,6 +261,7 @@ export async function handleResource(c: RestContext): Promise<Response> {
     case "delete": {
       const options = await deleteOptions(req, q);
       const r = await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
+      if (r.auditAnnotations) c.annotate?.(r.auditAnnotations);
       if (r.code < 400) rbacChanged(resource, info.namespace);
       return fromResult(r, n, kind, false);
     }

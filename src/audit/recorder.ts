@@ -64,7 +64,7 @@ export function entryOf(req: Request, user: RequestUser | undefined, code: numbe
 }
 
 /** Records each request after it is answered (401s and 429s included). */
-export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser; info?: RequestInfo; created?: string } }>(): MiddlewareHandler<E> {
+export function auditRequests<E extends { Bindings: Env; Variables: { user: RequestUser; info?: RequestInfo; created?: string; auditAnnotations?: Record<string, string> } }>(): MiddlewareHandler<E> {
   return async (c: Context<E>, next) => {
     await next();
     const waitUntil = (p: Promise<unknown>) => {
@@ -76,6 +76,8 @@ export function auditRequests<E extends { Bindings: Env; Variables: { user: Requ
     };
     try {
       const entry = entryOf(c.req.raw, c.get("user") as RequestUser | undefined, c.res.status, Date.now(), c.get("info") as RequestInfo | undefined);
+      const annotations = c.get("auditAnnotations") as Record<string, string> | undefined;
+      if (annotations) entry.annotations = annotations;
       if (entry.verb === "create" && !entry.name && c.res.status === 201) {
         // A created object's name: from the store, else read off the response.
         const created = c.get("created") as string | undefined;

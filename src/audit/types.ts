@@ -14,4 +14,6 @@ export interface AuditEntry {
   code: number;
   userAgent: string;
   sourceIP: string;
+  /** What admission noted for the audit log (as a Kubernetes audit event's annotations). */
+  annotations?: Record<string, string>;
 }

@@ -113,6 +113,8 @@ export class ObjectStore extends DurableObject<Env> {
   /** Encryption at rest of Secrets' rows (sealing.ts). */
   private sealing!: Sealing;
   private flushing?: Promise<void>;
+  /** Audit annotations admission makes during the write in progress (a write's transaction is synchronous). */
+  private annotations: Record<string, string> = {};
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -472,6 +474,7 @@ export class ObjectStore extends DurableObject<Env> {
       if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPriorityClasses(req.body);
       if (req.verb !== "deletecollection") await this.policies.refresh();
       this.sealing.begin();
+      const noted: Record<string, string> = (this.annotations = {});
       const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
           case "create":
@@ -489,13 +492,17 @@ export class ObjectStore extends DurableObject<Env> {
       if (kind.kind === "Namespace" && r.code < 300 && (req.verb === "create" || req.verb === "update" || req.verb === "patch") && !req.options.dryRun) {
         await this.tellNamespace(r.body);
       }
+      if (Object.keys(noted).length) r.auditAnnotations = noted;
       if (this.flushing) await this.flushing;
       return r;
     } catch (e) {
       // A rolled-back transaction may have filled the cache from rows that never were.
       this.admissionCache.clear();
       this.sealing.rollback();
-      return failure(e);
+      // A refusal keeps what admission noted for the audit log (a policy's Audit and Deny together).
+      const f = failure(e);
+      if (Object.keys(this.annotations).length) f.auditAnnotations = this.annotations;
+      return f;
     } finally {
       this.maybeCompact();
     }
@@ -560,6 +567,7 @@ export class ObjectStore extends DurableObject<Env> {
       get: (r, name) => this.load(r, name)?.obj,
       count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
       warn: (m) => warnings.push(m),
+      annotate: (k, v) => void (this.annotations[k] = v),
       writeStatus: (r, obj) => {
         const cur = this.load(r, obj.metadata.name ?? "");
         if (cur) this.commit(this.kindOf(r), "MODIFIED", obj, cur.obj);

@@ -116,4 +116,6 @@ export interface Result {
   warnings?: string[];
   /** The object's name, on a create (a generated name included): the audit log records it without parsing body. */
   name?: string;
+  /** Annotations admission put on the request's audit entry. */
+  auditAnnotations?: Record<string, string>;
 }

@@ -227,13 +227,15 @@ spec:
     - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
   validations:
   - {expression: "has(object.metadata.labels) && 'team' in object.metadata.labels", message: every ConfigMap should name its team}
+  auditAnnotations:
+  - {key: team, valueExpression: "has(object.metadata.labels) && 'team' in object.metadata.labels ? object.metadata.labels['team'] : 'none'"}
 ---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
 metadata: {name: want-team-label}
 spec:
   policyName: want-team-label
-  validationActions: [Warn]
+  validationActions: [Warn, Audit]
   matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: vap}}}
 `,
   });
@@ -269,6 +271,15 @@ spec:
   // Warn: admitted with kubectl's "Warning:" line.
   r = await c.kubectl(["-n", "vap", "create", "configmap", "unlabelled", "--from-literal=a=b"]);
   assert.match(r.stderr, /Warning: Validation failed for ValidatingAdmissionPolicy 'want-team-label' with binding 'want-team-label': every ConfigMap should name its team/);
+  // Audit: the failure and the policy's auditAnnotations are on the request's audit entry.
+  const audited = await eventually(async () => {
+    const body = (await (await c.api("/edgeplane/v1/audit?limit=100&verb=create&resource=configmaps&namespace=vap")).json()) as { items: { name: string; annotations?: Record<string, string> }[] };
+    return body.items.find((e) => e.name === "unlabelled");
+  }, 10_000, "the audit entry of the create");
+  assert.equal(audited.annotations?.["want-team-label/team"], "none");
+  assert.deepEqual(JSON.parse(audited.annotations?.["validation.policy.admission.k8s.io/validation_failure"] ?? "null"), [
+    { message: "every ConfigMap should name its team", policy: "want-team-label", binding: "want-team-label", expressionIndex: 0, validationActions: ["Warn", "Audit"] },
+  ]);
 
   // DELETE: oldObject is the live object.
   await c.kubectl(["-n", "vap", "label", "configmap", "unlabelled", "protected=yes"]);
