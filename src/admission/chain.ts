@@ -12,10 +12,11 @@ import { limitRanger } from "./limitranger.js";
 import { podSecurity } from "./podsecurity.js";
 import { resourceQuota } from "./resourcequota.js";
 import { priority } from "./priority.js";
+import { runtimeClass } from "./runtimeclass.js";
 import { validatingAdmissionPolicy } from "./validating-policy.js";
 
 /** As kube-apiserver orders its plugins; ResourceQuota last, since it charges usage. */
-export const plugins: AdmissionPlugin[] = [namespaceLifecycle, serviceAccount, limitRanger, priority, podSecurity, validatingAdmissionPolicy, resourceQuota];
+export const plugins: AdmissionPlugin[] = [namespaceLifecycle, serviceAccount, limitRanger, priority, runtimeClass, podSecurity, validatingAdmissionPolicy, resourceQuota];
 
 /** The plugins that see DELETE requests (object absent, oldObject the live one). */
 export const deletePlugins: AdmissionPlugin[] = [validatingAdmissionPolicy];

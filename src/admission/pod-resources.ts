@@ -24,14 +24,20 @@ export interface PodSpec {
   hostPID?: boolean;
   hostIPC?: boolean;
   securityContext?: Record<string, unknown>;
+  /** The RuntimeClass's pod overhead (set by its admission plugin). */
+  overhead?: ResourceMap;
 }
 
 export const podSpec = (pod: KObject): PodSpec => (pod.spec ?? {}) as PodSpec;
 
 export const q = (v: unknown): Quantity | undefined => (typeof v === "string" || typeof v === "number" ? tryParseQuantity(v) : undefined);
 
-/** Total of one field ("requests" or "limits") over a pod. */
-export function podTotal(spec: PodSpec, field: "requests" | "limits"): Map<string, Quantity> {
+/**
+ * Total of one field ("requests" or "limits") over a pod. With overhead (as
+ * quota counts, not LimitRange), the pod overhead is added: to every request,
+ * and to the limits of resources the containers limit (PodRequests, PodLimits).
+ */
+export function podTotal(spec: PodSpec, field: "requests" | "limits", opts: { overhead?: boolean } = {}): Map<string, Quantity> {
   const sum = new Map<string, Quantity>();
   for (const c of spec.containers ?? []) {
     for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) {
@@ -43,6 +49,14 @@ export function podTotal(spec: PodSpec, field: "requests" | "limits"): Map<strin
     for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) {
       const x = q(v);
       if (x && (!sum.has(k) || compareQuantity(x, sum.get(k)!) > 0)) sum.set(k, x);
+    }
+  }
+  if (opts.overhead) {
+    for (const [k, v] of Object.entries(spec.overhead ?? {})) {
+      const x = q(v);
+      if (!x) continue;
+      if (sum.has(k)) sum.set(k, addQuantities(sum.get(k)!, x));
+      else if (field === "requests") sum.set(k, x);
     }
   }
   return sum;

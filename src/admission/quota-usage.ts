@@ -58,7 +58,7 @@ export function usageOf(resource: string, obj: KObject, names: string[], now: nu
       if (n === "pods") out.set(n, one());
       else {
         const [field, res] = computeField(n)!;
-        out.set(n, podTotal(podSpec(obj), field).get(res) ?? parseQuantity("0"));
+        out.set(n, podTotal(podSpec(obj), field, { overhead: true }).get(res) ?? parseQuantity("0"));
       }
     } else if (resource === "services" && n.startsWith("services.")) {
       const spec = (obj.spec ?? {}) as { type?: string; ports?: { nodePort?: number }[] };

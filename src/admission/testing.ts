@@ -22,6 +22,8 @@ export class FakeNamespace implements AdmissionContext {
   namespacePhase = () => this.phase;
   classes: KObject[] = [];
   priorityClasses = () => this.classes;
+  runtime: KObject[] = [];
+  runtimeClasses = () => this.runtime;
   policies: KObject[] = [];
   bindings: KObject[] = [];
   params: KObject[] = [];

@@ -42,6 +42,8 @@ export interface AdmissionContext {
   namespacePhase(): NamespacePhase;
   /** The cluster's PriorityClasses (a recent copy, as the apiserver's informer would hold). */
   priorityClasses(): KObject[];
+  /** The cluster's RuntimeClasses (a recent copy). */
+  runtimeClasses(): KObject[];
   /** The cluster's ValidatingAdmissionPolicies and their bindings (a recent copy). */
   admissionPolicies(): { policies: KObject[]; bindings: KObject[] };
   /** The params objects a binding's paramRef selects, for a request in `namespace`. */

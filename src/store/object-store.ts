@@ -72,11 +72,19 @@ type Stored = { obj: KObject; data: string; rv: number };
 export type Lifecycle = "Active" | "Terminating" | "Absent";
 
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+const RUNTIME_CLASSES = "runtimeclasses.node.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
-const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS]);
-const PRIORITY_CLASSES_TTL_MS = 2000;
-/** A pod body's priorityClassName, JSON or YAML (only to decide whether to look again before admission). */
-const PRIORITY_CLASS_NAME = /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/;
+const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, RUNTIME_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS]);
+const POD_CLASSES_TTL_MS = 2000;
+/**
+ * The cluster-scoped classes a pod names (Priority and RuntimeClass
+ * admission read them), and the field of a pod body, JSON or YAML, that
+ * names one (only to decide whether to look again before admission).
+ */
+const POD_CLASSES: [resource: string, named: RegExp][] = [
+  [PRIORITY_CLASSES, /priorityClassName"?\s*:\s*"?([a-z0-9.-]+)/],
+  [RUNTIME_CLASSES, /runtimeClassName"?\s*:\s*"?([a-z0-9.-]+)/],
+];
 export class ObjectStore extends DurableObject<Env> {
   private db: DrizzleSqliteDODatabase<typeof schema>;
   private clock = new Clock();
@@ -86,8 +94,8 @@ export class ObjectStore extends DurableObject<Env> {
   private compactedRv = 0;
   /** Per shared cluster-scoped resource, a version that changes with every write of it (sharedList()). */
   private sharedVersions = new Map<string, string>();
-  /** The PriorityClasses as this namespace's store last read them (the Priority admission plugin's lister). */
-  private priorityClasses = new SharedCopy(PRIORITY_CLASSES, PRIORITY_CLASSES_TTL_MS);
+  /** The PriorityClasses and RuntimeClasses as this namespace's store last read them (their admission plugins' listers). */
+  private podClasses = new Map(POD_CLASSES.map(([resource]) => [resource, new SharedCopy(resource, POD_CLASSES_TTL_MS)]));
   /** ValidatingAdmissionPolicies, their bindings and params, for admission. */
   private policies: PolicyCache = new PolicyCache(
     () => this.namespace ?? "",
@@ -471,7 +479,7 @@ export class ObjectStore extends DurableObject<Env> {
       }
       const ctx = context(req.user);
       if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
-      if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPriorityClasses(req.body);
+      if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPodClasses(req.body);
       if (req.verb !== "deletecollection") await this.policies.refresh();
       this.sealing.begin();
       const noted: Record<string, string> = (this.annotations = {});
@@ -524,15 +532,20 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   /**
-   * The PriorityClasses for the Priority admission plugin, read from the
-   * cluster store at most every PRIORITY_CLASSES_TTL_MS (like the apiserver's
-   * informer, eventually consistent), and at once when a pod names a class
-   * this store has not seen.
+   * The PriorityClasses and RuntimeClasses for their admission plugins, read
+   * from the cluster store at most every POD_CLASSES_TTL_MS (like the
+   * apiserver's informers, eventually consistent), and at once when a pod
+   * names a class this store has not seen.
    */
-  private async learnPriorityClasses(body: string): Promise<void> {
-    const named = PRIORITY_CLASS_NAME.exec(body)?.[1];
-    const unknown = named !== undefined && !this.priorityClasses.items.some((c) => c.metadata.name === named);
-    await this.priorityClasses.refresh(clusterStore(this.env), unknown);
+  private async learnPodClasses(body: string): Promise<void> {
+    await Promise.all(
+      POD_CLASSES.map(([resource, field]) => {
+        const copy = this.podClasses.get(resource)!;
+        const named = field.exec(body)?.[1];
+        const unknown = named !== undefined && !copy.items.some((c) => c.metadata.name === named);
+        return copy.refresh(clusterStore(this.env), unknown);
+      }),
+    );
   }
 
   private setNsLabels(labels: Record<string, string>): void {
@@ -560,7 +573,8 @@ export class ObjectStore extends DurableObject<Env> {
     return {
       namespaceLabels: () => this.nsLabels ?? {},
       namespacePhase: () => this.lifecycle,
-      priorityClasses: () => this.priorityClasses.items,
+      priorityClasses: () => this.podClasses.get(PRIORITY_CLASSES)!.items,
+      runtimeClasses: () => this.podClasses.get(RUNTIME_CLASSES)!.items,
       admissionPolicies: () => this.policies,
       policyParams: (binding, policy, namespace) => this.policies.params(binding, policy, namespace, (r) => this.objectsOf(r)),
       list: (r) => this.objectsOf(r),

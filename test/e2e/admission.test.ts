@@ -299,3 +299,35 @@ spec:
   await c.kubectl(["delete", "validatingadmissionpolicybindings", "replica-limit-binding", "keep-protected", "want-team-label"]);
   await c.kubectl(["delete", "validatingadmissionpolicies", "replica-limit", "keep-protected", "want-team-label"]);
 });
+
+test("RuntimeClass admission: a pod takes its class's overhead and scheduling; an unknown class is refused; quota counts the overhead", async () => {
+  await c.kubectl(["create", "namespace", "rc"]);
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: node.k8s.io/v1
+kind: RuntimeClass
+metadata: {name: sandboxed}
+handler: runsc
+overhead: {podFixed: {cpu: 250m, memory: 64Mi}}
+scheduling:
+  nodeSelector: {runtime: gvisor}
+  tolerations: [{key: sandboxed, operator: Exists, effect: NoSchedule}]
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: rc}
+spec: {hard: {requests.cpu: "1"}}
+`,
+  });
+  const pod = (name: string, cls: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: rc}\nspec:\n  runtimeClassName: ${cls}\n  nodeSelector: {zone: a}\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: 100m}}}]\n`;
+  // The class reaches the namespace's store at once: a pod naming a class it has not seen makes it look.
+  await c.kubectl(["apply", "-f", "-"], { input: pod("p1", "sandboxed") });
+  const spec = JSON.parse((await c.kubectl(["-n", "rc", "get", "pod", "p1", "-o", "json"])).stdout).spec;
+  assert.deepEqual(spec.overhead, { cpu: "250m", memory: "64Mi" });
+  assert.deepEqual(spec.nodeSelector, { zone: "a", runtime: "gvisor" });
+  assert.ok(spec.tolerations.some((t: { key?: string }) => t.key === "sandboxed"));
+  await eventually(async () => JSON.parse((await c.kubectl(["-n", "rc", "get", "resourcequota", "compute", "-o", "json"])).stdout).status?.used?.["requests.cpu"] === "350m", 10_000, "quota charges requests plus overhead");
+  const unknown = await c.kubectl(["apply", "-f", "-"], { input: pod("p2", "kata"), allowFail: true });
+  assert.match(unknown.stderr, /pods "p2" is forbidden: pod rejected: RuntimeClass "kata" not found/);
+  await c.kubectl(["delete", "namespace", "rc", "--wait=false"]);
+  await c.kubectl(["delete", "runtimeclass", "sandboxed"]);
+});
