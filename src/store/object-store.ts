@@ -470,6 +470,8 @@ export class ObjectStore extends DurableObject<Env> {
   }
 
   async write(req: WriteRequest): Promise<Result> {
+    // What admission notes for this write's audit entry (this.annotations while its transaction runs).
+    let noted: Record<string, string> = {};
     try {
       this.bindNamespace(req.namespace);
       await this.learnKind(req.resource, req.crdVersion);
@@ -482,7 +484,7 @@ export class ObjectStore extends DurableObject<Env> {
       if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPodClasses(req.body);
       if (req.verb !== "deletecollection") await this.policies.refresh();
       this.sealing.begin();
-      const noted: Record<string, string> = (this.annotations = {});
+      this.annotations = noted = {};
       const r = this.ctx.storage.transactionSync(() => {
         switch (req.verb) {
           case "create":
@@ -509,7 +511,7 @@ export class ObjectStore extends DurableObject<Env> {
       this.sealing.rollback();
       // A refusal keeps what admission noted for the audit log (a policy's Audit and Deny together).
       const f = failure(e);
-      if (Object.keys(this.annotations).length) f.auditAnnotations = this.annotations;
+      if (Object.keys(noted).length) f.auditAnnotations = noted;
       return f;
     } finally {
       this.maybeCompact();
