@@ -35,8 +35,8 @@ export function base64Bytes(text: string): Uint8Array | undefined {
   return fromBase64(clean);
 }
 
-/** One DER TLV at offset: its tag and where its content starts and ends, or undefined when malformed. */
-function tlv(der: Uint8Array, at: number): { tag: number; start: number; end: number } | undefined {
+/** One DER TLV at offset: its tag, where it begins (at) and where its content starts and ends, or undefined when malformed. */
+export function tlv(der: Uint8Array, at: number): { tag: number; at: number; start: number; end: number } | undefined {
   if (at + 2 > der.length) return undefined;
   const tag = der[at];
   let len = der[at + 1];
@@ -49,7 +49,7 @@ function tlv(der: Uint8Array, at: number): { tag: number; start: number; end: nu
     start += n;
   }
   const end = start + len;
-  return end <= der.length ? { tag, start, end } : undefined;
+  return end <= der.length ? { tag, at, start, end } : undefined;
 }
 
 /**
@@ -64,10 +64,10 @@ export function isSignedEnvelope(der: Uint8Array): boolean {
   return !!tags && tags.length === 3 && tags[0] === 0x30 && tags[1] === 0x30 && tags[2] === 0x03;
 }
 
-type Tlv = NonNullable<ReturnType<typeof tlv>>;
+export type Tlv = NonNullable<ReturnType<typeof tlv>>;
 
 /** The elements inside a constructed TLV, or undefined when one is malformed. */
-function children(der: Uint8Array, parent: Tlv): Tlv[] | undefined {
+export function children(der: Uint8Array, parent: Tlv): Tlv[] | undefined {
   const out: Tlv[] = [];
   for (let at = parent.start; at < parent.end; ) {
     const el = tlv(der, at);

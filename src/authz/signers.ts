@@ -8,7 +8,9 @@
  *    signer for a certificate in the system:masters group.
  * A signer is the resource `signers` of certificates.k8s.io, named by the
  * signerName or by its domain and "/*". The object judged is the store's
- * own dry run (patches and YAML are seen as they will be stored).
+ * own dry run (patches and YAML are seen as they will be stored). A new
+ * request's signature is checked here too: kube-apiserver validates it, but
+ * WebCrypto is asynchronous and a store's validation is not.
  */
 import type { Env } from "../env.js";
 import type { KObject } from "../registry/types.js";
@@ -18,6 +20,8 @@ import { authorize } from "../apiserver/authz.js";
 import { admissionForbidden } from "../admission/forbidden.js";
 import { certificateSigningRequest } from "../registry/kinds/certificates/certificatesigningrequest.js";
 import { base64Bytes, pemBlocks, requestOrganizations } from "../apimachinery/pem.js";
+import { requestSignatureError } from "../apimachinery/request-signature.js";
+import { fieldErrors, invalidError } from "../apimachinery/status.js";
 
 const GROUP = "certificates.k8s.io";
 const CSRS = "certificatesigningrequests";
@@ -40,11 +44,10 @@ async function mayForSigner(env: Env, user: RequestUser, info: ResourceRequest, 
 }
 
 
-/** The organizations of the PKCS#10 request a CSR carries (none when it does not parse: validation refuses it). */
-function organizations(csr: Csr): string[] {
+/** The DER of the PKCS#10 request a CSR carries (none when it does not parse: validation refuses it). */
+function requestDer(csr: Csr): Uint8Array | undefined {
   const pem = base64Bytes(csr.spec?.request ?? "");
-  const block = pem && pemBlocks(new TextDecoder().decode(pem))[0];
-  return block ? requestOrganizations(block.der) : [];
+  return pem ? pemBlocks(new TextDecoder().decode(pem))[0]?.der : undefined;
 }
 
 /**
@@ -59,7 +62,11 @@ export async function confirmSignerPermission(env: Env, user: RequestUser, info:
   const signer = csr.spec?.signerName ?? "";
   const forbidden = (why: string) => admissionForbidden({ kind: info.kind ?? certificateSigningRequest, name }, why);
   if (info.verb === "create" && !info.subresource) {
-    if (signer === API_SERVER_CLIENT && organizations(csr).includes("system:masters")) throw forbidden(`use of ${API_SERVER_CLIENT} signer with system:masters group is not allowed`);
+    const der = requestDer(csr);
+    if (!der) return;
+    const bad = await requestSignatureError(der);
+    if (bad) throw invalidError("CertificateSigningRequest", GROUP, name, [fieldErrors.invalid("spec.request", csr.spec?.request ?? "", bad)]);
+    if (signer === API_SERVER_CLIENT && requestOrganizations(der).includes("system:masters")) throw forbidden(`use of ${API_SERVER_CLIENT} signer with system:masters group is not allowed`);
     return;
   }
   if (info.subresource === "approval") {

@@ -8,6 +8,7 @@ import { writeFileSync, chmodSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startCluster, eventually, type TestCluster } from "../helpers/cluster.js";
 import { certificateRequest, servingCert } from "../../src/cli/pki.js";
+import { pemBlocks } from "../../src/apimachinery/pem.js";
 
 let c: TestCluster;
 before(async () => {
@@ -631,6 +632,12 @@ spec:
   assert.match(garbage.stderr, /spec\.request: Invalid value: .*PEM block type must be CERTIFICATE REQUEST/);
   assert.match(garbage.stderr, /spec\.signerName: Invalid value: "nodomain": must be a fully qualified domain and path/);
   assert.match((await c.kubectl(["describe", "csr", "jane"])).stdout, /Common Name:\s+jane[\s\S]*Organization:\s+dev/);
+  // A request changed after it was signed (jane renamed to jana) fails its signature check.
+  const der = Buffer.from(pemBlocks(csr)[0].der);
+  der[der.indexOf("jane") + 3] = "a".charCodeAt(0);
+  const forged = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+  const refusedForgery = await c.kubectl(["apply", "-f", "-"], { input: manifest("forged", forged), allowFail: true });
+  assert.match(refusedForgery.stderr, /The CertificateSigningRequest "forged" is invalid: spec\.request: Invalid value: .*: x509: ECDSA verification failure/);
   await c.kubectl(["delete", "csr", "jane", "bob"]);
 });
 
