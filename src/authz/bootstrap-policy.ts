@@ -72,7 +72,7 @@ const rules = {
     r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], READ),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),
     // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
-    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], [...READ, "create", "update"]),
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
     // The CSR cleaner.
     r(["certificates.k8s.io"], ["certificatesigningrequests"], [...READ, "delete"]),
@@ -117,7 +117,7 @@ const rules = {
     r(["apps"], ["deployments/scale", "replicasets/scale", "statefulsets/scale"], ["get", "update", "patch"]),
     r(["metrics.k8s.io"], ["pods", "nodes"], READ),
     // API Priority and Fairness' configuration controller (kube-apiserver's own in Kubernetes).
-    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], READ),
+    r(["flowcontrol.apiserver.k8s.io"], ["flowschemas", "prioritylevelconfigurations"], [...READ, "create", "update"]),
     r(["flowcontrol.apiserver.k8s.io"], ["flowschemas/status"], ["patch", "update"]),
     // The CSR cleaner.
     r(["certificates.k8s.io"], ["certificatesigningrequests"], [...READ, "delete"]),

@@ -27,7 +27,7 @@ import { apiServerServiceController } from "./apiserverservice/index.js";
 import { disruptionController } from "./disruption/index.js";
 import { crdCleanupController } from "./crdcleanup/index.js";
 import { ingressStatusController } from "./ingress/index.js";
-import { flowSchemaController } from "./flowcontrol/index.js";
+import { flowSchemaController, priorityLevelController } from "./flowcontrol/index.js";
 import { csrCleanerController } from "./csrcleaner/index.js";
 
 const seconds = (v: string | undefined) => (v ? Number(v) * 1000 : undefined);
@@ -71,6 +71,7 @@ export function controllers(env: Partial<Env> = {}, lister: Lister = emptyLister
     rootCaController(env.CLUSTER_CA_PEM),
     apiServerServiceController(env.API_ENDPOINT),
     flowSchemaController,
+    priorityLevelController,
     csrCleanerController,
   ];
 }

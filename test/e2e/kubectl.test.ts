@@ -678,4 +678,7 @@ spec:
   assert.match(bad.stderr, /spec\.limited\.lendablePercent: Invalid value: 150: must be between 0 and 100, inclusive/);
   assert.match(bad.stderr, /spec\.limited\.limitResponse\.queuing\.handSize: Invalid value: 4: should not be greater than queues \(2\)/);
   await c.kubectl(["delete", "flowschema/builders", "prioritylevelconfiguration/builds"]);
+  // The mandatory and suggested objects are maintained: deleting one does not stick.
+  await c.kubectl(["delete", "flowschema", "catch-all"]);
+  await eventually(async () => (await c.kubectl(["get", "flowschema", "catch-all"], { allowFail: true })).code === 0, 10_000, "catch-all restored");
 });

@@ -1,13 +1,16 @@
 /**
- * The visible part of API Priority and Fairness' configuration controller
- * (kube-apiserver runs it; here it runs with the other loops): each
- * FlowSchema's Dangling condition says whether the PriorityLevelConfiguration
- * it names exists, which `kubectl get flowschemas` shows as MISSINGPL. A new,
- * renamed or deleted priority level re-checks the schemas naming it.
+ * API Priority and Fairness' configuration controllers (kube-apiserver runs
+ * them; here they run with the other loops): the mandatory and suggested
+ * objects are maintained (maintenance.ts), and each FlowSchema's Dangling
+ * condition says whether the PriorityLevelConfiguration it names exists,
+ * which `kubectl get flowschemas` shows as MISSINGPL. A new, renamed or
+ * deleted priority level re-checks the schemas naming it.
  */
 import type { KObject } from "../../registry/types.js";
 import { rfc3339 } from "../common/time.js";
 import type { Controller } from "../types.js";
+import { MANDATORY_FLOW_SCHEMAS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_FLOW_SCHEMAS, SUGGESTED_PRIORITY_LEVELS } from "../../registry/kinds/flowcontrol/bootstrap.js";
+import { maintain } from "./maintenance.js";
 
 export const FLOW_SCHEMAS = "flowschemas.flowcontrol.apiserver.k8s.io";
 export const PRIORITY_LEVELS = "prioritylevelconfigurations.flowcontrol.apiserver.k8s.io";
@@ -25,6 +28,7 @@ export const flowSchemaController: Controller = {
     },
   ],
   async reconcile(key, ctx) {
+    await maintain(FLOW_SCHEMAS, MANDATORY_FLOW_SCHEMAS, SUGGESTED_FLOW_SCHEMAS, key, ctx);
     const fs = ctx.lister.get(FLOW_SCHEMAS, "", key.name);
     if (!fs || fs.metadata.deletionTimestamp) return;
     const level = levelOf(fs);
@@ -38,4 +42,11 @@ export const flowSchemaController: Controller = {
     const next = { ...want, lastTransitionTime: cur?.status === want.status && cur?.lastTransitionTime ? cur.lastTransitionTime : rfc3339(ctx.now()) };
     await ctx.client.updateStatus(FLOW_SCHEMAS, { ...fs, status: { ...(fs.status ?? {}), conditions: [...conditions.filter((c) => c.type !== "Dangling"), next] } });
   },
+};
+
+/** The priority levels' half of maintenance. */
+export const priorityLevelController: Controller = {
+  name: "priority-and-fairness-levels",
+  primary: PRIORITY_LEVELS,
+  reconcile: (key, ctx) => maintain(PRIORITY_LEVELS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_PRIORITY_LEVELS, key, ctx),
 };
