@@ -93,6 +93,15 @@ export function kubeconfigYaml(server: string, token: string, caCert: string | u
   ].join("\n");
 }
 
+/** Whether something already listens on host:port (checked by binding it for a moment). */
+export function portTaken(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", (e: NodeJS.ErrnoException) => resolve(e.code === "EADDRINUSE"));
+    srv.listen(port, host, () => srv.close(() => resolve(false)));
+  });
+}
+
 /** A TCP port free on host right now. */
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

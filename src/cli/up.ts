@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { startLocal } from "./local.js";
+import { portTaken, startLocal } from "./local.js";
 import { NodeAgent, parsePort } from "../../agent/src/agent.js";
 import { findRuntimeSocket } from "../../agent/src/runtime/socket.js";
 
@@ -22,6 +22,12 @@ const tty = process.stdout.isTTY;
 const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
 const step = (s: string) => console.log(`${c("36", "›")} ${s}`);
 const hasCommand = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+
+// Before anything else: workerd itself would only die with a stack trace.
+if (await portTaken("127.0.0.1", port)) {
+  console.error(c("31", `✗ could not start: 127.0.0.1:${port} is already in use (another \`npm start\`?); set PORT to another port`));
+  process.exit(1);
+}
 
 step("building the Worker bundle");
 const b = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit", env: { ...process.env, QUIET: "1" } });

@@ -120,3 +120,19 @@ test("SIGTERM to the npm process itself (as a process manager sends it) stops th
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("npm start on a port already in use says so and exits 1, before building or starting workerd", async () => {
+  const port = await freePort();
+  const holder = createServer().listen(port, "127.0.0.1");
+  await new Promise((r) => holder.once("listening", r));
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
+  try {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/up.ts", "--no-agent"], { encoding: "utf8", env: { ...process.env, EDGEPLANE_HOME: home, PORT: String(port) }, timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`could not start: 127\\.0\\.0\\.1:${port} is already in use .*set PORT to another port`));
+    assert.doesNotMatch(r.stdout + r.stderr, /building the Worker bundle|kj::Exception/);
+  } finally {
+    holder.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
