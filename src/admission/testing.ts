@@ -1,4 +1,6 @@
 /** A fake AdmissionContext and attribute builder for the plugins' unit tests. */
+import type { RequestUser } from "../store/protocol.js";
+import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
 import { registry } from "../registry/index.js";
 import type { KObject } from "../registry/types.js";
 import type { AdmissionContext, Attributes, NamespacePhase, Operation } from "./types.js";
@@ -34,6 +36,12 @@ export class FakeNamespace implements AdmissionContext {
   count = (r: string) => this.list(r).length;
   warn = (m: string) => void this.warnings.push(m);
   annotate = (k: string, v: string) => void (this.annotations[k] = v);
+  /** authorizer checks: allowed when listed as "<user> <verb> <group>/<resource>[/<subresource>] <namespace>/<name>", else denied. */
+  allowed: string[] = [];
+  authorize = (user: RequestUser, q: AuthzQuery): AuthzAnswer => {
+    const res = q.path ?? `${q.group ?? ""}/${q.resource ?? ""}${q.subresource ? `/${q.subresource}` : ""} ${q.namespace ?? ""}/${q.name ?? ""}`;
+    return { decision: this.allowed.includes(`${user.username} ${q.verb} ${res}`) ? "allow" : "deny" };
+  };
   writeStatus = (r: string, obj: KObject) => {
     this.statusWrites.push(obj);
     this.objects.set(r, this.list(r).map((o) => (o.metadata.name === obj.metadata.name ? obj : o)));

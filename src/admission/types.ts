@@ -13,6 +13,7 @@
  */
 import type { KindDef, KObject } from "../registry/types.js";
 import type { RequestUser } from "../store/protocol.js";
+import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
 
 export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
@@ -53,6 +54,8 @@ export interface AdmissionContext {
   get(resource: string, name: string): KObject | undefined;
   /** How many objects of a resource this namespace holds (cheap: SQL count). */
   count(resource: string): number;
+  /** A ValidatingAdmissionPolicy's `authorizer` check for a user (RBAC as the store can see it). */
+  authorize(user: RequestUser, q: AuthzQuery): AuthzAnswer;
   /** A Warning header for the client. */
   warn(message: string): void;
   /** An annotation on this request's audit entry (ValidatingAdmissionPolicy's auditAnnotations and Audit failures). */

@@ -147,3 +147,27 @@ test("policies and bindings are validated as kube-apiserver does", async () => {
     "spec.paramRef: Forbidden: one of name or selector must be set",
   ]);
 });
+
+test("authorizer: the request's own resource, other resources, a service account's rights and paths, checked for the requesting user", () => {
+  const ns = new FakeNamespace();
+  ns.policies = [
+    policy("who-may", {
+      validations: [
+        { expression: "authorizer.requestResource.check('escalate').allowed()", message: "needs escalate on deployments" },
+        { expression: "authorizer.group('').resource('secrets').namespace('team').check('get').allowed() || object.spec.replicas < 3", message: "only secret readers may run 3 or more" },
+        { expression: "!has(object.metadata.labels) || !('bot' in object.metadata.labels) || authorizer.serviceAccount('team', object.metadata.labels['bot']).group('apps').resource('deployments').namespace('team').check('update').allowed()", message: "the bot may not update deployments" },
+        { expression: "authorizer.path('/healthz').check('get').allowed() || authorizer.path('/healthz').check('get').reason() == ''", message: "unreachable" },
+      ],
+    }),
+  ];
+  ns.bindings = [binding("who-may-binding", "who-may")];
+  assert.match(refusal(ns, deploy("d", 1))!.message, /needs escalate on deployments/);
+  ns.allowed = ["alice escalate apps/deployments team/d"];
+  assert.equal(refusal(ns, deploy("d", 1)), undefined);
+  assert.match(refusal(ns, deploy("d", 5))!.message, /only secret readers may run 3 or more/);
+  ns.allowed.push("alice get /secrets team/");
+  assert.equal(refusal(ns, deploy("d", 5)), undefined);
+  assert.match(refusal(ns, deploy("d", 1, { bot: "ci" }))!.message, /the bot may not update deployments/);
+  ns.allowed.push("system:serviceaccount:team:ci update apps/deployments team/");
+  assert.equal(refusal(ns, deploy("d", 1, { bot: "ci" })), undefined);
+});

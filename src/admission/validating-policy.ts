@@ -11,11 +11,13 @@
  * entry (Audit: the validation_failure annotation); auditAnnotations add
  * "<policy>/<key>" annotations. An expression that errors follows the
  * policy's failurePolicy. CEL sees
- * object, oldObject, request, params, namespaceObject and variables; not
- * authorizer (an error if used).
+ * object, oldObject, request, params, namespaceObject, variables and
+ * authorizer (checks answered by RBAC as the store sees it: the cluster's
+ * bindings and this namespace's; see PolicyCache.authorize).
  */
 import { ApiError, type StatusReason } from "../apimachinery/status.js";
-import { compileCel, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
+import { compileCel, celAuthorizer, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
+import { serviceAccountGroups, serviceAccountUsername } from "../auth/claims.js";
 import type { KObject } from "../registry/types.js";
 import { matchesResources, type MatchResources } from "./match.js";
 import { admissionRequest } from "./request.js";
@@ -65,6 +67,8 @@ interface Compiled {
   matchConditions: { def: NamedExpression; program?: CelProgram; error?: string }[];
   variables: { def: NamedExpression; program?: CelProgram; error?: string }[];
   auditAnnotations: { def: { key: string; valueExpression: string }; program?: CelProgram; error?: string }[];
+  /** Whether some expression reads `authorizer` (its checks are prepared only then). */
+  authorizer: boolean;
 }
 
 function tryCompile(expression: string): { program?: CelProgram; error?: string } {
@@ -87,7 +91,9 @@ function compiled(policy: KObject): Compiled {
       matchConditions: (spec.matchConditions ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
       variables: (spec.variables ?? []).map((def) => ({ def, ...tryCompile(def.expression) })),
       auditAnnotations: (spec.auditAnnotations ?? []).map((def) => ({ def, ...tryCompile(def.valueExpression) })),
+      authorizer: false,
     };
+    c.authorizer = [...c.validations, ...c.matchConditions, ...c.variables, ...c.auditAnnotations].some((x) => x.program?.uses.has("authorizer"));
     if (compiledCache.size > 1000) compiledCache.clear();
     compiledCache.set(key, c);
   }
@@ -219,6 +225,17 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
         request: requestOf(a),
         namespaceObject: a.kind.namespaced ? celJson({ apiVersion: "v1", kind: "Namespace", metadata: { name: a.namespace, labels: nsLabels } }) : null,
         params: null,
+        ...(c.authorizer
+          ? {
+              authorizer: celAuthorizer((sa, q) => ctx.authorize(sa ? { username: serviceAccountUsername(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace) } : a.user, q), {
+                group: a.kind.group,
+                resource: a.kind.plural,
+                subresource: a.subresource ?? "",
+                namespace: a.namespace,
+                name: a.name,
+              }),
+            }
+          : {}),
       };
       const params = paramsFor(binding, policy, a, ctx);
       const decisions: Decision[] = [];

@@ -72,6 +72,66 @@ function regex(re: string): RegExp {
   }
 }
 
+// ---- authorizer (library/authz.go): Kubernetes' CEL authorization checks ----
+
+/** What an authorization check asks: a resource request, or a path (non-resource). */
+export interface AuthzQuery {
+  verb: string;
+  group?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  path?: string;
+}
+/** The answer: allowed, denied (no opinion), or an error, with a reason. */
+export interface AuthzAnswer {
+  decision: "allow" | "deny" | "error";
+  reason?: string;
+  error?: string;
+}
+/** Who is asking (the request's user, or a service account named by serviceAccount()). */
+export type AuthzFn = (serviceAccount: { namespace: string; name: string } | undefined, q: AuthzQuery) => AuthzAnswer;
+
+class CelDecision {
+  constructor(readonly a: AuthzAnswer) {}
+}
+class CelResourceCheck {
+  constructor(
+    readonly az: CelAuthorizer,
+    readonly q: Omit<AuthzQuery, "verb">,
+  ) {}
+}
+class CelGroupCheck {
+  constructor(
+    readonly az: CelAuthorizer,
+    readonly group: string,
+  ) {}
+}
+class CelPathCheck {
+  constructor(
+    readonly az: CelAuthorizer,
+    readonly path: string,
+  ) {}
+}
+class CelAuthorizer {
+  readonly requestResource: CelResourceCheck;
+  constructor(
+    readonly fn: AuthzFn,
+    request: Omit<AuthzQuery, "verb" | "path">,
+    readonly sa?: { namespace: string; name: string },
+  ) {
+    this.requestResource = new CelResourceCheck(this, request);
+  }
+}
+
+/** The `authorizer` variable of a ValidatingAdmissionPolicy: checks answered by fn, requestResource the request's own. */
+export function celAuthorizer(fn: AuthzFn, request: Omit<AuthzQuery, "verb" | "path">): unknown {
+  return new CelAuthorizer(fn, request);
+}
+
+const ask = (az: CelAuthorizer, q: AuthzQuery) => new CelDecision(az.fn(az.sa, q));
+
 function build(): Environment {
   return (
     new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false })
@@ -144,6 +204,25 @@ function build(): Environment {
         for (const [k, v] of u.u.searchParams) (out[k] ??= []).push(v);
         return out;
       })
+      // authorizer (library/authz.go)
+      .registerType("Decision", CelDecision)
+      .registerType("ResourceCheck", CelResourceCheck)
+      .registerType("GroupCheck", CelGroupCheck)
+      .registerType("PathCheck", CelPathCheck)
+      .registerType("Authorizer", { ctor: CelAuthorizer, fields: { requestResource: "ResourceCheck" } })
+      .registerFunction("Authorizer.group(string): GroupCheck", (az: CelAuthorizer, g: string) => new CelGroupCheck(az, g))
+      .registerFunction("Authorizer.path(string): PathCheck", (az: CelAuthorizer, p: string) => new CelPathCheck(az, p))
+      .registerFunction("Authorizer.serviceAccount(string, string): Authorizer", (az: CelAuthorizer, namespace: string, name: string) => new CelAuthorizer(az.fn, az.requestResource.q, { namespace, name }))
+      .registerFunction("GroupCheck.resource(string): ResourceCheck", (g: CelGroupCheck, resource: string) => new CelResourceCheck(g.az, { group: g.group, resource }))
+      .registerFunction("ResourceCheck.subresource(string): ResourceCheck", (c: CelResourceCheck, subresource: string) => new CelResourceCheck(c.az, { ...c.q, subresource }))
+      .registerFunction("ResourceCheck.namespace(string): ResourceCheck", (c: CelResourceCheck, namespace: string) => new CelResourceCheck(c.az, { ...c.q, namespace }))
+      .registerFunction("ResourceCheck.name(string): ResourceCheck", (c: CelResourceCheck, name: string) => new CelResourceCheck(c.az, { ...c.q, name }))
+      .registerFunction("ResourceCheck.check(string): Decision", (c: CelResourceCheck, verb: string) => ask(c.az, { ...c.q, verb }))
+      .registerFunction("PathCheck.check(string): Decision", (c: CelPathCheck, verb: string) => ask(c.az, { path: c.path, verb }))
+      .registerFunction("Decision.allowed(): bool", (d: CelDecision) => d.a.decision === "allow")
+      .registerFunction("Decision.reason(): string", (d: CelDecision) => d.a.reason ?? "")
+      .registerFunction("Decision.errored(): bool", (d: CelDecision) => d.a.decision === "error")
+      .registerFunction("Decision.error(): string", (d: CelDecision) => d.a.error ?? "")
   );
 }
 

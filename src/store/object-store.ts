@@ -74,7 +74,7 @@ export type Lifecycle = "Active" | "Terminating" | "Absent";
 const PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
 const RUNTIME_CLASSES = "runtimeclasses.node.k8s.io";
 /** Cluster-scoped resources other isolates keep copies of (sharedList). */
-const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, RUNTIME_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS]);
+const SHARED_LISTS = new Set([CRD_RESOURCE, PRIORITY_CLASSES, RUNTIME_CLASSES, POLICIES, POLICY_BINDINGS, VALIDATING_WEBHOOKS, MUTATING_WEBHOOKS, CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS]);
 const POD_CLASSES_TTL_MS = 2000;
 /**
  * The cluster-scoped classes a pod names (Priority and RuntimeClass
@@ -582,6 +582,7 @@ export class ObjectStore extends DurableObject<Env> {
       list: (r) => this.objectsOf(r),
       get: (r, name) => this.load(r, name)?.obj,
       count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
+      authorize: (user, q) => this.policies.authorize(user, q, (r) => this.objectsOf(r)),
       warn: (m) => warnings.push(m),
       annotate: (k, v) => void (this.annotations[k] = v),
       writeStatus: (r, obj) => {

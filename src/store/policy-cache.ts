@@ -5,12 +5,19 @@
  * so), and the params objects bindings name in other stores, fetched with
  * them. Params in the request's own namespace are read in the write's
  * transaction instead (the `local` reader), so they are never stale.
+ * When a policy's CEL uses `authorizer`, the cluster's RBAC (ClusterRoles
+ * and their bindings) is copied the same way, and authorize() answers its
+ * checks: by those, and by this namespace's own Roles read in the write.
  */
 import type { KObject } from "../registry/types.js";
 import { registry, resourceKey } from "../registry/index.js";
 import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/selectors/labels.js";
 import { POLICIES, POLICY_BINDINGS, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
 import { SharedCopy, type SharedListSource } from "./shared-copy.js";
+import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
+import type { RequestInfo } from "../apiserver/request-info.js";
+import type { RequestUser } from "./protocol.js";
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, isMaster, policyFrom, rbacAllows, type Policy } from "../authz/policy.js";
 
 const TTL_MS = 1000;
 
@@ -32,9 +39,15 @@ export function selectParams(objs: KObject[], ref: ParamRef): KObject[] {
   return objs.filter((o) => sel(o.metadata.labels ?? {}));
 }
 
+/** Whether a policy's CEL reads `authorizer` (then RBAC is needed in the store). */
+const usesAuthorizer = (p: KObject) => JSON.stringify(p.spec ?? {}).includes("authorizer");
+
 export class PolicyCache {
   private readonly policyCopy = new SharedCopy(POLICIES, TTL_MS);
   private readonly bindingCopy = new SharedCopy(POLICY_BINDINGS, TTL_MS);
+  private readonly roleCopy = new SharedCopy(CLUSTER_ROLES, TTL_MS);
+  private readonly roleBindingCopy = new SharedCopy(CLUSTER_ROLE_BINDINGS, TTL_MS);
+  private clusterPolicy?: Policy;
   private remote = new Map<string, KObject[]>();
   private at = 0;
 
@@ -59,6 +72,10 @@ export class PolicyCache {
     if (Date.now() - this.at < TTL_MS) return;
     const src = this.source();
     await Promise.all([this.policyCopy.refresh(src, true), this.bindingCopy.refresh(src, true)]);
+    if (this.policies.some(usesAuthorizer)) {
+      const changed = await Promise.all([this.roleCopy.refresh(src, true), this.roleBindingCopy.refresh(src, true)]);
+      if (changed.some((c) => c) || !this.clusterPolicy) this.clusterPolicy = policyFrom(this.roleCopy.items, this.roleBindingCopy.items);
+    }
     this.at = Date.now();
     const remote = new Map<string, KObject[]>();
     const byName = new Map(this.policies.map((x) => [x.metadata.name, x]));
@@ -80,5 +97,26 @@ export class PolicyCache {
     const ns = t.namespace === "request" ? namespace : t.namespace;
     const objs = ns === this.ownNamespace() ? local(t.resource) : (this.remote.get(`${t.resource}|${ns}`) ?? []);
     return selectParams(objs, ref);
+  }
+
+  /**
+   * An `authorizer` check as the apiserver's Node,RBAC chain answers it for
+   * RBAC: system:masters may do anything; else a rule of the cluster's
+   * bindings, or of this namespace's (`local` reads its Roles and
+   * RoleBindings). Another namespace's own bindings are not at hand here:
+   * a check there that the cluster's bindings do not allow is an error.
+   */
+  authorize(user: RequestUser, q: AuthzQuery, local: (resource: string) => KObject[]): AuthzAnswer {
+    if (isMaster(user)) return { decision: "allow" };
+    if (!this.clusterPolicy) return { decision: "error", error: "authorization is not available: no policy of this store uses authorizer" };
+    const info: RequestInfo =
+      q.path !== undefined
+        ? { isResourceRequest: false, verb: q.verb, path: q.path }
+        : { isResourceRequest: true, verb: q.verb, group: q.group ?? "", version: "", namespace: q.namespace ?? "", resource: q.resource ?? "", name: q.name ?? "", subresource: q.subresource ?? "", allNamespaces: false };
+    const ns = info.isResourceRequest ? info.namespace : "";
+    const own = ns !== "" && ns === this.ownNamespace() ? policyFrom(local(ROLES), local(ROLE_BINDINGS)) : undefined;
+    if (rbacAllows(user, info, this.clusterPolicy, own)) return { decision: "allow" };
+    if (ns && !own) return { decision: "error", error: `the RoleBindings of namespace "${ns}" are not available to admission in namespace "${this.ownNamespace()}"` };
+    return { decision: "deny" };
   }
 }

@@ -331,3 +331,48 @@ spec: {hard: {requests.cpu: "1"}}
   await c.kubectl(["delete", "namespace", "rc", "--wait=false"]);
   await c.kubectl(["delete", "runtimeclass", "sandboxed"]);
 });
+
+test("ValidatingAdmissionPolicy authorizer: checks answered by RBAC, from the namespace's Roles and the cluster's bindings", async () => {
+  await c.kubectl(["create", "namespace", "authz"]);
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: secret-listers-only}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}
+    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: authz}}
+  validations:
+  - expression: "authorizer.group('').resource('secrets').namespace(request.namespace).check('list').allowed()"
+    messageExpression: "'user ' + request.userInfo.username + ' may not list secrets here'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: secret-listers-only}
+spec: {policyName: secret-listers-only, validationActions: [Deny]}
+`,
+  });
+  await c.kubectl(["-n", "authz", "create", "role", "cm-writer", "--verb=create,get", "--resource=configmaps"]);
+  await c.kubectl(["-n", "authz", "create", "rolebinding", "cm-writers", "--role=cm-writer", "--user=alice", "--user=bob"]);
+  const create = (who: string, name: string) => c.kubectl(["--as", who, "-n", "authz", "create", "configmap", name, "--from-literal=a=b"], { allowFail: true });
+  const denied = await eventually(async () => {
+    const r = await create("alice", `a-${Date.now()}`);
+    return /may not list secrets/.test(r.stderr) ? r : undefined;
+  }, 10_000, "the policy applies");
+  assert.match(denied.stderr, /ValidatingAdmissionPolicy 'secret-listers-only' with binding 'secret-listers-only' denied request: user alice may not list secrets here/);
+  // A Role in the namespace itself.
+  await c.kubectl(["-n", "authz", "create", "role", "secret-lister", "--verb=list", "--resource=secrets"]);
+  await c.kubectl(["-n", "authz", "create", "rolebinding", "alice-lists", "--role=secret-lister", "--user=alice"]);
+  assert.equal((await create("alice", "a2")).code, 0, "alice's Role lets her");
+  // A ClusterRoleBinding, read from the cluster store within about a second.
+  assert.match((await create("bob", "b1")).stderr, /user bob may not list secrets here/);
+  await c.kubectl(["create", "clusterrole", "secret-lister-everywhere", "--verb=list", "--resource=secrets"]);
+  await c.kubectl(["create", "clusterrolebinding", "bob-lists", "--clusterrole=secret-lister-everywhere", "--user=bob"]);
+  await eventually(async () => (await create("bob", `b-${Date.now()}`)).code === 0, 10_000, "bob's ClusterRoleBinding lets him");
+  // The admin is in system:masters.
+  await c.kubectl(["-n", "authz", "create", "configmap", "admin", "--from-literal=a=b"]);
+  await c.kubectl(["delete", "validatingadmissionpolicybinding/secret-listers-only", "validatingadmissionpolicy/secret-listers-only", "clusterrolebinding/bob-lists", "clusterrole/secret-lister-everywhere"]);
+  await c.kubectl(["delete", "namespace", "authz", "--wait=false"]);
+});
