@@ -17,7 +17,7 @@
  */
 import { ApiError, type StatusReason } from "../apimachinery/status.js";
 import { compileCel, celAuthorizer, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
-import { serviceAccountGroups, serviceAccountUsername } from "../auth/claims.js";
+import { serviceAccountUser } from "../auth/claims.js";
 import type { KObject } from "../registry/types.js";
 import { matchesResources, type MatchResources } from "./match.js";
 import { admissionRequest } from "./request.js";
@@ -227,7 +227,7 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
         params: null,
         ...(c.authorizer
           ? {
-              authorizer: celAuthorizer((sa, q) => ctx.authorize(sa ? { username: serviceAccountUsername(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace) } : a.user, q), {
+              authorizer: celAuthorizer((sa, q) => ctx.authorize(sa ? serviceAccountUser(sa) : a.user, q), {
                 group: a.kind.group,
                 resource: a.kind.plural,
                 subresource: a.subresource ?? "",

@@ -24,6 +24,9 @@ export function serviceAccountGroups(ns: string): string[] {
   return ["system:serviceaccounts", `system:serviceaccounts:${ns}`, "system:authenticated"];
 }
 
+/** The user a ServiceAccount authenticates as (what CEL's authorizer.serviceAccount() checks for). */
+export const serviceAccountUser = (sa: { namespace: string; name: string }): RequestUser => ({ username: serviceAccountUsername(sa.namespace, sa.name), groups: serviceAccountGroups(sa.namespace) });
+
 /** The claims of a new token (pure: the caller signs). */
 export function serviceAccountClaims(sa: KObject, pod: KObject | undefined, audiences: string[], expirationSeconds: number, nowSec: number, jti: string): Claims {
   const ns = sa.metadata.namespace ?? "";

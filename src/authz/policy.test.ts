@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EMPTY_POLICY, policyFrom, rbacAllows, subjectMatches, userRules } from "./policy.js";
+import { EMPTY_POLICY, policyFrom, rbacAllows, rbacDecision, subjectMatches, userRules } from "./policy.js";
 import { defaultClusterRoleBindings, defaultClusterRoles, reconcileDefault } from "./bootstrap-policy.js";
 import type { RequestInfo } from "../apiserver/request-info.js";
 import type { KObject } from "../registry/types.js";
@@ -66,4 +66,22 @@ test("reconcileDefault: adds back missing default rules/subjects while autoupdat
   assert.equal(reconcileDefault(next, wanted), undefined);
   existing.metadata.annotations = { "rbac.authorization.kubernetes.io/autoupdate": "false" };
   assert.equal(reconcileDefault(existing, wanted), undefined);
+});
+
+test("rbacDecision answers CEL authorizer checks: allow, deny, and an error where a namespace's bindings are not at hand", () => {
+  const team = policyFrom(
+    [{ metadata: { name: "reader", namespace: "team" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }] }],
+    [rb("team", "alice-reads", { kind: "Role", name: "reader" }, [{ kind: "User", name: "alice" }])],
+  );
+  const here = (ns: string) => (ns === "team" ? team : undefined);
+  const alice = user("alice");
+  assert.equal(rbacDecision(alice, { verb: "list", group: "", resource: "secrets", namespace: "team" }, cluster, here).decision, "allow");
+  assert.equal(rbacDecision(alice, { verb: "delete", group: "", resource: "secrets", namespace: "team" }, cluster, here).decision, "deny");
+  const elsewhere = rbacDecision(alice, { verb: "list", group: "", resource: "secrets", namespace: "other" }, cluster, here);
+  assert.deepEqual([elsewhere.decision, elsewhere.error], ["error", 'the RoleBindings of namespace "other" are not at hand for this check']);
+  // Cluster-wide rules answer anywhere; masters may do anything; paths are non-resource checks.
+  assert.equal(rbacDecision(alice, { verb: "create", group: "authorization.k8s.io", resource: "selfsubjectaccessreviews" }, cluster, here).decision, "allow");
+  assert.equal(rbacDecision(user("root", "system:masters"), { verb: "delete", group: "", resource: "nodes" }, cluster, here).decision, "allow");
+  assert.equal(rbacDecision(alice, { verb: "get", path: "/healthz" }, cluster, here).decision, "allow");
+  assert.equal(rbacDecision(alice, { verb: "get", path: "/metrics" }, cluster, here).decision, "deny");
 });

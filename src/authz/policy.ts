@@ -10,6 +10,7 @@ import type { KObject } from "../registry/types.js";
 import type { RequestUser } from "../store/protocol.js";
 import type { RequestInfo } from "../apiserver/request-info.js";
 import { rulesAllow, type PolicyRule } from "./rules.js";
+import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
 
 export const RBAC_GROUP = "rbac.authorization.k8s.io";
 export const CLUSTER_ROLES = `clusterroles.${RBAC_GROUP}`;
@@ -103,3 +104,23 @@ export function rbacAllows(user: RequestUser, a: RequestInfo, cluster: Policy, n
 }
 
 export const isMaster = (u: RequestUser) => u.groups.includes("system:masters");
+
+/**
+ * A CEL `authorizer` check (ValidatingAdmissionPolicy, webhook
+ * matchConditions) answered synchronously by RBAC over the policies at hand:
+ * system:masters may do anything; else a rule of the cluster's bindings or of
+ * the namespace's, where namespacePolicy has it. A check in a namespace whose
+ * bindings are not at hand, and that the cluster's do not allow, is an error.
+ */
+export function rbacDecision(user: RequestUser, q: AuthzQuery, cluster: Policy, namespacePolicy: (ns: string) => Policy | undefined): AuthzAnswer {
+  if (isMaster(user)) return { decision: "allow" };
+  const info: RequestInfo =
+    q.path !== undefined
+      ? { isResourceRequest: false, verb: q.verb, path: q.path }
+      : { isResourceRequest: true, verb: q.verb, group: q.group ?? "", version: "", namespace: q.namespace ?? "", resource: q.resource ?? "", name: q.name ?? "", subresource: q.subresource ?? "", allNamespaces: false };
+  const ns = info.isResourceRequest ? info.namespace : "";
+  const own = ns ? namespacePolicy(ns) : undefined;
+  if (rbacAllows(user, info, cluster, own)) return { decision: "allow" };
+  if (ns && !own) return { decision: "error", error: `the RoleBindings of namespace "${ns}" are not at hand for this check` };
+  return { decision: "deny" };
+}

@@ -15,9 +15,8 @@ import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/s
 import { POLICIES, POLICY_BINDINGS, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
 import { SharedCopy, type SharedListSource } from "./shared-copy.js";
 import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
-import type { RequestInfo } from "../apiserver/request-info.js";
 import type { RequestUser } from "./protocol.js";
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, isMaster, policyFrom, rbacAllows, type Policy } from "../authz/policy.js";
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, policyFrom, rbacDecision, type Policy } from "../authz/policy.js";
 
 const TTL_MS = 1000;
 
@@ -99,24 +98,9 @@ export class PolicyCache {
     return selectParams(objs, ref);
   }
 
-  /**
-   * An `authorizer` check as the apiserver's Node,RBAC chain answers it for
-   * RBAC: system:masters may do anything; else a rule of the cluster's
-   * bindings, or of this namespace's (`local` reads its Roles and
-   * RoleBindings). Another namespace's own bindings are not at hand here:
-   * a check there that the cluster's bindings do not allow is an error.
-   */
+  /** An `authorizer` check (rbacDecision) over the cluster's RBAC copy and this namespace's Roles (`local` reads them in the write). */
   authorize(user: RequestUser, q: AuthzQuery, local: (resource: string) => KObject[]): AuthzAnswer {
-    if (isMaster(user)) return { decision: "allow" };
     if (!this.clusterPolicy) return { decision: "error", error: "authorization is not available: no policy of this store uses authorizer" };
-    const info: RequestInfo =
-      q.path !== undefined
-        ? { isResourceRequest: false, verb: q.verb, path: q.path }
-        : { isResourceRequest: true, verb: q.verb, group: q.group ?? "", version: "", namespace: q.namespace ?? "", resource: q.resource ?? "", name: q.name ?? "", subresource: q.subresource ?? "", allNamespaces: false };
-    const ns = info.isResourceRequest ? info.namespace : "";
-    const own = ns !== "" && ns === this.ownNamespace() ? policyFrom(local(ROLES), local(ROLE_BINDINGS)) : undefined;
-    if (rbacAllows(user, info, this.clusterPolicy, own)) return { decision: "allow" };
-    if (ns && !own) return { decision: "error", error: `the RoleBindings of namespace "${ns}" are not available to admission in namespace "${this.ownNamespace()}"` };
-    return { decision: "deny" };
+    return rbacDecision(user, q, this.clusterPolicy, (ns) => (ns === this.ownNamespace() ? policyFrom(local(ROLES), local(ROLE_BINDINGS)) : undefined));
   }
 }

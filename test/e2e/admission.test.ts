@@ -376,3 +376,39 @@ spec: {policyName: secret-listers-only, validationActions: [Deny]}
   await c.kubectl(["delete", "validatingadmissionpolicybinding/secret-listers-only", "validatingadmissionpolicy/secret-listers-only", "clusterrolebinding/bob-lists", "clusterrole/secret-lister-everywhere"]);
   await c.kubectl(["delete", "namespace", "authz", "--wait=false"]);
 });
+
+test("admission webhook matchConditions read authorizer too: a webhook skips users RBAC lets list secrets", async () => {
+  await c.kubectl(["create", "namespace", "hooked-authz"]);
+  await c.kubectl(["apply", "-f", "-"], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: unprivileged-only}
+webhooks:
+- name: unprivileged.example.com
+  clientConfig: {service: {namespace: hooked-authz, name: nobody}}
+  rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+  namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: hooked-authz}}
+  matchConditions:
+  - {name: not-secret-listers, expression: "!authorizer.group('').resource('secrets').namespace(request.namespace).check('list').allowed()"}
+  failurePolicy: Fail
+  sideEffects: None
+  admissionReviewVersions: [v1]
+`,
+  });
+  await c.kubectl(["-n", "hooked-authz", "create", "role", "cm-writer", "--verb=create", "--resource=configmaps"]);
+  await c.kubectl(["-n", "hooked-authz", "create", "rolebinding", "carol-writes", "--role=cm-writer", "--user=carol"]);
+  // carol cannot list secrets: the webhook applies, and nobody answers it.
+  const failed = await eventually(async () => {
+    const r = await c.kubectl(["--as", "carol", "-n", "hooked-authz", "create", "configmap", `c-${Date.now()}`, "--from-literal=a=b"], { allowFail: true });
+    return r.code !== 0 ? r : undefined;
+  }, 10_000, "the webhook configuration applies");
+  assert.match(failed.stderr, /failed calling webhook "unprivileged\.example\.com": service "nobody" not found/);
+  // The admin may list secrets: the condition skips the webhook.
+  await c.kubectl(["-n", "hooked-authz", "create", "configmap", "by-admin", "--from-literal=a=b"]);
+  // So may carol, once a Role in the namespace says so.
+  await c.kubectl(["-n", "hooked-authz", "create", "role", "secret-lister", "--verb=list", "--resource=secrets"]);
+  await c.kubectl(["-n", "hooked-authz", "create", "rolebinding", "carol-lists", "--role=secret-lister", "--user=carol"]);
+  await eventually(async () => (await c.kubectl(["--as", "carol", "-n", "hooked-authz", "create", "configmap", `c-${Date.now()}`, "--from-literal=a=b"], { allowFail: true })).code === 0, 10_000, "carol skips the webhook");
+  await c.kubectl(["delete", "validatingwebhookconfiguration", "unprivileged-only"]);
+  await c.kubectl(["delete", "namespace", "hooked-authz", "--wait=false"]);
+});

@@ -16,7 +16,8 @@
  * are a per-isolate copy refreshed at most every second.
  */
 import type { Env } from "../../env.js";
-import { celJson, compileCel, celErrorMessage } from "../../apimachinery/cel.js";
+import { celAuthorizer, celJson, compileCel, celErrorMessage, type AuthzFn } from "../../apimachinery/cel.js";
+import { rbacChecks } from "../../authz/worker.js";
 import { registry } from "../../registry/index.js";
 import type { KindDef, KObject } from "../../registry/types.js";
 import { clusterStore, type ObjectStore } from "../../store/object-store.js";
@@ -65,9 +66,14 @@ async function hooks(env: Env): Promise<Hook[]> {
   return cached;
 }
 
-/** matchConditions: all true to call the webhook; an error follows failurePolicy. */
-function conditionsHold(h: Hook, a: Attributes): boolean {
-  const vars = { object: a.operation === "DELETE" ? null : celJson(a.object), oldObject: a.oldObject ? celJson(a.oldObject) : null, request: celJson(admissionRequest(a, "")) };
+/** matchConditions: all true to call the webhook; an error follows failurePolicy. authz answers `authorizer` checks (when some condition reads it). */
+function conditionsHold(h: Hook, a: Attributes, authz?: AuthzFn): boolean {
+  const vars = {
+    object: a.operation === "DELETE" ? null : celJson(a.object),
+    oldObject: a.oldObject ? celJson(a.oldObject) : null,
+    request: celJson(admissionRequest(a, "")),
+    ...(authz ? { authorizer: celAuthorizer(authz, { group: a.kind.group, resource: a.kind.plural, subresource: a.subresource ?? "", namespace: a.namespace, name: a.name }) } : {}),
+  };
   for (const mc of h.matchConditions ?? []) {
     try {
       if (compileCel(mc.expression)(vars) !== true) return false;
@@ -134,6 +140,9 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
   // The namespace's labels only when some webhook selects by them (a read of the cluster store).
   const bySelector = candidates.some((h) => !selectorFromLabelSelector(h.namespaceSelector ?? {}).empty);
   const labels = bySelector ? await namespaceLabels(env, kind, w.namespace) : {};
+  // RBAC for matchConditions that read `authorizer`, read once for the write.
+  const readsAuthorizer = candidates.some((h) => (h.matchConditions ?? []).some((mc) => mc.expression.includes("authorizer")));
+  const authz = readsAuthorizer ? await rbacChecks(env, w.namespace, w.user) : undefined;
   for (let attempt = 0; ; attempt++) {
     // 1. The live object and what the write would store.
     let old: KObject | undefined;
@@ -151,7 +160,7 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
       if ((object as { kind?: string }).kind === "Status") return stub.write(w);
     }
     const attrs: Attributes = { ...probe(kind, w, operation), name: w.name ?? object?.metadata.name ?? "", object: object ?? old ?? ({} as KObject), oldObject: old };
-    const selected = candidates.filter((h) => matchesResources({ resourceRules: h.rules, namespaceSelector: h.namespaceSelector, objectSelector: h.objectSelector }, attrs, labels) && conditionsHold(h, attrs));
+    const selected = candidates.filter((h) => matchesResources({ resourceRules: h.rules, namespaceSelector: h.namespaceSelector, objectSelector: h.objectSelector }, attrs, labels) && conditionsHold(h, attrs, authz));
     if (!selected.length) return stub.write(w);
 
     // 2. Mutating webhooks in turn, then the validating ones together.
