@@ -5,6 +5,18 @@
  * conditions. Empty fields are left out, as the JSON has them (omitempty).
  */
 import type { Attributes } from "./types.js";
+import type { RequestUser } from "../store/protocol.js";
+import { celAuthorizer, type AuthzAnswer, type AuthzQuery } from "../apimachinery/cel.js";
+import { serviceAccountUser } from "../auth/claims.js";
+
+/**
+ * CEL's `authorizer` for a request (policies and webhook matchConditions):
+ * checks decided for the request's user, or for the ServiceAccount a check
+ * names with serviceAccount(); requestResource is the request's own.
+ */
+export function requestAuthorizer(a: Attributes, decide: (user: RequestUser, q: AuthzQuery) => AuthzAnswer): unknown {
+  return celAuthorizer((sa, q) => decide(sa ? serviceAccountUser(sa) : a.user, q), { group: a.kind.group, resource: a.kind.plural, subresource: a.subresource ?? "", namespace: a.namespace, name: a.name });
+}
 
 export interface AdmissionRequest {
   uid: string;

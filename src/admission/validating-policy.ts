@@ -16,11 +16,10 @@
  * bindings and this namespace's; see PolicyCache.authorize).
  */
 import { ApiError, type StatusReason } from "../apimachinery/status.js";
-import { compileCel, celAuthorizer, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
-import { serviceAccountUser } from "../auth/claims.js";
+import { compileCel, celErrorMessage, celJson, type CelProgram } from "../apimachinery/cel.js";
 import type { KObject } from "../registry/types.js";
 import { matchesResources, type MatchResources } from "./match.js";
-import { admissionRequest } from "./request.js";
+import { admissionRequest, requestAuthorizer } from "./request.js";
 import type { AdmissionContext, AdmissionPlugin, Attributes } from "./types.js";
 
 export const POLICIES = "validatingadmissionpolicies.admissionregistration.k8s.io";
@@ -99,6 +98,9 @@ function compiled(policy: KObject): Compiled {
   }
   return c;
 }
+
+/** Whether some expression of a policy reads `authorizer` (its store then keeps the cluster's RBAC at hand). */
+export const policyReadsAuthorizer = (policy: KObject): boolean => compiled(policy).authorizer;
 
 // ---- values ----
 
@@ -225,17 +227,7 @@ export const validatingAdmissionPolicy: AdmissionPlugin = {
         request: requestOf(a),
         namespaceObject: a.kind.namespaced ? celJson({ apiVersion: "v1", kind: "Namespace", metadata: { name: a.namespace, labels: nsLabels } }) : null,
         params: null,
-        ...(c.authorizer
-          ? {
-              authorizer: celAuthorizer((sa, q) => ctx.authorize(sa ? serviceAccountUser(sa) : a.user, q), {
-                group: a.kind.group,
-                resource: a.kind.plural,
-                subresource: a.subresource ?? "",
-                namespace: a.namespace,
-                name: a.name,
-              }),
-            }
-          : {}),
+        ...(c.authorizer ? { authorizer: requestAuthorizer(a, (user, q) => ctx.authorize(user, q)) } : {}),
       };
       const params = paramsFor(binding, policy, a, ctx);
       const decisions: Decision[] = [];

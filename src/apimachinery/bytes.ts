@@ -30,3 +30,13 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** The bytes of standard base64 (atob gives a binary string). */
 export const fromBase64 = (s: string): Uint8Array => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Whether a string is standard, padded base64 (what a JSON []byte field must hold). */
+export const isBase64 = (s: string): boolean => s.length % 4 === 0 && BASE64.test(s);
+
+/** Standard base64 (whitespace ignored, as in PEM bodies) to bytes, or undefined when it is not base64. */
+export function base64Bytes(text: string): Uint8Array | undefined {
+  const clean = text.replace(/\s+/g, "");
+  return isBase64(clean) ? fromBase64(clean) : undefined;
+}

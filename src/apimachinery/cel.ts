@@ -309,6 +309,15 @@ function compileUncached(expression: string, declare?: Record<string, string>): 
   return Object.assign(run, { uses, type: checked.type ?? "dyn" });
 }
 
+/** Whether an expression refers to a variable (false when it does not compile: evaluating it reports that). */
+export function readsVariable(expression: string, name: string): boolean {
+  try {
+    return compileCel(expression).uses.has(name);
+  } catch {
+    return false;
+  }
+}
+
 function compileMessage(e: unknown, expression: string): string {
   const err = e as { message?: string; node?: { pos?: number }; range?: { start?: number } };
   const first = String(err?.message ?? e).split("\n")[0];

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base64Bytes, isSignedEnvelope, pemBlocks, requestOrganizations } from "./pem.js";
+import { isSignedEnvelope, pemBlocks, requestOrganizations } from "./pem.js";
+import { base64Bytes } from "./bytes.js";
 import { certificateRequest, servingCert } from "../cli/pki.js";
 
 test("pemBlocks reads each block's type and DER; a real request and certificate are signed envelopes", async () => {

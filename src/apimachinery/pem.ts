@@ -4,7 +4,7 @@
  * to refuse what is not a well-formed block of the right type with
  * Kubernetes' messages, without an X.509 library in the Worker.
  */
-import { fromBase64 } from "./bytes.js";
+import { base64Bytes } from "./bytes.js";
 
 export interface PemBlock {
   type: string;
@@ -26,13 +26,6 @@ export function pemBlocks(text: string): PemBlock[] {
     if (der) out.push({ type: m[1], headers, der });
   }
   return out;
-}
-
-/** Standard base64 (whitespace ignored) to bytes, or undefined when it is not base64. */
-export function base64Bytes(text: string): Uint8Array | undefined {
-  const clean = text.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return undefined;
-  return fromBase64(clean);
 }
 
 /** One DER TLV at offset: its tag, where it begins (at) and where its content starts and ends, or undefined when malformed. */

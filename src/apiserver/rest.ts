@@ -24,8 +24,7 @@ import { apiServices } from "./apiservices.js";
 import { writeWithWebhooks } from "../admission/webhooks/dispatch.js";
 import { componentStatuses } from "./componentstatus.js";
 import { proxySubresource } from "../tunnel/pod-proxy.js";
-import { confirmNoEscalation, needsEscalationCheck } from "../authz/escalation.js";
-import { confirmSignerPermission, needsSignerCheck } from "../authz/signers.js";
+import { confirmWrite } from "../authz/write-checks.js";
 import { rbacChanged } from "../authz/worker.js";
 import { authorizationReviews } from "../authz/reviews.js";
 import { authenticationReviews } from "../auth/reviews.js";
@@ -204,6 +203,13 @@ export async function handleResource(c: RestContext): Promise<Response> {
   const resource = resourceKey(kind.convert?.storage ?? kind);
   const crdVersion = crdVersionOf(kind, resource);
 
+  /** After a write: its audit annotations to the audit entry; a changed RBAC object drops this isolate's snapshot. */
+  const settled = (r: Result) => {
+    if (r.auditAnnotations) c.annotate?.(r.auditAnnotations);
+    if (r.code < 400) rbacChanged(resource, info.namespace);
+    return r;
+  };
+
   switch (info.verb) {
     case "get": {
       const r = await stub.get(resource, info.namespace, info.name, sub || undefined, crdVersion);
@@ -248,28 +254,21 @@ export async function handleResource(c: RestContext): Promise<Response> {
       w.crdVersion = crdVersion;
       // A custom resource's served version; a view's patch is applied in the store to the object as the view shows it.
       if (kind.custom || (kind.convert && pt && pt !== "apply")) w.version = apiVersionOf(kind);
-      const dryRun = () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest);
-      if (needsEscalationCheck(info, c.user)) await confirmNoEscalation(env, c.user, info, dryRun);
-      if (needsSignerCheck(info)) await confirmSignerPermission(env, c.user, info, dryRun, () => stub.get(resource, info.namespace, info.name));
-      const r = await writeWithWebhooks(env, stub, w);
-      if (r.auditAnnotations) c.annotate?.(r.auditAnnotations);
-      if (r.code < 400) rbacChanged(resource, info.namespace);
+      await confirmWrite(env, c.user, info, { dryRun: () => stub.write({ ...w, options: { ...options, dryRun: true } } as WriteRequest), stored: () => stub.get(resource, info.namespace, info.name) });
+      const r = settled(await writeWithWebhooks(env, stub, w));
       if (r.name !== undefined) c.created?.(r.name);
       if (warnings.length) r.warnings = [...warnings, ...(r.warnings ?? [])];
       return fromResult(r, n, kind, false);
     }
     case "delete": {
       const options = await deleteOptions(req, q);
-      const r = await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion });
-      if (r.auditAnnotations) c.annotate?.(r.auditAnnotations);
-      if (r.code < 400) rbacChanged(resource, info.namespace);
+      const r = settled(await writeWithWebhooks(env, stub, { verb: "delete", resource, namespace: info.namespace, name: info.name, user: c.user, options, crdVersion }));
       return fromResult(r, n, kind, false);
     }
     case "deletecollection": {
       if (info.allNamespaces) throw errors.methodNotAllowed("deletecollection across all namespaces is not supported; name a namespace");
       const options = await deleteOptions(req, q);
-      const r = await stub.write({ verb: "deletecollection", resource, namespace: info.namespace, user: c.user, list: { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined }, options, crdVersion });
-      if (r.code < 400) rbacChanged(resource, info.namespace);
+      const r = settled(await stub.write({ verb: "deletecollection", resource, namespace: info.namespace, user: c.user, list: { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined }, options, crdVersion }));
       return respond(r.code, r.body, r.code < 400 ? n : undefined, r.warnings);
     }
   }

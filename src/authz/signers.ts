@@ -18,8 +18,8 @@ import type { RequestUser, Result } from "../store/protocol.js";
 import type { ResourceRequest } from "../apiserver/request-info.js";
 import { authorize } from "../apiserver/authz.js";
 import { admissionForbidden } from "../admission/forbidden.js";
-import { certificateSigningRequest } from "../registry/kinds/certificates/certificatesigningrequest.js";
-import { base64Bytes, pemBlocks, requestOrganizations } from "../apimachinery/pem.js";
+import { certificateSigningRequest, parseRequest } from "../registry/kinds/certificates/certificatesigningrequest.js";
+import { requestOrganizations } from "../apimachinery/pem.js";
 import { requestSignatureError } from "../apimachinery/request-signature.js";
 import { fieldErrors, invalidError } from "../apimachinery/status.js";
 
@@ -44,12 +44,6 @@ async function mayForSigner(env: Env, user: RequestUser, info: ResourceRequest, 
 }
 
 
-/** The DER of the PKCS#10 request a CSR carries (none when it does not parse: validation refuses it). */
-function requestDer(csr: Csr): Uint8Array | undefined {
-  const pem = base64Bytes(csr.spec?.request ?? "");
-  return pem ? pemBlocks(new TextDecoder().decode(pem))[0]?.der : undefined;
-}
-
 /**
  * Throws 403 when the write is not the user's to make. dryRun performs the
  * same write with dryRun=All; stored reads the live object (for /status).
@@ -62,8 +56,9 @@ export async function confirmSignerPermission(env: Env, user: RequestUser, info:
   const signer = csr.spec?.signerName ?? "";
   const forbidden = (why: string) => admissionForbidden({ kind: info.kind ?? certificateSigningRequest, name }, why);
   if (info.verb === "create" && !info.subresource) {
-    const der = requestDer(csr);
-    if (!der) return;
+    const parsed = parseRequest(csr.spec?.request);
+    if ("error" in parsed) return; // validation refused it already
+    const der = parsed.der;
     const bad = await requestSignatureError(der);
     if (bad) throw invalidError("CertificateSigningRequest", GROUP, name, [fieldErrors.invalid("spec.request", csr.spec?.request ?? "", bad)]);
     if (signer === API_SERVER_CLIENT && requestOrganizations(der).includes("system:masters")) throw forbidden(`use of ${API_SERVER_CLIENT} signer with system:masters group is not allowed`);

@@ -18,8 +18,7 @@ import { clusterStore, namespaceStore } from "../store/object-store.js";
 import { listAcross } from "../store/across.js";
 import { Cached, CachedMap } from "./cache.js";
 import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, isMaster, policyFrom, rbacAllows, rbacDecision, userRules, type Policy } from "./policy.js";
-import type { AuthzFn } from "../apimachinery/cel.js";
-import { serviceAccountUser } from "../auth/claims.js";
+import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
 import { nodeAuthorize, type NodeLookups } from "./node.js";
 import type { PolicyRule } from "./rules.js";
 
@@ -75,10 +74,13 @@ export async function rbacAuthorize(user: RequestUser, a: RequestInfo, env: Env)
   return null;
 }
 
+/** Decides CEL `authorizer` checks synchronously (rbacDecision). */
+export type RbacDecider = (user: RequestUser, q: AuthzQuery) => AuthzAnswer;
+
 /** CEL `authorizer` checks for a request in namespace ns (webhook matchConditions): the isolate's RBAC snapshots of the cluster and ns, read now. */
-export async function rbacChecks(env: Env, ns: string, user: RequestUser): Promise<AuthzFn> {
+export async function rbacDecider(env: Env, ns: string): Promise<RbacDecider> {
   const [cluster, nsPolicy] = await policies(env, ns, FRESH_MS);
-  return (sa, q) => rbacDecision(sa ? serviceAccountUser(sa) : user, q, cluster, (n) => (n === ns ? nsPolicy : undefined));
+  return (user, q) => rbacDecision(user, q, cluster, (n) => (n === ns ? nsPolicy : undefined));
 }
 
 /** Every rule the user holds in a namespace (SelfSubjectRulesReview, the escalation check). Fresh within RECHECK_MS. */

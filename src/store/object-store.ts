@@ -39,7 +39,7 @@ import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
 import { defaultClusterRoleBindings, defaultClusterRoles, reconcileDefault } from "../authz/bootstrap-policy.js";
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES } from "../authz/policy.js";
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, policyFrom, type Policy } from "../authz/policy.js";
 import { encryptedResources, keyring } from "../encryption/envelope.js";
 import { PENDING, Sealing } from "./sealing.js";
 import { mutate as admitMutate, validate as admitValidate, deletePlugins } from "../admission/chain.js";
@@ -572,6 +572,7 @@ export class ObjectStore extends DurableObject<Env> {
 
   /** The store's side of admission: reads over this namespace's tables, in the current transaction. */
   private admissionContext(warnings: string[]): AdmissionContext {
+    let ownRbac: Policy | undefined;
     return {
       namespaceLabels: () => this.nsLabels ?? {},
       namespacePhase: () => this.lifecycle,
@@ -582,7 +583,8 @@ export class ObjectStore extends DurableObject<Env> {
       list: (r) => this.objectsOf(r),
       get: (r, name) => this.load(r, name)?.obj,
       count: (r) => this.q.count.get({ resource: r })?.n ?? 0,
-      authorize: (user, q) => this.policies.authorize(user, q, (r) => this.objectsOf(r)),
+      // The namespace's own RBAC, read once per write however many checks ask.
+      authorize: (user, q) => this.policies.authorize(user, q, () => (ownRbac ??= policyFrom(this.objectsOf(ROLES), this.objectsOf(ROLE_BINDINGS)))),
       warn: (m) => warnings.push(m),
       annotate: (k, v) => void (this.annotations[k] = v),
       writeStatus: (r, obj) => {

@@ -12,11 +12,11 @@
 import type { KObject } from "../registry/types.js";
 import { registry, resourceKey } from "../registry/index.js";
 import { selectorFromLabelSelector, type LabelSelector } from "../apimachinery/selectors/labels.js";
-import { POLICIES, POLICY_BINDINGS, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
+import { POLICIES, POLICY_BINDINGS, policyReadsAuthorizer, type BindingSpec, type ParamRef, type PolicySpec } from "../admission/validating-policy.js";
 import { SharedCopy, type SharedListSource } from "./shared-copy.js";
 import type { AuthzAnswer, AuthzQuery } from "../apimachinery/cel.js";
 import type { RequestUser } from "./protocol.js";
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, ROLES, policyFrom, rbacDecision, type Policy } from "../authz/policy.js";
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, policyFrom, rbacDecision, type Policy } from "../authz/policy.js";
 
 const TTL_MS = 1000;
 
@@ -37,9 +37,6 @@ export function selectParams(objs: KObject[], ref: ParamRef): KObject[] {
   const sel = selectorFromLabelSelector((ref.selector ?? {}) as LabelSelector);
   return objs.filter((o) => sel(o.metadata.labels ?? {}));
 }
-
-/** Whether a policy's CEL reads `authorizer` (then RBAC is needed in the store). */
-const usesAuthorizer = (p: KObject) => JSON.stringify(p.spec ?? {}).includes("authorizer");
 
 export class PolicyCache {
   private readonly policyCopy = new SharedCopy(POLICIES, TTL_MS);
@@ -71,7 +68,7 @@ export class PolicyCache {
     if (Date.now() - this.at < TTL_MS) return;
     const src = this.source();
     await Promise.all([this.policyCopy.refresh(src, true), this.bindingCopy.refresh(src, true)]);
-    if (this.policies.some(usesAuthorizer)) {
+    if (this.policies.some(policyReadsAuthorizer)) {
       const changed = await Promise.all([this.roleCopy.refresh(src, true), this.roleBindingCopy.refresh(src, true)]);
       if (changed.some((c) => c) || !this.clusterPolicy) this.clusterPolicy = policyFrom(this.roleCopy.items, this.roleBindingCopy.items);
     }
@@ -98,9 +95,9 @@ export class PolicyCache {
     return selectParams(objs, ref);
   }
 
-  /** An `authorizer` check (rbacDecision) over the cluster's RBAC copy and this namespace's Roles (`local` reads them in the write). */
-  authorize(user: RequestUser, q: AuthzQuery, local: (resource: string) => KObject[]): AuthzAnswer {
+  /** An `authorizer` check (rbacDecision) over the cluster's RBAC copy and this namespace's own (`own`: its Roles and bindings, read in the write). */
+  authorize(user: RequestUser, q: AuthzQuery, own: () => Policy): AuthzAnswer {
     if (!this.clusterPolicy) return { decision: "error", error: "authorization is not available: no policy of this store uses authorizer" };
-    return rbacDecision(user, q, this.clusterPolicy, (ns) => (ns === this.ownNamespace() ? policyFrom(local(ROLES), local(ROLE_BINDINGS)) : undefined));
+    return rbacDecision(user, q, this.clusterPolicy, (ns) => (ns === this.ownNamespace() ? own() : undefined));
   }
 }

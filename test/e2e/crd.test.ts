@@ -18,6 +18,16 @@ after(async () => {
   await c?.dispose();
 });
 
+/** A CustomResourceDefinition's manifest up to its versions list (the caller's items follow, indented two spaces). */
+const crdHead = (plural: string, kind: string, group: string, o: { scope?: "Namespaced" | "Cluster"; name?: string } = {}) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${o.name ?? `${plural}.${group}`}}
+spec:
+  group: ${group}
+  scope: ${o.scope ?? "Namespaced"}
+  names: {plural: ${plural}, kind: ${kind}}
+  versions:`;
+
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
@@ -200,14 +210,7 @@ test("bad CRDs are refused with Kubernetes' messages", async () => {
     assert.notEqual(r.code, 0, yaml);
     assert.match(r.stderr, re);
   };
-  const base = (name: string, group: string, versions: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: ${name}}
-spec:
-  group: ${group}
-  scope: Namespaced
-  names: {plural: widgets, kind: Widget}
-  versions:
+  const base = (name: string, group: string, versions: string) => `${crdHead("widgets", "Widget", group, { name })}
 ${versions}`;
   const ok = "  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}\n";
   await refuse(base("gadgets.example.com", "example.com", ok), /metadata\.name: Invalid value: "gadgets\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/);
@@ -220,14 +223,7 @@ ${versions}`;
 
 test("cluster-scoped custom resources", async () => {
   await c.kubectl(["apply", "-f", "-"], {
-    input: `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: regions.infra.example.com}
-spec:
-  group: infra.example.com
-  scope: Cluster
-  names: {plural: regions, kind: Region}
-  versions:
+    input: `${crdHead("regions", "Region", "infra.example.com", { scope: "Cluster" })}
   - name: v1alpha1
     served: true
     storage: true
@@ -244,14 +240,7 @@ spec:
 test("several served versions: each validates with its own schema, reads come back in the version asked for", async () => {
   const schema = (extra: string) => `{openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer${extra}}}}}}}`;
   await c.kubectl(["apply", "-f", "-"], {
-    input: `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: buckets.store.example.com}
-spec:
-  group: store.example.com
-  scope: Namespaced
-  names: {plural: buckets, kind: Bucket}
-  versions:
+    input: `${crdHead("buckets", "Bucket", "store.example.com")}
   - {name: v1beta1, served: true, storage: false, schema: ${schema(", maximum: 3")}}
   - {name: v1, served: true, storage: true, schema: ${schema("")}}
 `,
@@ -299,14 +288,7 @@ test("custom resources survive a restart; deleting a CRD deletes its resources i
 
 test("x-kubernetes-validations: CEL rules refuse bad custom resources, transition rules guard updates, bad rules refuse the CRD", async () => {
   await c.kubectl(["apply", "-f", "-"], {
-    input: `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: scalers.cel.example.com}
-spec:
-  group: cel.example.com
-  scope: Namespaced
-  names: {plural: scalers, kind: Scaler}
-  versions:
+    input: `${crdHead("scalers", "Scaler", "cel.example.com")}
   - name: v1
     served: true
     storage: true
@@ -354,14 +336,7 @@ spec:
   assert.deepEqual(live.spec, { minReplicas: 1, maxReplicas: 5, memory: "1Gi", storageClass: "fast" });
 
   r = await c.kubectl(["apply", "-f", "-"], {
-    input: `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: brokens.cel.example.com}
-spec:
-  group: cel.example.com
-  scope: Namespaced
-  names: {plural: brokens, kind: Broken}
-  versions:
+    input: `${crdHead("brokens", "Broken", "cel.example.com")}
   - name: v1
     served: true
     storage: true
@@ -375,21 +350,12 @@ spec:
 });
 
 test("validation ratcheting: after the schema is tightened, updates that leave an old invalid value alone go through", async () => {
-  const crd = (size: Record<string, unknown>) =>
-    JSON.stringify({
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: "pools.ratchet.example.com" },
-      spec: {
-        group: "ratchet.example.com",
-        scope: "Namespaced",
-        names: { plural: "pools", kind: "Pool" },
-        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { size, owner: { type: "string" } } } } } } }],
-      },
-    });
-  await c.kubectl(["apply", "-f", "-"], { input: crd({ type: "integer" }) });
+  const crd = (size: string) => `${crdHead("pools", "Pool", "ratchet.example.com")}
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: ${size}, owner: {type: string}}}}}}}
+`;
+  await c.kubectl(["apply", "-f", "-"], { input: crd("{type: integer}") });
   await eventually(async () => (await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: ratchet.example.com/v1\nkind: Pool\nmetadata: {name: big, namespace: default}\nspec: {size: 50, owner: a}\n", allowFail: true })).code === 0, 10_000, "the Pool kind served");
-  await c.kubectl(["apply", "-f", "-"], { input: crd({ type: "integer", maximum: 10 }) });
+  await c.kubectl(["apply", "-f", "-"], { input: crd("{type: integer, maximum: 10}") });
   await eventually(async () => {
     const r = await c.kubectl(["apply", "-f", "-"], { input: "apiVersion: ratchet.example.com/v1\nkind: Pool\nmetadata: {name: new, namespace: default}\nspec: {size: 50}\n", allowFail: true });
     return /spec\.size: Invalid value: 50: spec\.size in body should be less than or equal to 10/.test(r.stderr);

@@ -16,14 +16,14 @@
  * are a per-isolate copy refreshed at most every second.
  */
 import type { Env } from "../../env.js";
-import { celAuthorizer, celJson, compileCel, celErrorMessage, type AuthzFn } from "../../apimachinery/cel.js";
-import { rbacChecks } from "../../authz/worker.js";
+import { celJson, compileCel, celErrorMessage, readsVariable } from "../../apimachinery/cel.js";
+import { rbacDecider, type RbacDecider } from "../../authz/worker.js";
 import { registry } from "../../registry/index.js";
 import type { KindDef, KObject } from "../../registry/types.js";
 import { clusterStore, type ObjectStore } from "../../store/object-store.js";
 import type { Result, WriteRequest } from "../../store/protocol.js";
 import { matchesResources, type MatchResources, type NamedRule } from "../match.js";
-import { admissionRequest } from "../request.js";
+import { admissionRequest, requestAuthorizer } from "../request.js";
 import { selectorFromLabelSelector } from "../../apimachinery/selectors/labels.js";
 import type { Attributes, Operation } from "../types.js";
 import { post, type ClientConfig } from "./call.js";
@@ -67,12 +67,12 @@ async function hooks(env: Env): Promise<Hook[]> {
 }
 
 /** matchConditions: all true to call the webhook; an error follows failurePolicy. authz answers `authorizer` checks (when some condition reads it). */
-function conditionsHold(h: Hook, a: Attributes, authz?: AuthzFn): boolean {
+function conditionsHold(h: Hook, a: Attributes, authz?: RbacDecider): boolean {
   const vars = {
     object: a.operation === "DELETE" ? null : celJson(a.object),
     oldObject: a.oldObject ? celJson(a.oldObject) : null,
     request: celJson(admissionRequest(a, "")),
-    ...(authz ? { authorizer: celAuthorizer(authz, { group: a.kind.group, resource: a.kind.plural, subresource: a.subresource ?? "", namespace: a.namespace, name: a.name }) } : {}),
+    ...(authz ? { authorizer: requestAuthorizer(a, authz) } : {}),
   };
   for (const mc of h.matchConditions ?? []) {
     try {
@@ -141,8 +141,8 @@ export async function writeWithWebhooks(env: Env, stub: DurableObjectStub<Object
   const bySelector = candidates.some((h) => !selectorFromLabelSelector(h.namespaceSelector ?? {}).empty);
   const labels = bySelector ? await namespaceLabels(env, kind, w.namespace) : {};
   // RBAC for matchConditions that read `authorizer`, read once for the write.
-  const readsAuthorizer = candidates.some((h) => (h.matchConditions ?? []).some((mc) => mc.expression.includes("authorizer")));
-  const authz = readsAuthorizer ? await rbacChecks(env, w.namespace, w.user) : undefined;
+  const readsAuthorizer = candidates.some((h) => (h.matchConditions ?? []).some((mc) => readsVariable(mc.expression, "authorizer")));
+  const authz = readsAuthorizer ? await rbacDecider(env, w.namespace) : undefined;
   for (let attempt = 0; ; attempt++) {
     // 1. The live object and what the write would store.
     let old: KObject | undefined;

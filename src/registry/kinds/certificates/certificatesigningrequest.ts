@@ -17,7 +17,8 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { clone, deepEqual } from "../../../apimachinery/objects.js";
 import { DNS1123SubdomainMaxLength, isDNS1123Label, isDNS1123Subdomain, tooLong } from "../../../apimachinery/validation.js";
 import { humanDuration } from "../../../apimachinery/age.js";
-import { base64Bytes, isSignedEnvelope, pemBlocks } from "../../../apimachinery/pem.js";
+import { isSignedEnvelope, pemBlocks } from "../../../apimachinery/pem.js";
+import { base64Bytes } from "../../../apimachinery/bytes.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef, KObject, StrategyContext } from "../../types.js";
 
@@ -40,14 +41,14 @@ const USAGES = [
   "netscape sgc", "ocsp signing", "s/mime", "server auth", "signing", "timestamping",
 ];
 
-/** ParseCSR's checks: one PEM block of type CERTIFICATE REQUEST holding a DER request. */
-function requestError(request: string | undefined): string | undefined {
+/** ParseCSR's checks: the DER of spec.request's one PEM CERTIFICATE REQUEST block, or why it is not one. */
+export function parseRequest(request: string | undefined): { der: Uint8Array } | { error: string } {
   const pem = base64Bytes(request ?? "");
-  if (!pem) return "illegal base64 data";
+  if (!pem) return { error: "illegal base64 data" };
   const block = pemBlocks(new TextDecoder().decode(pem))[0];
-  if (!block || block.type !== "CERTIFICATE REQUEST") return "PEM block type must be CERTIFICATE REQUEST";
-  if (!isSignedEnvelope(block.der)) return "x509: malformed certificate request";
-  return undefined;
+  if (!block || block.type !== "CERTIFICATE REQUEST") return { error: "PEM block type must be CERTIFICATE REQUEST" };
+  if (!isSignedEnvelope(block.der)) return { error: "x509: malformed certificate request" };
+  return { der: block.der };
 }
 
 /** validateCertificate: status.certificate holds CERTIFICATE PEM blocks only, at least one. */
@@ -168,8 +169,8 @@ export const certificateSigningRequest: KindDef = {
     validate(o, old) {
       const s = spec(o);
       const errs: FieldError[] = [];
-      const bad = requestError(s.request);
-      if (bad) errs.push(fieldErrors.invalid("spec.request", s.request ?? "", bad));
+      const parsed = parseRequest(s.request);
+      if ("error" in parsed) errs.push(fieldErrors.invalid("spec.request", s.request ?? "", parsed.error));
       if (!s.usages?.length) errs.push(fieldErrors.required("spec.usages"));
       const previous = new Set(old ? spec(old).usages : []);
       const seen = new Set<string>();

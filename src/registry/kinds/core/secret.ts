@@ -4,10 +4,9 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { deepEqual } from "../../../apimachinery/objects.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef } from "../../types.js";
-import { toBase64 } from "../../../apimachinery/bytes.js";
+import { isBase64, toBase64 } from "../../../apimachinery/bytes.js";
 
 type S = { type?: string; data?: Record<string, string>; stringData?: Record<string, string>; immutable?: boolean };
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** UTF-8 safe base64 of a string (btoa alone only takes Latin-1). */
 export function base64(s: string): string {
@@ -43,7 +42,7 @@ export const secret: KindDef = {
     validate(o) {
       const errs: FieldError[] = [];
       for (const [k, v] of Object.entries((o as S).data ?? {})) {
-        if (typeof v !== "string" || v.length % 4 !== 0 || !BASE64.test(v)) errs.push(fieldErrors.invalid(`data[${k}]`, "<secret contents redacted>", "illegal base64 data"));
+        if (typeof v !== "string" || !isBase64(v)) errs.push(fieldErrors.invalid(`data[${k}]`, "<secret contents redacted>", "illegal base64 data"));
       }
       return errs;
     },
