@@ -72,7 +72,7 @@ export class StoreClient implements ClusterClient {
       }
     }
     return new Promise((resolve, reject) => {
-      const id = registry.byKey(req.resource)?.namespaced ? `ns:${req.namespace}` : "cluster";
+      const { id } = this.stubFor(req.resource, req.namespace);
       let list = this.pending.get(id);
       if (!list) this.pending.set(id, (list = []));
       list.push({ req, resolve, reject });
