@@ -586,6 +586,15 @@ spec:
   await c.kubectl(["delete", "pod", "attached", "--wait=false"]);
 });
 
+test("kubectl run --rm -i streams the command's output until it exits, then removes the pod", async () => {
+  // kubectl attaches once the pod runs; stdin (empty here) closes at once, the output keeps coming until the process ends.
+  // As with a real kubelet, output written before the attach is not replayed: the command starts with a pause.
+  const r = await c.kubectl(["run", "once", `--image=${TEST_IMAGE}`, "--restart=Never", "--rm", "-i", "--command", "--", "sh", "-c", "sleep 2; echo first; sleep 2; echo second"], { input: "" });
+  assert.match(r.stdout, /first\n(.|\n)*second/);
+  assert.match(r.stdout, /pod "once" deleted/);
+  await eventually(async () => (await c.kubectl(["get", "pod", "once"], { allowFail: true })).code !== 0, 30_000, "pod once gone");
+});
+
 test("kubectl debug adds an ephemeral container to a running pod: it shares the target's processes, takes stdin, and is reported", async () => {
   await apply(`
 apiVersion: v1
