@@ -1,7 +1,8 @@
 /**
  * The naive store as a yardstick: a Worker in front of one SQLite-backed
- * Durable Object, no Kubernetes code at all, served by Miniflare over HTTPS
- * with the same throwaway CA as the HTTPS hello-world. It speaks just enough
+ * Durable Object, no Kubernetes code at all, served over HTTPS the way the
+ * control plane is (workerd started by src/cli/workerd.ts, the Worker on its
+ * own socket) with the same throwaway CA as the HTTPS hello-world. It speaks just enough
  * of the API's paths for the same generators to drive it:
  *  - POST …/configmaps inserts the body under its name and, like a store,
  *    writes one fixed-shape event line to every open watch stream;
@@ -16,13 +17,13 @@
  * a line per write.
  */
 import { buildSync } from "esbuild";
-import { Miniflare } from "miniflare";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { COMPATIBILITY_DATE } from "../src/cli/local.js";
+import { startWorkerd } from "../src/cli/workerd.js";
 import { jsonCaller, type HttpTarget } from "./cluster.js";
 import { onCleanup } from "./cleanup.js";
 
@@ -76,30 +77,37 @@ export interface BareDurableObject extends HttpTarget {
   stop(): Promise<void>;
 }
 
-/** The project's CoalescingStream (and what it imports) as one module the bare script imports. */
-function coalescingModule(): string {
-  const entry = fileURLToPath(new URL("../src/apimachinery/coalescing-stream.ts", import.meta.url));
-  return buildSync({ entryPoints: [entry], bundle: true, format: "esm", write: false }).outputFiles[0].text;
+/** The bare script with the project's CoalescingStream (and what it imports) bundled in, as one module file. */
+function bundle(dir: string, coalesce: boolean): string {
+  const coalescing = fileURLToPath(new URL("../src/apimachinery/coalescing-stream.ts", import.meta.url));
+  const out = join(dir, "bare.mjs");
+  buildSync({
+    stdin: { contents: SCRIPT.replace("globalThis.COALESCE_FLAG", String(coalesce)).replace("./coalescing-stream.mjs", coalescing), loader: "js", resolveDir: dir },
+    bundle: true,
+    format: "esm",
+    external: ["cloudflare:workers"],
+    outfile: out,
+  });
+  return out;
 }
 
 export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }, o: { coalesce?: boolean } = {}): Promise<BareDurableObject> {
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-bare-"));
   const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: "bare.mjs", contents: SCRIPT.replace("globalThis.COALESCE_FLAG", String(!!o.coalesce)) },
-      { type: "ESModule", path: "coalescing-stream.mjs", contents: coalescingModule() },
-    ],
-    compatibilityDate: COMPATIBILITY_DATE,
-    durableObjects: { BARE: { className: "Bare", useSQLite: true } },
-    durableObjectsPersist: dir,
+  mkdirSync(join(dir, "state"));
+  const workerd = await startWorkerd({
+    script: bundle(dir, !!o.coalesce),
+    state: join(dir, "state"),
+    configFile: join(dir, "workerd.capnp"),
     host: "127.0.0.1",
     port: 0,
-    httpsKey: tls.key,
-    httpsCert: tls.cert,
+    tls,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: [],
+    durableObjects: { BARE: "Bare" },
+    bindings: {},
   });
-  const ready = await mf.ready;
-  const origin = `https://127.0.0.1:${ready.port}`;
+  const origin = `https://127.0.0.1:${workerd.port}`;
   const pool = new Pool(origin, { connections: 8, connect: { ca: tls.ca } });
   return {
     origin,
@@ -108,7 +116,7 @@ export async function startBareDurableObject(tls: { key: string; cert: string; c
     call: jsonCaller(pool, {}),
     async stop() {
       await pool.close().catch(() => {});
-      await mf.dispose();
+      await workerd.stop();
       forget();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,11 +1,17 @@
 /**
  * The runtime's ceiling: a bare workerd hello-world served by Miniflare
- * directly over plain HTTP on loopback, loaded with the same generator and
- * concurrency as the control plane. Optionally also over HTTPS with the
- * bench CA, to show what TLS alone costs on this machine.
+ * directly over plain HTTP on loopback (the yardstick shared/NOTES.md and the
+ * targets are set on), loaded with the same generator and concurrency as the
+ * control plane. Optionally also over HTTPS with the bench CA, to show what
+ * TLS alone costs on this machine, and served as the control plane is (the
+ * Worker on a workerd socket of its own, no Miniflare entry worker).
  */
 import { Miniflare } from "miniflare";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { COMPATIBILITY_DATE } from "../src/cli/local.js";
+import { startWorkerd } from "../src/cli/workerd.js";
 import { runLoad, type LoadResult } from "./loadgen.js";
 import type { BenchOptions } from "./args.js";
 
@@ -34,5 +40,22 @@ export async function helloRate(o: BenchOptions, engine: "node" | "wrk", tls?: {
     });
   } finally {
     await mf.dispose();
+  }
+}
+
+/** The same hello-world over HTTPS, served as `npm start` serves the control plane (src/cli/workerd.ts). */
+export async function helloRateOwnSocket(o: BenchOptions, engine: "node" | "wrk", tls: { key: string; cert: string; ca: string }): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-hello-"));
+  try {
+    writeFileSync(join(dir, "hello.mjs"), SCRIPT);
+    mkdirSync(join(dir, "state"));
+    const w = await startWorkerd({ script: join(dir, "hello.mjs"), state: join(dir, "state"), configFile: join(dir, "workerd.capnp"), host: "127.0.0.1", port: 0, tls, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: [], durableObjects: {}, bindings: {} });
+    try {
+      return await runLoad({ origin: `https://127.0.0.1:${w.port}`, ca: tls.ca, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, engine, spec: { method: "GET", path: "/" } });
+    } finally {
+      await w.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

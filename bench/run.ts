@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs, type BenchOptions } from "./args.js";
 import { buildWorker, startBenchCluster, throwawayTls, type BenchCluster } from "./cluster.js";
-import { helloRate } from "./hello.js";
+import { helloRate, helloRateOwnSocket } from "./hello.js";
 import { etcdBinary, etcdRate } from "./etcd.js";
 import { createBench, createRate } from "./create.js";
 import { startBareDurableObject } from "./bare-durable-object.js";
@@ -67,6 +67,9 @@ async function main(o: BenchOptions): Promise<Row[]> {
       const hs = await measure(() => helloRate(o, engine, tls));
       helloTls = hs.value;
       rows.push({ benchmark: `hello-world (workerd, HTTPS, ${c16})`, result: rate(hs.value) + noisy(hs), target: "— (info)", value: hs.value.rate });
+      log(`hello-world (workerd, HTTPS, the Worker on its own socket as npm start serves it), ${c16}`);
+      const ho = await measure(() => helloRateOwnSocket(o, engine, tls));
+      rows.push({ benchmark: `hello-world (HTTPS, the Worker on its own workerd socket, as the control plane is served, ${c16})`, result: rate(ho.value) + noisy(ho), target: "— (info)", value: ho.value.rate });
       log(`bare Durable Object put (one SQLite insert, no Kubernetes code, HTTPS), ${c16}`);
       const bare = await startBareDurableObject(tls);
       try {

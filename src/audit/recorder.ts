@@ -11,6 +11,7 @@ import { requestInfo, requestUri, type RequestInfo } from "../apiserver/request-
 import type { RequestUser } from "../store/protocol.js";
 import { auditLog } from "./audit-log.js";
 import type { AuditEntry } from "./types.js";
+import { sourceIpOf } from "./source-ip.js";
 
 const FLUSH_MS = 200;
 const FLUSH_AT = 500;
@@ -56,7 +57,7 @@ export function entryOf(req: Request, user: RequestUser | undefined, code: numbe
     code,
     uri: requestUri(req.url),
     userAgent: req.headers.get("user-agent") ?? "",
-    sourceIP: req.headers.get("cf-connecting-ip") ?? req.headers.get("x-forwarded-for")?.split(",")[0].trim() ?? req.headers.get("x-real-ip") ?? "",
+    sourceIP: sourceIpOf(req),
   };
   if (!info.isResourceRequest) return { ...base, resource: "", namespace: "", name: "" };
   const resource = (info.group ? `${info.resource}.${info.group}` : info.resource) + (info.subresource ? `/${info.subresource}` : "");

@@ -1,16 +1,16 @@
 /**
- * The local control plane: the Worker bundle served by Miniflare directly
- * (workerd, no wrangler dev proxy in the path), state persisted on disk, the
- * cron trigger emulated by a timer. `npm start` and the end-to-end tests both
- * start it through here.
+ * The local control plane: the Worker bundle served by workerd on an HTTPS
+ * socket of its own (no wrangler dev proxy, no Miniflare entry worker in the
+ * path: ./workerd.ts), state persisted on disk, the cron trigger emulated by
+ * a timer. `npm start` and the end-to-end tests both start it through here.
  */
-import { Miniflare } from "miniflare";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { ensurePki } from "./pki.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { startWorkerd } from "./workerd.js";
 
 export interface LocalOptions {
   home: string;
@@ -29,7 +29,6 @@ export interface LocalControlPlane {
   caCert: string;
   token: string;
   kubeconfig: string;
-  mf: Miniflare;
   /** Run the scheduled handler now (what the cron trigger does). */
   runCron(): Promise<void>;
   stop(): Promise<void>;
@@ -124,46 +123,37 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
   const pki = await ensurePki(home);
   // The port is known before start so the Worker can advertise it (API_ENDPOINT) for the `kubernetes` Service.
   const port = opts.port || (await freePort(host));
-  const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: script }],
-    modulesRoot: resolve("dist"),
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: COMPATIBILITY_FLAGS,
-    durableObjects: { STORE: { className: "ObjectStore", useSQLite: true }, MANAGER: { className: "ControllerManager", useSQLite: true }, TUNNEL: { className: "NodeTunnel", useSQLite: true }, AUDIT: { className: "AuditLog", useSQLite: true } },
-    durableObjectsPersist: join(home, "state"),
-    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: `${host.includes(":") ? `[${host}]` : host}:${port}`, ...opts.bindings },
+  const workerd = await startWorkerd({
+    script,
+    state: join(home, "state"),
+    configFile: join(home, "workerd.capnp"),
     host,
     port,
-    httpsKey: pki.key,
-    httpsCert: pki.cert,
-    log: undefined,
+    tls: { key: pki.key, cert: pki.cert },
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    durableObjects: { STORE: "ObjectStore", MANAGER: "ControllerManager", TUNNEL: "NodeTunnel", AUDIT: "AuditLog" },
+    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: `${host.includes(":") ? `[${host}]` : host}:${port}`, ...opts.bindings },
     // EDGEPLANE_INSPECTOR_PORT: the V8 inspector of workerd (CPU profiles: scripts/cpuprofile.mjs).
     ...(process.env.EDGEPLANE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEPLANE_INSPECTOR_PORT) } : {}),
   });
-  const ready = await mf.ready;
-  const url = `https://${host}:${ready.port}`;
+  const url = `https://${host.includes(":") ? `[${host}]` : host}:${workerd.port}`;
   const kubeconfig = join(home, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigYaml(url, token, pki.caCert));
-  const runCron = async () => {
-    const worker = await mf.getWorker();
-    await worker.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
-  };
+  const runCron = () => workerd.scheduled("* * * * *");
   const timer = setInterval(() => {
     runCron().catch((e) => opts.log?.(`cron run failed: ${(e as Error).message}`));
   }, opts.cronIntervalMs ?? 60_000);
   timer.unref();
-  let stopped: Promise<void> | undefined;
   return {
     url,
     caCert: pki.caCert,
     token,
     kubeconfig,
-    mf,
     runCron,
-    async stop() {
+    stop() {
       clearInterval(timer);
-      stopped ??= mf.dispose();
-      await stopped;
+      return workerd.stop();
     },
   };
 }

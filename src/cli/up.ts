@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { portTaken, startLocal } from "./local.js";
+import { KubeClient } from "./kube-client.js";
 import { NodeAgent, parsePort } from "../../agent/src/agent.js";
 import { findRuntimeSocket } from "../../agent/src/runtime/socket.js";
 
@@ -43,8 +44,11 @@ try {
   if (/EADDRINUSE|address already in use/i.test(String(e))) console.error(`  port ${port} is taken: set PORT to another port`);
   process.exit(1);
 }
-const r = await cp.mf.dispatchFetch(`${cp.url}/api/v1/namespaces/default`, { headers: { authorization: `Bearer ${cp.token}` } });
-if (!r.ok) console.error(c("33", `! first request answered ${r.status}: ${await r.text()}`));
+try {
+  await new KubeClient({ server: cp.url, token: cp.token, ca: cp.caCert }).call("GET", "/api/v1/namespaces/default");
+} catch (e) {
+  console.error(c("33", `! first request failed: ${(e as Error).message}`));
+}
 step(`control plane ready in ${Date.now() - started} ms`);
 
 let agent: NodeAgent | undefined;

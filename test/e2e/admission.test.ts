@@ -122,17 +122,18 @@ test("a Secret's value is nowhere in the persisted state (objects, event log), b
   assert.equal(Buffer.from(JSON.parse((await c.kubectl(["get", "secret", "db", "-o", "json"])).stdout).data.other, "base64").toString(), value);
 });
 
-test("the audit log shows the admin's kubectl create", async () => {
+test("the audit log shows the admin's kubectl create, from where it came", async () => {
   await c.kubectl(["create", "configmap", "audited", "--from-literal=a=b"]);
   const entry = await eventually(async () => {
     const r = await c.api("/edgeplane/v1/audit?limit=50&verb=create&resource=configmaps");
-    const body = (await r.json()) as { items: { user: string; verb: string; name: string; namespace: string; code: number; userAgent: string; groups: string[]; time: string; uri: string }[] };
+    const body = (await r.json()) as { items: { user: string; verb: string; name: string; namespace: string; code: number; userAgent: string; groups: string[]; time: string; uri: string; sourceIP: string }[] };
     return body.items.find((e) => e.name === "audited");
   }, 10_000, "the audit entry");
   assert.equal(entry.user, "admin");
   assert.equal(entry.namespace, "default");
   assert.equal(entry.code, 201);
   assert.match(entry.userAgent, /^kubectl/);
+  assert.equal(entry.sourceIP, "127.0.0.1");
   assert.match(entry.uri, /^\/api\/v1\/namespaces\/default\/configmaps\?fieldManager=kubectl-create&fieldValidation=Strict$/);
   assert.ok(entry.groups.includes("system:masters") && !Number.isNaN(Date.parse(entry.time)));
   const bad = await c.api("/edgeplane/v1/audit?limit=abc");
