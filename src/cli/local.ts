@@ -31,6 +31,8 @@ export interface LocalControlPlane {
   kubeconfig: string;
   /** Run the scheduled handler now (what the cron trigger does). */
   runCron(): Promise<void>;
+  /** Settles when workerd ends (after stop(), or on its own): how it ended. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     token,
     kubeconfig,
     runCron,
+    exited: workerd.exited,
     stop() {
       clearInterval(timer);
       return workerd.stop();

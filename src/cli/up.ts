@@ -109,8 +109,16 @@ const stop = async () => {
   await cp.stop();
   process.exit(0);
 };
-// Miniflare's own exit hook would re-raise the signal; this handler disposes it and exits cleanly instead.
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.removeAllListeners(sig);
   process.on(sig, stop);
 }
+// workerd gone on its own (killed, crashed): say so and stop, rather than serve nothing.
+void cp.exited.then(async (how) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(c("31", `✗ workerd stopped (${how}); the control plane is down. State is kept in ${home}/: npm start again.`));
+  await agent?.stop().catch(() => {});
+  podman?.kill();
+  process.exit(1);
+});

@@ -43,6 +43,8 @@ export interface WorkerdOptions {
 
 export interface Workerd {
   port: number;
+  /** Settles when the process ends, however it ends: how it ended. */
+  exited: Promise<string>;
   /** Run the Worker's scheduled handler, as a cron trigger would. */
   scheduled(cron: string): Promise<void>;
   stop(): Promise<void>;
@@ -128,6 +130,7 @@ export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   // workerd has no parent-death signal: it goes with this process however that ends.
   const kill = () => child.kill("SIGKILL");
   process.once("exit", kill);
+  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)));
   // Its stderr makes a startup failure's message, and is passed on once it listens.
   let early = "";
   let started = false;
@@ -149,6 +152,7 @@ export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   let stopped: Promise<void> | undefined;
   return {
     port: ports.get("api")!,
+    exited,
     async scheduled(cron) {
       const r = await fetch(`${cronUrl}?cron=${encodeURIComponent(cron)}`, { method: "POST", headers: { "x-cron-secret": cronSecret } });
       if (!r.ok) throw new Error(`scheduled handler: ${r.status} ${await r.text()}`);

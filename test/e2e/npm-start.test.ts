@@ -136,3 +136,19 @@ test("npm start on a port already in use says so and exits 1, before building or
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("npm start says so and exits 1 when workerd dies under it, rather than serve nothing", async () => {
+  const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
+  const port = await freePort();
+  const up = await start(home, port);
+  try {
+    const pids = spawnSync("pgrep", ["-P", String(up.child.pid), "workerd"], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
+    assert.equal(pids.length, 1, `one workerd child of npm start: ${pids}`);
+    process.kill(Number(pids[0]), "SIGKILL");
+    assert.equal(await up.stopped, 1);
+    assert.match(up.output(), /workerd stopped \(killed by SIGKILL\); the control plane is down/);
+  } finally {
+    up.child.kill("SIGKILL");
+    rmSync(home, { recursive: true, force: true });
+  }
+});
