@@ -5,7 +5,7 @@ import { CoalescingStream } from "./coalescing-stream.js";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-test("a push reaches a waiting reader at once; pushes made while it is busy come as one chunk", async () => {
+test("a push reaches a waiting reader when its task ends; pushes of one task come as one chunk", async () => {
   const s = new CoalescingStream();
   const reader = s.readable.getReader();
   const first = reader.read();
@@ -16,6 +16,25 @@ test("a push reaches a waiting reader at once; pushes made while it is busy come
   assert.equal(s.pendingBytes, 4);
   assert.equal(dec.decode((await reader.read()).value), "b\nc\n");
   assert.equal(s.pendingBytes, 0);
+});
+
+test("pendingBytes counts what the reader has not taken, enqueued or not; streams flush together", async () => {
+  const a = new CoalescingStream();
+  const b = new CoalescingStream();
+  a.push(enc.encode("one"));
+  b.push(enc.encode("two!"));
+  await new Promise((r) => setTimeout(r, 5));
+  // Enqueued by now, still not read.
+  assert.equal(a.pendingBytes, 3);
+  assert.equal(b.pendingBytes, 4);
+  a.push(enc.encode("x"));
+  assert.equal(a.pendingBytes, 4);
+  const ra = a.readable.getReader();
+  assert.equal(dec.decode((await ra.read()).value), "one");
+  assert.equal(dec.decode((await ra.read()).value), "x");
+  assert.equal(a.pendingBytes, 0);
+  assert.equal(dec.decode((await b.readable.getReader().read()).value), "two!");
+  assert.equal(b.pendingBytes, 0);
 });
 
 test("close lets what is pending out first, then ends; pushes after close are dropped", async () => {

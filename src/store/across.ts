@@ -95,8 +95,8 @@ function lastNameOf(items: string[], table: boolean): string | undefined {
 /**
  * Merge the watch streams of every namespace (and of namespaces created
  * later) into one NDJSON stream. Lines from each store arrive whole and in
- * order; across namespaces order is by arrival. Lines the runtime has not
- * taken yet leave together (CoalescingStream).
+ * order; across namespaces order is by arrival. Lines that arrive in one
+ * task leave together (CoalescingStream).
  */
 export function watchAcross(
   env: Env,

@@ -13,13 +13,13 @@ const publish = (hub: WatchHub, name: string, rv: number) => {
 };
 const names = (chunk: Uint8Array) => dec.decode(chunk).trim().split("\n").map((l) => (JSON.parse(l) as { object: KObject }).object.metadata.name);
 
-test("an event goes out at once to a waiting reader; events that arrive while the reader is busy leave together", async () => {
+test("an event goes out to a waiting reader when its task ends; events of one task leave together", async () => {
   const hub = new WatchHub();
   const reader = hub.open({ resource: "configmaps", kind, filter: null, bookmarks: false }, () => {}).getReader();
   const first = reader.read();
   publish(hub, "a", 1);
   assert.deepEqual(names((await first).value!), ["a"]);
-  // Nobody reading: b, c and d wait, then come as one chunk, in order.
+  // Published in one task: b, c and d come as one chunk, in order.
   publish(hub, "b", 2);
   publish(hub, "c", 3);
   publish(hub, "d", 4);

@@ -3,9 +3,9 @@
  * A committed change is serialised once and the same bytes go to every
  * watcher it matches. Objects moving in or out of a label/field selection
  * become ADDED/DELETED for that watcher, as the apiserver's watch cache does.
- * Each watch is a CoalescingStream: events the runtime has not taken yet
- * leave together, so fan-out to many watchers degrades into bigger chunks,
- * not a growing backlog.
+ * Each watch is a CoalescingStream: the events of one task leave together,
+ * so a burst fanned out to many watchers costs a chunk per watcher, not one
+ * per event.
  */
 import type { KindDef, KObject } from "../registry/types.js";
 import { tableDocument, tableRow } from "../registry/table.js";
