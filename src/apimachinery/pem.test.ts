@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isSignedEnvelope, pemBlocks, requestOrganizations } from "./pem.js";
+import { certificateNotAfter, isSignedEnvelope, pemBlocks, requestOrganizations } from "./pem.js";
 import { base64Bytes } from "./bytes.js";
 import { certificateRequest, servingCert } from "../cli/pki.js";
 
@@ -37,4 +37,21 @@ test("requestOrganizations reads the O= of a request's subject (a client certifi
   const { csr: plain } = await certificateRequest("CN=bob");
   assert.deepEqual(requestOrganizations(pemBlocks(plain)[0].der), []);
   assert.deepEqual(requestOrganizations(new Uint8Array([0x30, 0x03, 0x02, 0x01])), [], "malformed");
+});
+
+/** The DER of a self-signed certificate valid until notAfter. */
+const certUntil = async (notAfter: Date) => pemBlocks((await servingCert("CN=x", [], undefined, "02", notAfter)).cert)[0].der;
+
+test("certificateNotAfter reads a certificate's notAfter, as UTCTime and as GeneralizedTime", async () => {
+  const utc = await certUntil(new Date("2030-05-06T07:08:09Z"));
+  const generalized = await certUntil(new Date("2051-01-02T03:04:05Z"));
+  // RFC 5280: UTCTime through 2049, GeneralizedTime from 2050 (tags 0x17 and 0x18 in the DER).
+  assert.ok(Buffer.from(utc).includes(Buffer.from([0x17, 0x0d, ...Buffer.from("300506070809Z")])));
+  assert.ok(Buffer.from(generalized).includes(Buffer.from([0x18, 0x0f, ...Buffer.from("20510102030405Z")])));
+  assert.equal(certificateNotAfter(utc), Date.parse("2030-05-06T07:08:09Z"));
+  assert.equal(certificateNotAfter(generalized), Date.parse("2051-01-02T03:04:05Z"));
+  const { csr } = await certificateRequest("CN=jane");
+  // A request is no certificate; neither is garbage.
+  assert.equal(certificateNotAfter(pemBlocks(csr)[0].der), undefined);
+  assert.equal(certificateNotAfter(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])), undefined);
 });

@@ -2,7 +2,9 @@
  * PEM blocks and a DER shape check for the API fields that carry X.509
  * material (a CertificateSigningRequest's request and certificate): enough
  * to refuse what is not a well-formed block of the right type with
- * Kubernetes' messages, without an X.509 library in the Worker.
+ * Kubernetes' messages, and to read the few fields the control plane acts
+ * on (a request's organizations, a certificate's notAfter), without an X.509
+ * library in the Worker.
  */
 import { base64Bytes } from "./bytes.js";
 
@@ -94,4 +96,26 @@ export function requestOrganizations(der: Uint8Array): string[] {
     }
   }
   return out;
+}
+
+/** UTCTime (YYMMDDHHMMSSZ, 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ): what RFC 5280 allows in a validity. */
+function derTime(der: Uint8Array, t: Tlv): number | undefined {
+  const s = new TextDecoder().decode(der.subarray(t.start, t.end));
+  const m = t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : t.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : null;
+  if (!m) return undefined;
+  let year = Number(m[1]);
+  if (t.tag === 0x17) year += year >= 50 ? 1900 : 2000;
+  return Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+/** When an X.509 certificate's DER stops being valid (its notAfter, ms since the epoch), or undefined when malformed. */
+export function certificateNotAfter(der: Uint8Array): number | undefined {
+  const outer = tlv(der, 0);
+  const tbs = outer && children(der, outer)?.[0];
+  const fields = tbs && children(der, tbs);
+  if (!fields) return undefined;
+  // TBSCertificate: [0] version (absent for v1), serialNumber, signature, issuer, validity { notBefore, notAfter }, …
+  const validity = fields[fields[0]?.tag === 0xa0 ? 4 : 3];
+  const notAfter = validity && validity.tag === 0x30 ? children(der, validity)?.[1] : undefined;
+  return notAfter && derTime(der, notAfter);
 }

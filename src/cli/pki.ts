@@ -24,8 +24,8 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-/** A serving certificate for these hosts (IPs or DNS names), signed by an issuer or, without one, by itself. */
-export async function servingCert(subject: string, hosts: string[], issuer?: { name: string; key: CryptoKey }, serialNumber = "01"): Promise<{ cert: string; key: string }> {
+/** A serving certificate for these hosts (IPs or DNS names), signed by an issuer or, without one, by itself; valid ten years unless told until when. */
+export async function servingCert(subject: string, hosts: string[], issuer?: { name: string; key: CryptoKey }, serialNumber = "01", notAfter = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000)): Promise<{ cert: string; key: string }> {
   x509.cryptoProvider.set(crypto);
   const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
   const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: "ip" as const, value: h } : { type: "dns" as const, value: h }));
@@ -33,8 +33,8 @@ export async function servingCert(subject: string, hosts: string[], issuer?: { n
     serialNumber,
     subject,
     issuer: issuer?.name ?? subject,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000),
+    notBefore: new Date(Math.min(Date.now() - 60_000, notAfter.getTime() - 60_000)),
+    notAfter,
     publicKey: keys.publicKey,
     signingKey: issuer?.key ?? keys.privateKey,
     signingAlgorithm: alg,
