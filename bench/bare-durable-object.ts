@@ -17,14 +17,12 @@
  * a line per write.
  */
 import { buildSync } from "esbuild";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
-import { COMPATIBILITY_DATE } from "../src/cli/local.js";
-import { startWorkerd } from "../src/cli/workerd.js";
-import { jsonCaller, type HttpTarget } from "./cluster.js";
+import { jsonCaller, yardstickWorkerd, type HttpTarget } from "./cluster.js";
 import { onCleanup } from "./cleanup.js";
 
 const SCRIPT = `
@@ -94,19 +92,7 @@ function bundle(dir: string, coalesce: boolean): string {
 export async function startBareDurableObject(tls: { key: string; cert: string; ca: string }, o: { coalesce?: boolean } = {}): Promise<BareDurableObject> {
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-bare-"));
   const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, "state"));
-  const workerd = await startWorkerd({
-    script: bundle(dir, !!o.coalesce),
-    state: join(dir, "state"),
-    configFile: join(dir, "workerd.capnp"),
-    host: "127.0.0.1",
-    port: 0,
-    tls,
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: [],
-    durableObjects: { BARE: "Bare" },
-    bindings: {},
-  });
+  const workerd = await yardstickWorkerd(dir, bundle(dir, !!o.coalesce), tls, { BARE: "Bare" });
   const origin = `https://127.0.0.1:${workerd.port}`;
   const pool = new Pool(origin, { connections: 8, connect: { ca: tls.ca } });
   return {

@@ -5,11 +5,12 @@
  * One instance is shared by the sections of a run and removed at the end.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
-import { startLocal, type LocalControlPlane } from "../src/cli/local.js";
+import { COMPATIBILITY_DATE, startLocal, type LocalControlPlane } from "../src/cli/local.js";
+import { startWorkerd, type Workerd } from "../src/cli/workerd.js";
 import { ensurePki } from "../src/cli/pki.js";
 import { onCleanup } from "./cleanup.js";
 
@@ -115,4 +116,10 @@ async function fetchWithCa(cp: { url: string; token: string; caCert: string }, p
   await res.body.text();
   await pool.close();
   return res.statusCode;
+}
+
+/** A yardstick's Worker (a module file in dir) served as the control plane is: workerd, the Worker on its own HTTPS socket, state under dir. */
+export function yardstickWorkerd(dir: string, script: string, tls: { key: string; cert: string }, durableObjects: Record<string, string> = {}): Promise<Workerd> {
+  mkdirSync(join(dir, "state"), { recursive: true });
+  return startWorkerd({ script, state: join(dir, "state"), configFile: join(dir, "workerd.capnp"), host: "127.0.0.1", port: 0, tls, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: [], durableObjects, bindings: {} });
 }

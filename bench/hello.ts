@@ -7,11 +7,11 @@
  * Worker on a workerd socket of its own, no Miniflare entry worker).
  */
 import { Miniflare } from "miniflare";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMPATIBILITY_DATE } from "../src/cli/local.js";
-import { startWorkerd } from "../src/cli/workerd.js";
+import { yardstickWorkerd } from "./cluster.js";
 import { runLoad, type LoadResult } from "./loadgen.js";
 import type { BenchOptions } from "./args.js";
 
@@ -48,8 +48,7 @@ export async function helloRateOwnSocket(o: BenchOptions, engine: "node" | "wrk"
   const dir = mkdtempSync(join(tmpdir(), "edgeplane-bench-hello-"));
   try {
     writeFileSync(join(dir, "hello.mjs"), SCRIPT);
-    mkdirSync(join(dir, "state"));
-    const w = await startWorkerd({ script: join(dir, "hello.mjs"), state: join(dir, "state"), configFile: join(dir, "workerd.capnp"), host: "127.0.0.1", port: 0, tls, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: [], durableObjects: {}, bindings: {} });
+    const w = await yardstickWorkerd(dir, join(dir, "hello.mjs"), tls);
     try {
       return await runLoad({ origin: `https://127.0.0.1:${w.port}`, ca: tls.ca, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, engine, spec: { method: "GET", path: "/" } });
     } finally {

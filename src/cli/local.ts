@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { ensurePki } from "./pki.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { startWorkerd } from "./workerd.js";
+import { hostPort, startWorkerd } from "./workerd.js";
 
 export interface LocalOptions {
   home: string;
@@ -135,11 +135,11 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     durableObjects: { STORE: "ObjectStore", MANAGER: "ControllerManager", TUNNEL: "NodeTunnel", AUDIT: "AuditLog" },
-    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: `${host.includes(":") ? `[${host}]` : host}:${port}`, ...opts.bindings },
+    bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: hostPort(host, port), ...opts.bindings },
     // EDGEPLANE_INSPECTOR_PORT: the V8 inspector of workerd (CPU profiles: scripts/cpuprofile.mjs).
     ...(process.env.EDGEPLANE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEPLANE_INSPECTOR_PORT) } : {}),
   });
-  const url = `https://${host.includes(":") ? `[${host}]` : host}:${workerd.port}`;
+  const url = `https://${hostPort(host, workerd.port)}`;
   const kubeconfig = join(home, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigYaml(url, token, pki.caCert));
   const runCron = () => workerd.scheduled("* * * * *");

@@ -100,25 +100,19 @@ Stop with Ctrl-C; all state stays in ${home}/.
 `);
 
 let stopping = false;
-const stop = async () => {
+/** Stop the agent, Podman's service we started, and workerd; exit with code. */
+const stop = async (code: number, message: () => void) => {
   if (stopping) return;
   stopping = true;
-  console.log("\nstopping… (containers keep running; the next start adopts them)");
+  message();
   await agent?.stop().catch(() => {});
   podman?.kill();
   await cp.stop();
-  process.exit(0);
+  process.exit(code);
 };
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.removeAllListeners(sig);
-  process.on(sig, stop);
+  process.on(sig, () => void stop(0, () => console.log("\nstopping… (containers keep running; the next start adopts them)")));
 }
 // workerd gone on its own (killed, crashed): say so and stop, rather than serve nothing.
-void cp.exited.then(async (how) => {
-  if (stopping) return;
-  stopping = true;
-  console.error(c("31", `✗ workerd stopped (${how}); the control plane is down. State is kept in ${home}/: npm start again.`));
-  await agent?.stop().catch(() => {});
-  podman?.kill();
-  process.exit(1);
-});
+void cp.exited.then((how) => stop(1, () => console.error(c("31", `✗ workerd stopped (${how}); the control plane is down. State is kept in ${home}/: npm start again.`))));

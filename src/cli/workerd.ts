@@ -50,6 +50,9 @@ export interface Workerd {
   stop(): Promise<void>;
 }
 
+/** host:port, an IPv6 host in brackets. */
+export const hostPort = (host: string, port: number): string => `${host.includes(":") ? `[${host}]` : host}:${port}`;
+
 /** A capnp text literal: JSON's escapes are capnp's, except \u, which no PEM, token or var here needs. */
 function str(s: string): string {
   const j = JSON.stringify(s);
@@ -73,7 +76,6 @@ export function workerdConfig(o: WorkerdOptions, cronSecret: string): string {
     ...Object.entries(o.bindings).map(([name, value]) => `(name = ${str(name)}, text = ${str(value)})`),
     ...Object.entries(o.durableObjects).map(([name, className]) => `(name = ${str(name)}, durableObjectNamespace = ${str(className)})`),
   ];
-  const address = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -82,7 +84,7 @@ const config :Workerd.Config = (
     (name = "cron", worker = .cron),
   ],
   sockets = [
-    (name = "api", address = ${str(address)}, service = "main",
+    (name = "api", address = ${str(hostPort(o.host, o.port))}, service = "main",
      ${o.tls ? `https = (options = (), tlsOptions = (keypair = (privateKey = ${str(o.tls.key)}, certificateChain = ${str(o.tls.cert)})))` : "http = ()"}),
     (name = "cron", address = "127.0.0.1:0", service = "cron", http = ()),
   ],
