@@ -27,13 +27,14 @@ import { onCleanup } from "./cleanup.js";
 
 const SCRIPT = `
 import { DurableObject } from "cloudflare:workers";
-import { CoalescingStream } from "./coalescing-stream.mjs";
+import { CoalescingStream, FlushGroup } from "./coalescing-stream.mjs";
 const COALESCE = globalThis.COALESCE_FLAG;
 const enc = new TextEncoder();
 // An event about as long as the control plane's ConfigMap ADDED line.
 const pad = "x".repeat(300);
 export class Bare extends DurableObject {
   streams = new Set();
+  flushes = new FlushGroup();
   constructor(ctx, env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS objects (name TEXT PRIMARY KEY, data TEXT NOT NULL)");
@@ -48,7 +49,7 @@ export class Bare extends DurableObject {
   }
   watch() {
     if (COALESCE) {
-      const s = new CoalescingStream(() => this.streams.delete(s));
+      const s = new CoalescingStream(() => this.streams.delete(s), this.flushes);
       this.streams.add(s);
       return s.readable;
     }

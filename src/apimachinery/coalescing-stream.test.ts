@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CoalescingStream } from "./coalescing-stream.js";
+import { CoalescingStream, FlushGroup } from "./coalescing-stream.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -18,9 +18,10 @@ test("a push reaches a waiting reader when its task ends; pushes of one task com
   assert.equal(s.pendingBytes, 0);
 });
 
-test("pendingBytes counts what the reader has not taken, enqueued or not; streams flush together", async () => {
-  const a = new CoalescingStream();
-  const b = new CoalescingStream();
+test("pendingBytes counts what the reader has not taken, enqueued or not; streams of a group flush on one timer", async () => {
+  const group = new FlushGroup();
+  const a = new CoalescingStream(undefined, group);
+  const b = new CoalescingStream(undefined, group);
   a.push(enc.encode("one"));
   b.push(enc.encode("two!"));
   await new Promise((r) => setTimeout(r, 5));

@@ -10,15 +10,30 @@
  */
 import { concatBytes } from "./bytes.js";
 
-/** Streams with pushes not yet enqueued, flushed together once the current task ends. */
-const dirty = new Set<CoalescingStream>();
-let flushScheduled = false;
+/**
+ * The streams of one owner (a store's watch hub) flushed by one timer. Not
+ * module-wide: Durable Objects sharing an isolate must not enqueue into each
+ * other's streams from their own timers.
+ */
+export class FlushGroup {
+  private dirty = new Set<CoalescingStream>();
+  private scheduled = false;
 
-function flushAll(): void {
-  flushScheduled = false;
-  const streams = [...dirty];
-  dirty.clear();
-  for (const s of streams) s.flush();
+  add(s: CoalescingStream): void {
+    this.dirty.add(s);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      const streams = [...this.dirty];
+      this.dirty.clear();
+      for (const d of streams) d.flush();
+    }, 0);
+  }
+
+  delete(s: CoalescingStream): void {
+    this.dirty.delete(s);
+  }
 }
 
 export class CoalescingStream {
@@ -28,7 +43,11 @@ export class CoalescingStream {
   private bytes = 0;
   private ended = false;
 
-  constructor(onCancel?: () => void) {
+  /** group: the timer this stream's pushes wait for (its own, unless it shares its owner's). */
+  constructor(
+    onCancel?: () => void,
+    private group = new FlushGroup(),
+  ) {
     this.readable = new ReadableStream<Uint8Array>(
       {
         start: (c) => {
@@ -38,7 +57,7 @@ export class CoalescingStream {
           this.ended = true;
           this.pending = [];
           this.bytes = 0;
-          dirty.delete(this);
+          this.group.delete(this);
           onCancel?.();
         },
       },
@@ -62,11 +81,7 @@ export class CoalescingStream {
     if (this.ended) return;
     this.pending.push(chunk);
     this.bytes += chunk.byteLength;
-    dirty.add(this);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setTimeout(flushAll, 0);
-    }
+    this.group.add(this);
   }
 
   /** End the stream once what is pending has been read. */
@@ -78,7 +93,7 @@ export class CoalescingStream {
 
   /** Enqueue what was pushed as one chunk (and close, once ended). */
   flush(): void {
-    dirty.delete(this);
+    this.group.delete(this);
     if (this.bytes > 0) {
       const chunks = this.pending;
       this.pending = [];

@@ -10,7 +10,7 @@
 import type { KindDef, KObject } from "../registry/types.js";
 import { tableDocument, tableRow } from "../registry/table.js";
 import type { TableOptions } from "./protocol.js";
-import { CoalescingStream } from "../apimachinery/coalescing-stream.js";
+import { CoalescingStream, FlushGroup } from "../apimachinery/coalescing-stream.js";
 
 export type EventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 export type Filter = (o: KObject) => boolean;
@@ -33,6 +33,8 @@ export interface Watcher {
 
 export class WatchHub {
   private watchers = new Set<Watcher>();
+  /** One timer flushes every watcher's events of a task. */
+  private flushes = new FlushGroup();
 
   get size(): number {
     return this.watchers.size;
@@ -40,7 +42,7 @@ export class WatchHub {
 
   /** Open a watch stream; `start` queues its initial or replayed events before any live one. */
   open(init: Omit<Watcher, "headersSent" | "out">, start: (w: Watcher) => void, timeoutSeconds?: number): ReadableStream<Uint8Array> {
-    const w: Watcher = { ...init, headersSent: false, out: new CoalescingStream(() => this.drop(w)) };
+    const w: Watcher = { ...init, headersSent: false, out: new CoalescingStream(() => this.drop(w), this.flushes) };
     this.watchers.add(w);
     start(w);
     if (timeoutSeconds && timeoutSeconds > 0 && !w.out.closed) w.timer = setTimeout(() => this.close(w), timeoutSeconds * 1000);
