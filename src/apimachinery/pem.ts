@@ -30,6 +30,12 @@ export function pemBlocks(text: string): PemBlock[] {
   return out;
 }
 
+/** The PEM blocks of an API bytes field (base64 of PEM text), or undefined when it is not base64. */
+export function pemBlocksOfBase64(value: string): PemBlock[] | undefined {
+  const pem = base64Bytes(value);
+  return pem && pemBlocks(new TextDecoder().decode(pem));
+}
+
 /** One DER TLV at offset: its tag, where it begins (at) and where its content starts and ends, or undefined when malformed. */
 export function tlv(der: Uint8Array, at: number): { tag: number; at: number; start: number; end: number } | undefined {
   if (at + 2 > der.length) return undefined;

@@ -11,8 +11,7 @@
  */
 import type { Controller } from "../types.js";
 import { timeMs } from "../common/time.js";
-import { base64Bytes } from "../../apimachinery/bytes.js";
-import { certificateNotAfter, pemBlocks } from "../../apimachinery/pem.js";
+import { certificateNotAfter, pemBlocksOfBase64 } from "../../apimachinery/pem.js";
 
 export const CSRS = "certificatesigningrequests.certificates.k8s.io";
 const HOUR = 3_600_000;
@@ -25,8 +24,7 @@ type Condition = { type?: string; lastUpdateTime?: string };
 
 /** The notAfter of the first PEM block of an issued certificate (Go's pem.Decode then x509.ParseCertificates), if it parses. */
 function issuedNotAfter(certificate: string): number | undefined {
-  const bytes = base64Bytes(certificate);
-  const block = bytes && pemBlocks(new TextDecoder().decode(bytes))[0];
+  const block = pemBlocksOfBase64(certificate)?.[0];
   return block && certificateNotAfter(block.der);
 }
 

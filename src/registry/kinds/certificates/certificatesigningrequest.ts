@@ -17,8 +17,7 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 import { clone, deepEqual } from "../../../apimachinery/objects.js";
 import { DNS1123SubdomainMaxLength, isDNS1123Label, isDNS1123Subdomain, tooLong } from "../../../apimachinery/validation.js";
 import { humanDuration } from "../../../apimachinery/age.js";
-import { isSignedEnvelope, pemBlocks } from "../../../apimachinery/pem.js";
-import { base64Bytes } from "../../../apimachinery/bytes.js";
+import { isSignedEnvelope, pemBlocksOfBase64 } from "../../../apimachinery/pem.js";
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { KindDef, KObject, StrategyContext } from "../../types.js";
 
@@ -43,9 +42,9 @@ const USAGES = [
 
 /** ParseCSR's checks: the DER of spec.request's one PEM CERTIFICATE REQUEST block, or why it is not one. */
 export function parseRequest(request: string | undefined): { der: Uint8Array } | { error: string } {
-  const pem = base64Bytes(request ?? "");
-  if (!pem) return { error: "illegal base64 data" };
-  const block = pemBlocks(new TextDecoder().decode(pem))[0];
+  const blocks = pemBlocksOfBase64(request ?? "");
+  if (!blocks) return { error: "illegal base64 data" };
+  const block = blocks[0];
   if (!block || block.type !== "CERTIFICATE REQUEST") return { error: "PEM block type must be CERTIFICATE REQUEST" };
   if (!isSignedEnvelope(block.der)) return { error: "x509: malformed certificate request" };
   return { der: block.der };
@@ -54,9 +53,8 @@ export function parseRequest(request: string | undefined): { der: Uint8Array } |
 /** validateCertificate: status.certificate holds CERTIFICATE PEM blocks only, at least one. */
 function certificateError(certificate: string | undefined): string | undefined {
   if (!certificate) return undefined;
-  const pem = base64Bytes(certificate);
-  if (!pem) return "illegal base64 data";
-  const blocks = pemBlocks(new TextDecoder().decode(pem));
+  const blocks = pemBlocksOfBase64(certificate);
+  if (!blocks) return "illegal base64 data";
   if (!blocks.length) return "must contain at least one CERTIFICATE PEM block";
   for (const b of blocks) {
     if (b.type !== "CERTIFICATE") return `only CERTIFICATE PEM blocks are allowed, found "${b.type}"`;
