@@ -9,8 +9,8 @@ import { writeFileSync } from "node:fs";
 import WebSocket from "ws";
 
 const [port = "9229", seconds = "10", out] = process.argv.slice(2);
-// The Worker's own isolate (and Miniflare's entry worker in front of it); the rest are Miniflare internals.
-const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()).filter((t) => /core:(user|entry)/.test(t.title));
+// The Worker's own isolate (`npm start`'s workerd: "worker main"; under Miniflare: core:user, with its entry worker); the rest are internals.
+const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()).filter((t) => /core:(user|entry)|worker main/.test(t.title));
 
 function session(url) {
   const ws = new WebSocket(url);
