@@ -46,6 +46,7 @@ import { mutate as admitMutate, validate as admitValidate, deletePlugins } from 
 import { POLICIES, POLICY_BINDINGS } from "../admission/validating-policy.js";
 import { MUTATING as MUTATING_WEBHOOKS, VALIDATING as VALIDATING_WEBHOOKS } from "../admission/webhooks/resources.js";
 import type { AdmissionContext, AdmissionPlugin, Attributes, Operation } from "../admission/types.js";
+import { GroupCommit } from "./group-commit.js";
 
 /** Resources whose changes are pushed to the controller manager (computed once). */
 let pushed: Set<string> | undefined;
@@ -123,6 +124,8 @@ export class ObjectStore extends DurableObject<Env> {
   private flushing?: Promise<void>;
   /** Audit annotations admission makes during the write in progress (a write's transaction is synchronous). */
   private annotations: Record<string, string> = {};
+  /** API writes that arrive together commit together. */
+  private commits = new GroupCommit();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -451,9 +454,10 @@ export class ObjectStore extends DurableObject<Env> {
   // ---------------------------------------------------------------- writes
 
   /** Several writes in one call (controllers batch per namespace); each is its own transaction. */
+  /** The controllers' writes of one tick, in order: one call, so already one commit. */
   async writeBatch(reqs: WriteRequest[]): Promise<Result[]> {
     const out: Result[] = [];
-    for (const r of reqs) out.push(await this.write(r));
+    for (const r of reqs) out.push(await this.writeOne(r, false));
     return out;
   }
 
@@ -469,7 +473,12 @@ export class ObjectStore extends DurableObject<Env> {
     return out;
   }
 
+  /** An API request's write: concurrent ones share a commit (group-commit.ts). */
   async write(req: WriteRequest): Promise<Result> {
+    return this.writeOne(req, true);
+  }
+
+  private async writeOne(req: WriteRequest, grouped: boolean): Promise<Result> {
     // What admission notes for this write's audit entry (this.annotations while its transaction runs).
     let noted: Record<string, string> = {};
     try {
@@ -483,22 +492,32 @@ export class ObjectStore extends DurableObject<Env> {
       if (req.verb === "create" || req.verb === "update" || req.verb === "patch") await this.learnNamespace(kind);
       if (req.resource === "pods" && req.verb === "create" && !req.subresource) await this.learnPodClasses(req.body);
       if (req.verb !== "deletecollection") await this.policies.refresh();
-      this.sealing.begin();
-      this.annotations = noted = {};
-      const r = this.ctx.storage.transactionSync(() => {
-        switch (req.verb) {
-          case "create":
-            return req.subresource ? this.action(kind, req.name ?? "", req.subresource, req.body, req.contentType, ctx, req.options) : this.create(kind, req.body, req.contentType, ctx, req.options);
-          case "update":
-            return this.update(kind, req.name, req.body, req.contentType, ctx, req.options, req.subresource);
-          case "patch":
-            return this.patch(kind, req.name, req.body, req.patchType, ctx, req.options, req.subresource);
-          case "delete":
-            return this.remove(kind, req.name, req.options, ctx);
-          case "deletecollection":
-            return this.removeCollection(kind, req.list.labelSelector, req.list.fieldSelector, req.options, ctx);
+      const transaction = () => {
+        this.sealing.begin();
+        this.annotations = noted = {};
+        try {
+          return this.ctx.storage.transactionSync(() => {
+            switch (req.verb) {
+              case "create":
+                return req.subresource ? this.action(kind, req.name ?? "", req.subresource, req.body, req.contentType, ctx, req.options) : this.create(kind, req.body, req.contentType, ctx, req.options);
+              case "update":
+                return this.update(kind, req.name, req.body, req.contentType, ctx, req.options, req.subresource);
+              case "patch":
+                return this.patch(kind, req.name, req.body, req.patchType, ctx, req.options, req.subresource);
+              case "delete":
+                return this.remove(kind, req.name, req.options, ctx);
+              case "deletecollection":
+                return this.removeCollection(kind, req.list.labelSelector, req.list.fieldSelector, req.options, ctx);
+            }
+          });
+        } catch (e) {
+          // A rolled-back transaction may have filled the cache from rows that never were.
+          this.admissionCache.clear();
+          this.sealing.rollback();
+          throw e;
         }
-      });
+      };
+      const r = grouped ? await this.commits.run(transaction) : transaction();
       if (kind.kind === "Namespace" && r.code < 300 && (req.verb === "create" || req.verb === "update" || req.verb === "patch") && !req.options.dryRun) {
         await this.tellNamespace(r.body);
       }
@@ -506,9 +525,6 @@ export class ObjectStore extends DurableObject<Env> {
       if (this.flushing) await this.flushing;
       return r;
     } catch (e) {
-      // A rolled-back transaction may have filled the cache from rows that never were.
-      this.admissionCache.clear();
-      this.sealing.rollback();
       // A refusal keeps what admission noted for the audit log (a policy's Audit and Deny together).
       const f = failure(e);
       if (Object.keys(noted).length) f.auditAnnotations = noted;
