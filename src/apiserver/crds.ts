@@ -15,7 +15,7 @@ import { CRD_RESOURCE } from "../registry/crd/kind.js";
 const crds = new SharedCopy(CRD_RESOURCE, 0);
 
 export async function syncCustomResources(env: Env): Promise<void> {
-  if (await crds.refresh(clusterStore(env))) setCustomResourceDefinitions(crds.items);
+  if (await crds.refresh(() => clusterStore(env))) setCustomResourceDefinitions(crds.items);
 }
 
 /** Whether a request path may name custom kinds: named groups that are not built in, the group list, OpenAPI. */

@@ -561,7 +561,7 @@ export class ObjectStore extends DurableObject<Env> {
         const copy = this.podClasses.get(resource)!;
         const named = field.exec(body)?.[1];
         const unknown = named !== undefined && !copy.items.some((c) => c.metadata.name === named);
-        return copy.refresh(clusterStore(this.env), unknown);
+        return copy.refresh(() => clusterStore(this.env), unknown);
       }),
     );
   }

@@ -66,7 +66,8 @@ export class PolicyCache {
   /** Before a write: at most every TTL_MS, the policies and bindings, and the params they name in other stores (params change on their own). */
   async refresh(): Promise<void> {
     if (Date.now() - this.at < TTL_MS) return;
-    const src = this.source();
+    const source = this.source();
+    const src = () => source;
     await Promise.all([this.policyCopy.refresh(src, true), this.bindingCopy.refresh(src, true)]);
     if (this.policies.some(policyReadsAuthorizer)) {
       const changed = await Promise.all([this.roleCopy.refresh(src, true), this.roleBindingCopy.refresh(src, true)]);

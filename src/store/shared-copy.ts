@@ -21,10 +21,14 @@ export class SharedCopy {
     private readonly ttlMs: number,
   ) {}
 
-  /** Bring the copy up to date if it is older than the TTL (`force`: ask now); true when the items changed. */
-  async refresh(source: SharedListSource, force = false): Promise<boolean> {
+  /**
+   * Bring the copy up to date if it is older than the TTL (`force`: ask now);
+   * true when the items changed. The source is made only when asked: a stub
+   * costs more than the check, on every write that finds the copy fresh.
+   */
+  async refresh(source: () => SharedListSource, force = false): Promise<boolean> {
     if (!force && this.at && Date.now() - this.at < this.ttlMs) return false;
-    const r = await source.sharedList(this.resource, this.version);
+    const r = await source().sharedList(this.resource, this.version);
     this.at = Date.now();
     this.version = r.version;
     if (!r.items) return false;

@@ -57,7 +57,7 @@ let cached: Hook[] = [];
 
 /** Every webhook, mutating ones first in the order of their configurations' names, then as listed (Kubernetes' order). */
 async function hooks(env: Env): Promise<Hook[]> {
-  const store = clusterStore(env);
+  const store = () => clusterStore(env);
   const changed = await Promise.all([validatingCopy.refresh(store), mutatingCopy.refresh(store)]);
   if (changed.some((c) => c)) {
     const of = (items: KObject[], mutating: boolean) => items.flatMap((o) => ((o as { webhooks?: Webhook[] }).webhooks ?? []).map((w) => ({ ...w, mutating, config: o.metadata.name ?? "" })));
