@@ -78,7 +78,7 @@ export async function benchScheduleEndToEnd(c: BenchCluster, o: { nodes: number;
   attempt++;
   const big = `d1000-${attempt}`;
   const sched = `sched-${attempt}`;
-  const fake = new FakeNodes({ kubeconfig: c.cp.kubeconfig, count: o.nodes, cpu: "16", memory: "64Gi", pods: 110, leaseIntervalMs: LEASE_INTERVAL_MS, log: () => {} });
+  const fake = new FakeNodes({ kubeconfig: c.cp.kubeconfig, count: o.nodes, cpu: "16", memory: "64Gi", pods: 110, leaseIntervalMs: LEASE_INTERVAL_MS, log: (m) => o.log(`fake nodes: ${m}`) });
   const t0 = Date.now();
   await fake.start();
   const registerMs = Date.now() - t0;

@@ -38,6 +38,8 @@ type Pod = {
 const now = timeNow;
 /** Lease renewals in flight at once, on connections of their own (pod status never queues behind them, as with separate kubelets). */
 const RENEWALS_IN_FLIGHT = 32;
+/** A pod status that did not get through is sent again after this long (the kubelet syncs every 10 s; fake nodes are impatient). */
+const RESEND_MS = 1000;
 
 export class FakeNodes {
   readonly client: KubeClient;
@@ -52,6 +54,8 @@ export class FakeNodes {
   private healing = new Set<string>();
   private ipCounter = new Map<string, number>();
   private started = new Set<string>();
+  /** Status updates to send again (the kubelet's status manager syncs until one gets through). */
+  private resends = new Set<ReturnType<typeof setTimeout>>();
   podsStarted = 0;
 
   constructor(private o: FakeNodeOptions) {
@@ -199,7 +203,7 @@ export class FakeNodes {
     const ip = `10.${64 + Math.floor(i / 256)}.${i % 256}.${(n % 250) + 2}`;
     const t = now();
     const ready = (type: string) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: t });
-    await this.client.mergePatch(`${path}/status`, {
+    const sent = this.client.mergePatch(`${path}/status`, {
       status: {
         phase: "Running",
         podIP: ip,
@@ -219,11 +223,25 @@ export class FakeNodes {
         })),
       },
     });
+    try {
+      await sent;
+    } catch (e) {
+      this.started.delete(uid);
+      if (!(e instanceof KubeError && e.code === 404)) {
+        const t = setTimeout(() => {
+          this.resends.delete(t);
+          void this.handle(pod).catch((e2) => this.o.log?.(`pod ${id}: ${(e2 as Error).message}`));
+        }, RESEND_MS);
+        this.resends.add(t);
+      }
+      throw e;
+    }
     this.podsStarted++;
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const t of this.resends) clearTimeout(t);
     for (const stop of this.stopWatches) stop();
     await this.client.close();
     await this.leases.close();

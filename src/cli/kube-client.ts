@@ -46,8 +46,13 @@ export class KubeClient {
     this.agent = this.base.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
   }
 
-  /** One request; resolves with the response (body unread) or rejects on a network error. */
-  private send(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  /**
+   * One request; resolves with the response (body unread) or rejects on a
+   * network error. A kept-alive connection the server closed just as it was
+   * reused fails before any answer: the request was never handled, so it is
+   * sent again on a fresh one (as Go's http.Transport, under client-go, does).
+   */
+  private send(method: string, path: string, body: string | undefined, headers: Record<string, string>, signal?: AbortSignal, retried = false): Promise<http.IncomingMessage> {
     const mod = this.base.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
@@ -55,7 +60,11 @@ export class KubeClient {
         { method, agent: this.agent, signal, headers: { authorization: `Bearer ${this.conn.token}`, accept: "application/json", ...headers, ...(body !== undefined ? { "content-length": Buffer.byteLength(body) } : {}) } },
         resolve,
       );
-      req.on("error", reject);
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        const closedUnderUs = req.reusedSocket && !retried && (e.code === "ECONNRESET" || e.message === "socket hang up");
+        if (closedUnderUs) this.send(method, path, body, headers, signal, true).then(resolve, reject);
+        else reject(e);
+      });
       req.end(body);
     });
   }
