@@ -41,15 +41,20 @@ const TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/j
 
 /**
  * kubectl's client-side limiter (client-go's default 5 requests/s, burst 10)
- * logs "Waited for …" at -v=6 when it holds a request back: sum those, and
- * count the list requests, from one untimed run.
+ * logs at -v=6 each request it holds back: sum those waits, and count the
+ * list requests, from one untimed run. Up to 1.31 the lines are plain text
+ * ("Waited for 187ms due to client-side throttling", "GET https://…/api/v1/pods?… 200 OK");
+ * from 1.32 they are structured ("Waited before sending request" delay="187ms",
+ * "Response" verb="GET" url="…" status="200 OK").
  */
 export function throttleOf(stderr: string): { requests: number; waitedMs: number } {
   let requests = 0;
   let waitedMs = 0;
   for (const line of stderr.split("\n")) {
-    if (/ GET https?:\/\/\S+\/api\/v1\/pods\?/.test(line) && /\d{3} \w/.test(line)) requests++;
-    const m = /Waited for ([\d.]+)(ms|s|µs)\b/.exec(line);
+    const plain = / GET https?:\/\/\S+\/api\/v1\/pods\?/.test(line) && /\d{3} \w/.test(line);
+    const structured = /"Response" verb="GET" url="https?:\/\/[^"]+\/api\/v1\/pods\?[^"]*" status="\d{3}/.test(line);
+    if (plain || structured) requests++;
+    const m = /Waited for ([\d.]+)(ms|s|µs)\b/.exec(line) ?? /Waited before sending request" delay="([\d.]+)(ms|s|µs)"/.exec(line);
     if (m) waitedMs += Number(m[1]) * (m[2] === "s" ? 1000 : m[2] === "ms" ? 1 : 0.001);
   }
   return { requests, waitedMs };

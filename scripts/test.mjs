@@ -1,4 +1,4 @@
-// Runs every test: the type check, colocated unit tests (src/**, agent/**) and
+// Runs every test: the type check, colocated unit tests (src/**, agent/**, bench/**) and
 // the end-to-end suites under test/, with node's own test runner through tsx.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -22,7 +22,7 @@ if (!only.length) {
   const t = spawnSync("npm", ["run", "--silent", "typecheck"], { stdio: "inherit" });
   if (t.status !== 0) process.exit(t.status ?? 1);
 }
-const files = only.length ? only : [...find("src"), ...find("agent/src"), ...find("test")];
+const files = only.length ? only : [...find("src"), ...find("agent/src"), ...find("bench"), ...find("test")];
 if (!only.length || only.some((f) => f.startsWith("test"))) {
   const b = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
   if (b.status !== 0) process.exit(b.status ?? 1);
