@@ -453,8 +453,7 @@ export class ObjectStore extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- writes
 
-  /** Several writes in one call (controllers batch per namespace); each is its own transaction. */
-  /** The controllers' writes of one tick, in order: one call, so already one commit. */
+  /** The controllers' writes of one tick to this store, in order, each its own transaction: one call, so already one commit. */
   async writeBatch(reqs: WriteRequest[]): Promise<Result[]> {
     const out: Result[] = [];
     for (const r of reqs) out.push(await this.writeOne(r, false));
