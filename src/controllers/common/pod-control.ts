@@ -12,9 +12,9 @@ import { controllerRef } from "./owner-refs.js";
 import { podFromTemplate } from "./pod-template.js";
 import type { Pod } from "./pods.js";
 
-/** Create one pod of the owner's template, controlled by the owner. */
-export async function createPod(ctx: ReconcileContext, template: PodTemplateSpec, owner: KObject): Promise<Pod> {
-  const pod = podFromTemplate(template, owner, controllerRef(owner));
+/** Create one pod of the owner's template, controlled by the owner (CreatePodsWithGenerateName when generateName is given). */
+export async function createPod(ctx: ReconcileContext, template: PodTemplateSpec, owner: KObject, generateName?: string): Promise<Pod> {
+  const pod = podFromTemplate(template, owner, controllerRef(owner), generateName);
   if (!Object.keys(pod.metadata.labels ?? {}).length) throw new Error("unable to create pods, no labels");
   try {
     const created = (await ctx.client.create("pods", pod)) as Pod;

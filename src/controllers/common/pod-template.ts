@@ -14,12 +14,13 @@ export function podNamePrefix(ownerName: string): string {
   return nameIsDNSSubdomain(prefix, true).length ? ownerName : prefix;
 }
 
-export function podFromTemplate(template: PodTemplateSpec, owner: KObject, ref: OwnerReference): Pod {
+/** generateName: the owner's prefix unless the controller names its pods itself (an Indexed Job's "<job>-<index>-"). */
+export function podFromTemplate(template: PodTemplateSpec, owner: KObject, ref: OwnerReference, generateName = podNamePrefix(owner.metadata.name ?? "")): Pod {
   const meta = template.metadata ?? {};
   const pod: Pod = {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { generateName: podNamePrefix(owner.metadata.name ?? ""), namespace: owner.metadata.namespace, labels: { ...meta.labels }, ownerReferences: [ref] },
+    metadata: { generateName, namespace: owner.metadata.namespace, labels: { ...meta.labels }, ownerReferences: [ref] },
     spec: structuredClone(template.spec),
   };
   if (meta.annotations && Object.keys(meta.annotations).length) pod.metadata.annotations = { ...meta.annotations };

@@ -5,6 +5,8 @@ import type { KObject } from "../../registry/types.js";
 import type { Pod } from "../common/pods.js";
 import { setPhase, settleKey as settle } from "../common/testing.js";
 import { jobController as c } from "./index.js";
+import { indexedGenerateName, indexedTemplate } from "./indexed.js";
+import type { Job } from "./types.js";
 
 const RES = "jobs.batch";
 const reconcile = (fc: FakeCluster) => c.reconcile({ namespace: "default", name: "pi" }, fc.context());
@@ -183,6 +185,7 @@ test("Indexed: one pod per index with its index annotation, label, hostname and 
   const one = pods(fc).find((p) => index(p) === "1")!;
   assert.equal(one.metadata.labels?.["batch.kubernetes.io/job-completion-index"], "1");
   assert.equal(one.spec?.hostname, "pi-1");
+  assert.match(one.metadata.name!, /^pi-1-[a-z0-9]{5}$/);
   assert.deepEqual(one.spec?.containers[0].env, [{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
   await setPhase(fc, one.metadata.name!, "Succeeded");
   await settle(c, fc, "pi");
@@ -193,4 +196,13 @@ test("Indexed: one pod per index with its index annotation, label, hostname and 
   assert.equal(job(fc).status?.completedIndexes, "0-2");
   assert.equal(job(fc).status?.succeeded, 3);
   assert.equal(condition(fc, "Complete")?.status, "True");
+});
+
+test("Indexed pod names keep their index when the Job's name is long (podGenerateNameWithIndex); the hostname is always <job>-<index>", () => {
+  assert.equal(indexedGenerateName("pi", 7), "pi-7-");
+  const long = "a".repeat(60);
+  assert.equal(indexedGenerateName(long, 12), `${"a".repeat(54)}-12-`);
+  assert.equal(indexedGenerateName(long, 12).length, 58);
+  const j = { metadata: { name: "pi" }, spec: { completionMode: "Indexed", completions: 2, template: { spec: { hostname: "mine", containers: [{ name: "c", image: "x" }] } } } } as unknown as Job;
+  assert.equal(indexedTemplate(j, 1).spec?.hostname, "pi-1");
 });

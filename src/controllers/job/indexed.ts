@@ -1,7 +1,7 @@
 /**
  * completionMode: Indexed. Each pod carries its completion index (annotation
  * and label batch.kubernetes.io/job-completion-index, JOB_COMPLETION_INDEX in
- * its environment, hostname `${job}-${index}`); the Job is done when every
+ * its environment, hostname `${job}-${index}`, a name `${job}-${index}-xxxxx`); the Job is done when every
  * index in [0, completions) has a succeeded pod, reported as
  * status.completedIndexes ("0-2,5").
  */
@@ -61,6 +61,16 @@ export function pendingIndexes(job: Job, active: Pod[], done: Set<number>, count
   return out;
 }
 
+/** names.MaxGeneratedNameLength: a generated name's prefix leaves room for its 5 random characters. */
+const MAX_GENERATED_NAME_LENGTH = 63 - 5;
+
+/** podGenerateNameWithIndex: "<job>-<index>-", the job's name cut so that the index always stays. */
+export function indexedGenerateName(jobName: string, i: number): string {
+  const suffix = `-${i}-`;
+  const prefix = jobName + suffix;
+  return prefix.length > MAX_GENERATED_NAME_LENGTH ? jobName.slice(0, MAX_GENERATED_NAME_LENGTH - suffix.length) + suffix : prefix;
+}
+
 /** The template of index i's pod. */
 export function indexedTemplate(job: Job, i: number): PodTemplateSpec {
   const t = structuredClone(job.spec.template);
@@ -68,7 +78,7 @@ export function indexedTemplate(job: Job, i: number): PodTemplateSpec {
   meta.annotations = { ...meta.annotations, [INDEX_KEY]: String(i) };
   meta.labels = { ...meta.labels, [INDEX_KEY]: String(i) };
   const spec = t.spec!;
-  spec.hostname ??= `${job.metadata.name}-${i}`;
+  spec.hostname = `${job.metadata.name}-${i}`;
   const env = { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_KEY}']` } } };
   for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) if (!c.env?.some((e) => e.name === env.name)) c.env = [...(c.env ?? []), env];
   return t;

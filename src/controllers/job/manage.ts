@@ -12,7 +12,7 @@ import type { Pod } from "../common/pods.js";
 import { SLOW_START_INITIAL_BATCH, slowStartBatch } from "../common/slow-start.js";
 import type { ReconcileContext } from "../types.js";
 import { backoffRemainingMs } from "./failures.js";
-import { indexedTemplate, isIndexed, pendingIndexes, unwantedIndexed } from "./indexed.js";
+import { indexedGenerateName, indexedTemplate, isIndexed, pendingIndexes, unwantedIndexed } from "./indexed.js";
 import type { Job } from "./types.js";
 
 export interface JobPods {
@@ -56,8 +56,11 @@ export async function manageJob(ctx: ReconcileContext, job: Job, pods: JobPods):
   const wait = backoffRemainingMs(pods.finished, ctx.now());
   if (wait > 0) return { ...result, requeueAfterMs: wait };
 
-  const templates = isIndexed(job) ? pendingIndexes(job, kept, pods.done, missing).map((i) => indexedTemplate(job, i)) : Array.from({ length: missing }, () => job.spec.template);
-  const { successes, error } = await slowStartBatch(templates.length, SLOW_START_INITIAL_BATCH, (i) => createPod(ctx, templates[i], job));
+  const name = job.metadata.name ?? "";
+  const templates = isIndexed(job)
+    ? pendingIndexes(job, kept, pods.done, missing).map((i) => ({ template: indexedTemplate(job, i), generateName: indexedGenerateName(name, i) }))
+    : Array.from({ length: missing }, () => ({ template: job.spec.template, generateName: undefined }));
+  const { successes, error } = await slowStartBatch(templates.length, SLOW_START_INITIAL_BATCH, (i) => createPod(ctx, templates[i].template, job, templates[i].generateName));
   if (error !== undefined) throw error;
   return { ...result, created: successes };
 }
