@@ -165,6 +165,16 @@ const RULE_FIELDS: { name: string; required: boolean; type: IR; doc: string }[] 
 ];
 
 /**
+ * Fields kubernetes-types marks required that the apiserver defaults when
+ * they are missing, so a request may leave them out (SetDefaults_* of
+ * Kubernetes 1.30): optional here, filled in by the kind's defaults.
+ */
+const DEFAULTED_FIELDS: Record<string, string[]> = {
+  // SetDefaults_Job: a pod condition pattern's status defaults to True.
+  "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern": ["status"],
+};
+
+/**
  * Fields kubernetes-types 1.30.0 lacks although Kubernetes 1.30 has them (checked
  * against the Go structs of k8s.io/api release-1.30). Merged in sorted order.
  */
@@ -453,7 +463,8 @@ export function render(typesDir = defaultTypesDir()): GenerateResult {
     def.fields = decl.members.map((m) => {
       if (!ts.isPropertySignature(m) || !m.type) throw new Error(`${def.name}: unsupported member ${m.getText()}`);
       const name = ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : m.name.getText();
-      return { name, required: !m.questionToken, type: toIR(m.type, module, def.name, name), doc: docOf(m) };
+      const defaulted = DEFAULTED_FIELDS[def.name]?.includes(name) ?? false;
+      return { name, required: !m.questionToken && !defaulted, type: toIR(m.type, module, def.name, name), doc: docOf(m) };
     });
     for (const extra of MISSING_FIELDS[def.name] ?? []) {
       if (def.fields.some((f) => f.name === extra.name)) throw new Error(`MISSING_FIELDS: ${def.name}.${extra.name} exists now`);

@@ -672,6 +672,41 @@ spec:
   await c.kubectl(["delete", "pod", "crasher", "--wait=false"]);
 });
 
+test("a Job's podFailurePolicy reads real exit codes: an Indexed Job whose index 1 exits 42 fails by its FailJob rule; kubectl wait sees it", async () => {
+  await apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pfp}
+spec:
+  completionMode: Indexed
+  completions: 3
+  parallelism: 3
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: FailJob
+      onExitCodes: {containerName: main, operator: In, values: [42]}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: ${TEST_IMAGE}
+        command: ["sh", "-c", "if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 42; fi; sleep 30"]
+`);
+  await c.kubectl(["wait", "--for=condition=Failed", "job/pfp", "--timeout=60s"]);
+  const job = await json(["get", "job", "pfp"]);
+  const failed = job.status.conditions.find((x: { type: string }) => x.type === "Failed");
+  assert.equal(failed.reason, "PodFailurePolicy");
+  assert.match(failed.message, /^Container main for pod default\/pfp-1-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
+  assert.ok(job.status.conditions.some((x: { type: string; status: string }) => x.type === "FailureTarget" && x.status === "True"));
+  // The indexes still sleeping are deleted with the Job's failure.
+  await eventually(async () => ((await json(["get", "pods", "-l", "job-name=pfp"])).items.every((p: { metadata: { deletionTimestamp?: string }; status: { phase: string } }) => p.metadata.deletionTimestamp || p.status.phase === "Failed") ? true : undefined), 30_000, "the other pods deleted");
+  assert.match((await c.kubectl(["get", "job", "pfp"])).stdout, /pfp\s+Failed/);
+  await c.kubectl(["delete", "job", "pfp", "--wait=false"]);
+});
+
 test("a failing liveness probe restarts the container; a failing readiness probe takes it out of the endpoints", async () => {
   await apply(`
 apiVersion: v1

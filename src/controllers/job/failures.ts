@@ -25,7 +25,7 @@ export function restartsExceedLimit(job: Job, active: Pod[]): boolean {
 }
 
 /** getFinishedTime: the last container to terminate, else when the pod stopped being ready, was deleted or was created. */
-function finishedAt(p: Pod): number {
+export function finishedAt(p: Pod): number {
   const ends = (p.status?.containerStatuses ?? []).map((c) => timeMs(c.state?.terminated?.finishedAt)).filter((t): t is number => t !== undefined);
   if (ends.length) return Math.max(...ends);
   const notReady = p.status?.conditions?.find((c) => c.type === "Ready" && c.status === "False");

@@ -5,7 +5,7 @@ import type { KObject } from "../../registry/types.js";
 import type { Pod } from "../common/pods.js";
 import { setPhase, settleKey as settle } from "../common/testing.js";
 import { jobController as c } from "./index.js";
-import { indexedGenerateName, indexedTemplate } from "./indexed.js";
+import { formatIntervals, indexedGenerateName, indexedTemplate } from "./indexed.js";
 import type { Job } from "./types.js";
 
 const RES = "jobs.batch";
@@ -205,4 +205,104 @@ test("Indexed pod names keep their index when the Job's name is long (podGenerat
   assert.equal(indexedGenerateName(long, 12).length, 58);
   const j = { metadata: { name: "pi" }, spec: { completionMode: "Indexed", completions: 2, template: { spec: { hostname: "mine", containers: [{ name: "c", image: "x" }] } } } } as unknown as Job;
   assert.equal(indexedTemplate(j, 1).spec?.hostname, "pi-1");
+});
+
+/** Fail a pod as a kubelet reports it: its container terminated with this exit code, and these extra conditions. */
+async function failPod(fc: FakeCluster, name: string, exitCode: number, conditions: { type: string; status: string }[] = []) {
+  await fc.patch("pods", "default", name, {
+    status: {
+      phase: "Failed",
+      conditions: [{ type: "Ready", status: "False", lastTransitionTime: "2026-01-01T00:00:00Z" }, ...conditions],
+      containerStatuses: [{ name: "pi", image: "perl:5.34", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode, finishedAt: new Date(fc.clock).toISOString().replace(/\.\d+Z$/, "Z") } } }],
+    },
+  }, "status");
+}
+
+test("podFailurePolicy FailJob: a matching exit code fails the Job at once (FailureTarget, then Failed) and its other pods go", async () => {
+  const fc = new FakeCluster();
+  const rules = [{ action: "FailJob", onExitCodes: { containerName: "pi", operator: "In", values: [42] } }];
+  await fc.create(RES, pi({ parallelism: 2, completions: 2, podFailurePolicy: { rules } }));
+  await settle(c, fc, "pi");
+  const [first, second] = pods(fc);
+  await failPod(fc, first.metadata.name!, 42);
+  await settle(c, fc, "pi");
+  const message = `Container pi for pod default/${first.metadata.name} failed with exit code 42 matching FailJob rule at index 0`;
+  assert.deepEqual([condition(fc, "FailureTarget")?.reason, condition(fc, "FailureTarget")?.message], ["PodFailurePolicy", message]);
+  assert.deepEqual([condition(fc, "Failed")?.reason, condition(fc, "Failed")?.message], ["PodFailurePolicy", message]);
+  assert.equal(fc.get("pods", "default", second.metadata.name!), undefined, "the running pod is deleted");
+  assert.equal(job(fc).status?.failed, 2, "the failed pod and the one deleted with the Job");
+  assert.ok(fc.events.some((e) => e.type === "Warning" && e.reason === "PodFailurePolicy" && e.message === message));
+});
+
+test("podFailurePolicy Ignore: a disrupted pod is replaced without counting against backoffLimit; an unmatched failure counts", async () => {
+  const fc = new FakeCluster();
+  const rules = [
+    { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+    { action: "FailJob", onExitCodes: { operator: "In", values: [42] } },
+  ];
+  await fc.create(RES, pi({ backoffLimit: 0, podFailurePolicy: { rules } }));
+  await settle(c, fc, "pi");
+  // Exit code 42 too, but the first rule that matches decides.
+  await failPod(fc, pods(fc)[0].metadata.name!, 42, [{ type: "DisruptionTarget", status: "True" }]);
+  await settle(c, fc, "pi");
+  assert.equal(condition(fc, "Failed"), undefined);
+  assert.equal(job(fc).status?.failed, undefined, "0, omitted as Go omits it");
+  fc.clock += 10_000;
+  await settle(c, fc, "pi");
+  const replacement = byPhase(fc, "Pending");
+  assert.equal(replacement.length, 1, "replaced");
+  await failPod(fc, replacement[0].metadata.name!, 1);
+  await settle(c, fc, "pi");
+  assert.equal(job(fc).status?.failed, 1);
+  assert.equal(condition(fc, "Failed")?.reason, "BackoffLimitExceeded");
+});
+
+test("backoffLimitPerIndex: an index is retried up to its limit with its failure count on the next pod, then fails; the Job fails with FailedIndexes once every index is done", async () => {
+  const fc = new FakeCluster();
+  await fc.create(RES, pi({ completionMode: "Indexed", completions: 3, parallelism: 3, backoffLimitPerIndex: 1 }));
+  await settle(c, fc, "pi");
+  const index = (p: Pod) => p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"];
+  const ofIndex = (i: string) => byPhase(fc, "Pending").find((p) => index(p) === i)!;
+  await failPod(fc, ofIndex("1").metadata.name!, 3);
+  const r = await settle(c, fc, "pi");
+  assert.deepEqual(r, { requeueAfterMs: 10_000 }, "index 1 waits out its backoff");
+  assert.equal(job(fc).status?.failedIndexes, "");
+  fc.clock += 10_000;
+  await settle(c, fc, "pi");
+  const retry = ofIndex("1");
+  assert.equal(retry.metadata.annotations?.["batch.kubernetes.io/job-index-failure-count"], "1");
+  assert.match(retry.metadata.name!, /^pi-1-[a-z0-9]{5}$/);
+  await failPod(fc, retry.metadata.name!, 3);
+  await settle(c, fc, "pi");
+  assert.equal(job(fc).status?.failedIndexes, "1");
+  assert.equal(byPhase(fc, "Pending").filter((p) => index(p) === "1").length, 0, "a failed index gets no more pods");
+  assert.equal(condition(fc, "Failed"), undefined, "the other indexes still run");
+  await finishAll(fc, "Succeeded");
+  await settle(c, fc, "pi");
+  const st = job(fc).status!;
+  assert.deepEqual([st.completedIndexes, st.failedIndexes, st.failed, st.succeeded], ["0,2", "1", 2, 2]);
+  assert.deepEqual([condition(fc, "Failed")?.reason, condition(fc, "Failed")?.message], ["FailedIndexes", "Job has failed indexes"]);
+});
+
+test("backoffLimitPerIndex: a FailIndex rule fails its index at once; past maxFailedIndexes the Job fails", async () => {
+  const fc = new FakeCluster();
+  const rules = [{ action: "FailIndex", onExitCodes: { operator: "In", values: [7] } }];
+  await fc.create(RES, pi({ completionMode: "Indexed", completions: 4, parallelism: 4, backoffLimitPerIndex: 5, maxFailedIndexes: 1, podFailurePolicy: { rules } }));
+  await settle(c, fc, "pi");
+  const index = (p: Pod) => p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"];
+  const ofIndex = (i: string) => byPhase(fc, "Pending").find((p) => index(p) === i)!;
+  await failPod(fc, ofIndex("0").metadata.name!, 7);
+  await settle(c, fc, "pi");
+  assert.equal(job(fc).status?.failedIndexes, "0");
+  assert.equal(condition(fc, "Failed"), undefined);
+  await failPod(fc, ofIndex("3").metadata.name!, 7);
+  await settle(c, fc, "pi");
+  assert.equal(job(fc).status?.failedIndexes, "0,3");
+  assert.equal(condition(fc, "Failed")?.reason, "MaxFailedIndexesExceeded");
+  assert.equal(byPhase(fc, "Pending").length, 0, "what still ran is deleted");
+});
+
+test("completedIndexes lists two indexes in a row apart, three or more as a range (orderedIntervals.String)", () => {
+  assert.equal(formatIntervals(new Set([1, 2])), "1,2");
+  assert.equal(formatIntervals(new Set([0, 1, 2, 5, 7, 8])), "0-2,5,7,8");
 });

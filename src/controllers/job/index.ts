@@ -2,8 +2,9 @@
  * The Job controller, after kube-controller-manager's (pkg/controller/job,
  * 1.30), with the TTL-after-finished controller folded in: run pods until
  * `completions` of them succeed (NonIndexed) or every index has (Indexed);
- * fail the Job past backoffLimit or activeDeadlineSeconds, deleting what
- * still runs; suspend and resume; delete a finished Job once
+ * fail the Job on a podFailurePolicy FailJob rule, past backoffLimit or
+ * activeDeadlineSeconds, or on failed indexes (backoffLimitPerIndex,
+ * maxFailedIndexes), deleting what still runs; suspend and resume; delete a finished Job once
  * ttlSecondsAfterFinished has passed. Counts come from the pods themselves
  * (finished pods are kept), not from job-tracking finalizers.
  */
@@ -19,9 +20,13 @@ import { writeStatus } from "../common/status.js";
 import { restartsExceedLimit } from "./failures.js";
 import { formatIntervals, isIndexed, succeededIndexes } from "./indexed.js";
 import { manageJob } from "./manage.js";
+import { failedIndexes, hasBackoffLimitPerIndex, indexFailures } from "./per-index.js";
+import { matchPodFailurePolicy } from "./pod-failure-policy.js";
 import type { Job } from "./types.js";
 
 const RESOURCE = "jobs.batch";
+/** backoffLimit's default when backoffLimitPerIndex is set (math.MaxInt32). */
+const UNLIMITED = 2 ** 31 - 1;
 
 /** The Complete or Failed condition of a finished Job. */
 export const finishedCondition = (job: { status?: JobStatus }): JobCondition | undefined =>
@@ -68,21 +73,33 @@ async function sync(ctx: ReconcileContext, job: Job, pods: Pod[]): Promise<Recon
   const finished = pods.filter(isPodFinished);
   const succeededPods = finished.filter((p) => p.status?.phase === "Succeeded");
   const done = isIndexed(job) ? succeededIndexes(job, succeededPods) : new Set<number>();
+  const perIndex = hasBackoffLimitPerIndex(job);
+  // What each failure means under the podFailurePolicy (without one: it counts).
+  const matches = new Map(finished.filter((p) => p.status?.phase === "Failed").map((p) => [p, matchPodFailurePolicy(spec.podFailurePolicy, p, perIndex)]));
+  const perIndexFailures = perIndex ? indexFailures(job, pods, matches) : new Map();
   const counts = {
     active: pods.filter(isPodActive),
     finished,
     terminating: pods.filter((p) => p.metadata.deletionTimestamp && !isPodFinished(p)).length,
     succeeded: isIndexed(job) ? done.size : succeededPods.length,
     done,
+    failedIndexes: perIndex ? failedIndexes(job, perIndexFailures) : new Set<number>(),
+    indexFailures: perIndexFailures,
   };
-  let failed = finished.length - succeededPods.length;
+  let failed = [...matches.values()].filter((m) => m.counts).length;
+  const failJob = [...matches.values()].find((m) => m.message !== undefined)?.message;
   const deadlineInMs = spec.activeDeadlineSeconds !== undefined && status.startTime ? timeMs(status.startTime)! + spec.activeDeadlineSeconds * 1000 - now : undefined;
-  const failure =
-    failed > (spec.backoffLimit ?? 6) || restartsExceedLimit(job, counts.active)
-      ? ["BackoffLimitExceeded", "Job has reached the specified backoff limit"]
-      : deadlineInMs !== undefined && deadlineInMs <= 0
-        ? ["DeadlineExceeded", "Job was active longer than specified deadline"]
-        : undefined;
+  const failedIndexCount = counts.failedIndexes.size;
+  // The first verdict that holds fails the Job (syncJob's order).
+  const verdicts: [holds: boolean, reason: string, message: string][] = [
+    [failJob !== undefined, "PodFailurePolicy", failJob ?? ""],
+    [failed > (spec.backoffLimit ?? (perIndex ? UNLIMITED : 6)) || restartsExceedLimit(job, counts.active), "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
+    [deadlineInMs !== undefined && deadlineInMs <= 0, "DeadlineExceeded", "Job was active longer than specified deadline"],
+    [spec.maxFailedIndexes !== undefined && failedIndexCount > spec.maxFailedIndexes, "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes"],
+    [failedIndexCount > 0 && counts.succeeded + failedIndexCount >= (spec.completions ?? 0), "FailedIndexes", "Job has failed indexes"],
+  ];
+  const verdict = verdicts.find(([holds]) => holds);
+  const failure = verdict ? ([verdict[1], verdict[2]] as const) : undefined;
 
   let active = 0;
   let ready = 0;
@@ -92,6 +109,8 @@ async function sync(ctx: ReconcileContext, job: Job, pods: Pod[]): Promise<Recon
     await Promise.all(counts.active.map((p) => deletePod(ctx, p, job)));
     // What was still running has failed with the Job.
     failed += counts.active.length;
+    // A FailJob rule's verdict is first recorded as FailureTarget (1.30 then adds Failed once the pods are gone; nothing holds them here).
+    if (failJob) ensureCondition(conditions, "FailureTarget", "True", failure[0], failure[1], now);
     ensureCondition(conditions, "Failed", "True", failure[0], failure[1], now);
     ctx.recorder.event(job, "Warning", failure[0], failure[1]);
   } else {
@@ -116,8 +135,19 @@ async function sync(ctx: ReconcileContext, job: Job, pods: Pod[]): Promise<Recon
     ctx,
     RESOURCE,
     job,
-    { ...status, conditions, active, succeeded: counts.succeeded, failed, ready, terminating, completedIndexes: isIndexed(job) ? formatIntervals(done) : undefined },
-    ["ready", "terminating"],
+    {
+      ...status,
+      conditions,
+      active,
+      succeeded: counts.succeeded,
+      failed,
+      ready,
+      terminating,
+      completedIndexes: isIndexed(job) ? formatIntervals(done) : undefined,
+      failedIndexes: perIndex ? formatIntervals(counts.failedIndexes) : undefined,
+    },
+    // Pointers in Go: written even when zero or empty.
+    ["ready", "terminating", "failedIndexes"],
   );
   if (finishedCondition({ status: { conditions } }) && spec.ttlSecondsAfterFinished !== undefined) return { requeueAfterMs: spec.ttlSecondsAfterFinished * 1000 };
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };

@@ -25,14 +25,14 @@ export function indexOf(job: Job, pod: Pod): number | undefined {
 export const succeededIndexes = (job: Job, succeeded: Pod[]): Set<number> =>
   new Set(succeeded.map((p) => indexOf(job, p)).filter((i): i is number => i !== undefined));
 
-/** orderedIntervals.String(): "1,3-5,7". */
+/** orderedIntervals.String(): "1,3-5,7"; two in a row stay apart ("1,2"). */
 export function formatIntervals(indexes: Set<number>): string {
   const sorted = [...indexes].sort((a, b) => a - b);
   const out: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}${j === i + 1 ? "," : "-"}${sorted[j]}`);
     i = j + 1;
   }
   return out.join(",");
@@ -40,24 +40,24 @@ export function formatIntervals(indexes: Set<number>): string {
 
 /**
  * Active pods an Indexed Job does not want whatever its parallelism: no
- * valid index, an index already succeeded, or a second pod for an index
+ * valid index, an index already succeeded or failed, or a second pod for an index
  * (the first, oldest, one stays).
  */
-export function unwantedIndexed(job: Job, active: Pod[], done: Set<number>): Pod[] {
+export function unwantedIndexed(job: Job, active: Pod[], closed: Set<number>): Pod[] {
   const seen = new Set<number>();
   return active.filter((p) => {
     const i = indexOf(job, p);
-    if (i === undefined || done.has(i) || seen.has(i)) return true;
+    if (i === undefined || closed.has(i) || seen.has(i)) return true;
     seen.add(i);
     return false;
   });
 }
 
-/** firstPendingIndexes: the lowest `count` indexes neither succeeded nor running. */
-export function pendingIndexes(job: Job, active: Pod[], done: Set<number>, count: number): number[] {
+/** firstPendingIndexes: the lowest `count` indexes neither running nor skipped (succeeded, failed, or waiting out a backoff). */
+export function pendingIndexes(job: Job, active: Pod[], skip: Set<number>, count: number): number[] {
   const running = new Set(active.map((p) => indexOf(job, p)));
   const out: number[] = [];
-  for (let i = 0; i < (job.spec.completions ?? 0) && out.length < count; i++) if (!done.has(i) && !running.has(i)) out.push(i);
+  for (let i = 0; i < (job.spec.completions ?? 0) && out.length < count; i++) if (!skip.has(i) && !running.has(i)) out.push(i);
   return out;
 }
 
@@ -71,11 +71,11 @@ export function indexedGenerateName(jobName: string, i: number): string {
   return prefix.length > MAX_GENERATED_NAME_LENGTH ? jobName.slice(0, MAX_GENERATED_NAME_LENGTH - suffix.length) + suffix : prefix;
 }
 
-/** The template of index i's pod. */
-export function indexedTemplate(job: Job, i: number): PodTemplateSpec {
+/** The template of index i's pod (with annotations of its own: its index's failures so far). */
+export function indexedTemplate(job: Job, i: number, annotations: Record<string, string> = {}): PodTemplateSpec {
   const t = structuredClone(job.spec.template);
   const meta = (t.metadata ??= {});
-  meta.annotations = { ...meta.annotations, [INDEX_KEY]: String(i) };
+  meta.annotations = { ...meta.annotations, [INDEX_KEY]: String(i), ...annotations };
   meta.labels = { ...meta.labels, [INDEX_KEY]: String(i) };
   const spec = t.spec!;
   spec.hostname = `${job.metadata.name}-${i}`;

@@ -4,7 +4,8 @@
  * has passed (and, with podReplacementPolicy Failed, once no pod is still
  * terminating); surplus pods go least useful first; a suspended Job keeps
  * none. Indexed Jobs create the lowest pending indexes and drop pods whose
- * index is invalid, done or duplicated.
+ * index is invalid, done, failed (backoffLimitPerIndex) or duplicated; with
+ * backoffLimitPerIndex each index waits out its own backoff.
  */
 import { createPod, deletePod } from "../common/pod-control.js";
 import { sortPodsForDeletion } from "../common/pod-ranking.js";
@@ -13,6 +14,7 @@ import { SLOW_START_INITIAL_BATCH, slowStartBatch } from "../common/slow-start.j
 import type { ReconcileContext } from "../types.js";
 import { backoffRemainingMs } from "./failures.js";
 import { indexedGenerateName, indexedTemplate, isIndexed, pendingIndexes, unwantedIndexed } from "./indexed.js";
+import { failureCountAnnotations, hasBackoffLimitPerIndex, indexBackoffMs, type IndexFailures } from "./per-index.js";
 import type { Job } from "./types.js";
 
 export interface JobPods {
@@ -22,6 +24,9 @@ export interface JobPods {
   succeeded: number;
   /** Indexed Jobs: the succeeded indexes. */
   done: Set<number>;
+  /** Indexed Jobs with backoffLimitPerIndex: the failed indexes, and each index's failures. */
+  failedIndexes: Set<number>;
+  indexFailures: Map<number, IndexFailures>;
 }
 
 export interface Managed {
@@ -41,26 +46,36 @@ function wantActive(job: Job, active: number, succeeded: number): number {
 
 export async function manageJob(ctx: ReconcileContext, job: Job, pods: JobPods): Promise<Managed> {
   let remove: Pod[];
+  // Indexes that want no more pods: succeeded or failed.
+  const closed = new Set([...pods.done, ...pods.failedIndexes]);
   if (job.spec.suspend) remove = pods.active;
   else {
-    const unwanted = isIndexed(job) ? unwantedIndexed(job, pods.active, pods.done) : [];
+    const unwanted = isIndexed(job) ? unwantedIndexed(job, pods.active, closed) : [];
     const rest = pods.active.filter((p) => !unwanted.includes(p));
-    const surplus = rest.length - wantActive(job, rest.length, pods.succeeded);
+    const surplus = rest.length - wantActive(job, rest.length, pods.succeeded + pods.failedIndexes.size);
     remove = surplus > 0 ? [...unwanted, ...sortPodsForDeletion(rest).slice(0, surplus)] : unwanted;
   }
   await Promise.all(remove.map((p) => deletePod(ctx, p, job)));
   const kept = pods.active.filter((p) => !remove.includes(p));
   const result: Managed = { kept, created: 0, removed: remove.length };
-  const missing = job.spec.suspend ? 0 : wantActive(job, kept.length, pods.succeeded) - kept.length;
+  const missing = job.spec.suspend ? 0 : wantActive(job, kept.length, pods.succeeded + pods.failedIndexes.size) - kept.length;
   if (missing <= 0 || (pods.terminating > 0 && job.spec.podReplacementPolicy === "Failed")) return result;
-  const wait = backoffRemainingMs(pods.finished, ctx.now());
-  if (wait > 0) return { ...result, requeueAfterMs: wait };
+  const perIndex = hasBackoffLimitPerIndex(job);
+  // Each index waits out its own backoff with backoffLimitPerIndex, the whole Job otherwise.
+  const waits = perIndex ? [...pods.indexFailures].map(([i, f]) => [i, indexBackoffMs(f, ctx.now())] as const).filter(([i, ms]) => ms > 0 && !closed.has(i)) : [];
+  const wait = perIndex ? Math.min(Infinity, ...waits.map(([, ms]) => ms)) : backoffRemainingMs(pods.finished, ctx.now());
+  if (!perIndex && wait > 0) return { ...result, requeueAfterMs: wait };
+  const requeueAfterMs = waits.length ? wait : undefined;
 
   const name = job.metadata.name ?? "";
+  const waiting = new Set([...closed, ...waits.map(([i]) => i)]);
   const templates = isIndexed(job)
-    ? pendingIndexes(job, kept, pods.done, missing).map((i) => ({ template: indexedTemplate(job, i), generateName: indexedGenerateName(name, i) }))
+    ? pendingIndexes(job, kept, waiting, missing).map((i) => ({
+        template: indexedTemplate(job, i, perIndex ? failureCountAnnotations(pods.indexFailures.get(i)) : {}),
+        generateName: indexedGenerateName(name, i),
+      }))
     : Array.from({ length: missing }, () => ({ template: job.spec.template, generateName: undefined }));
   const { successes, error } = await slowStartBatch(templates.length, SLOW_START_INITIAL_BATCH, (i) => createPod(ctx, templates[i].template, job, templates[i].generateName));
   if (error !== undefined) throw error;
-  return { ...result, created: successes };
+  return { ...result, created: successes, requeueAfterMs };
 }

@@ -123,7 +123,7 @@ export const PodFailurePolicyOnExitCodesRequirement: Schema = obj({
 
 /** io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern */
 export const PodFailurePolicyOnPodConditionsPattern: Schema = obj({
-  status: req(str, "Specifies the required Pod condition status. To match a pod condition it is required that the specified status equals the pod condition status. Defaults to True."),
+  status: opt(str, "Specifies the required Pod condition status. To match a pod condition it is required that the specified status equals the pod condition status. Defaults to True."),
   type: req(str, "Specifies the required Pod condition type. To match a pod condition it is required that specified type equals the pod condition type."),
 }, "PodFailurePolicyOnPodConditionsPattern describes a pattern for matching an actual pod condition type.");
 

@@ -5,6 +5,8 @@ import { humanDuration } from "../../../apimachinery/age.js";
 import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import { validateSelector, selectorRules } from "../apps/selector-rules.js";
+import { validateFailureRules } from "./job-failure-rules.js";
+import type { JobSpec } from "kubernetes-types/batch/v1";
 import type { KindDef, KObject } from "../../types.js";
 
 type Spec = {
@@ -72,11 +74,14 @@ export const job: KindDef = {
       o.spec = s;
       s.parallelism ??= 1;
       s.completions ??= s.parallelism === 1 || s.completions === undefined ? 1 : s.completions;
-      s.backoffLimit ??= 6;
+      const full = s as JobSpec;
+      // Unlimited (math.MaxInt32) when each index has a limit of its own.
+      s.backoffLimit ??= full.backoffLimitPerIndex !== undefined ? 2 ** 31 - 1 : 6;
       s.completionMode ??= "NonIndexed";
       s.suspend ??= false;
       s.manualSelector ??= undefined;
-      s.podReplacementPolicy ??= "TerminatingOrFailed";
+      s.podReplacementPolicy ??= full.podFailurePolicy ? "Failed" : "TerminatingOrFailed";
+      for (const rule of full.podFailurePolicy?.rules ?? []) for (const p of rule.onPodConditions ?? []) p.status ??= "True";
       defaultPodTemplate(s.template as { spec?: Record<string, unknown> });
     },
     prepareForCreate(o) {
@@ -95,6 +100,7 @@ export const job: KindDef = {
       const errs = validateSelector(o);
       const rp = spec(o).template?.spec?.restartPolicy;
       if (rp !== "Never" && rp !== "OnFailure") errs.push(fieldErrors.notSupported("spec.template.spec.restartPolicy", rp, ["OnFailure", "Never"]));
+      else errs.push(...validateFailureRules(spec(o) as JobSpec));
       return errs;
     },
     validateUpdate: selectorRules.validateUpdate,
