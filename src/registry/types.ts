@@ -139,6 +139,8 @@ export interface ActionSubresource {
 export interface ActionOutcome {
   result: KObject | "delete";
   update: KObject[];
+  /** With "delete": the parent's status to store before it is deleted (eviction's DisruptionTarget condition). */
+  statusBeforeDelete?: KObject;
 }
 
 export interface KindDef {

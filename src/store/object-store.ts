@@ -809,6 +809,11 @@ export class ObjectStore extends DurableObject<Env> {
       }
     }
     if (out === "delete") {
+      const before = isActionOutcome(outcome) ? outcome.statusBeforeDelete : undefined;
+      if (before && !options.dryRun) {
+        const marked = this.replace(kind, cur, before as unknown as Record<string, unknown>, ctx, { ...options, fieldManager: undefined }, "status", true);
+        if (marked.code >= 300) return marked;
+      }
       const r = this.remove(kind, name, (input as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}, ctx);
       if (r.code >= 300) return r;
       return { code: 201, body: JSON.stringify(success()) };

@@ -267,6 +267,14 @@ test("binding a pod; graceful deletion of a bound pod; eviction", async () => {
   const ev = await post("/api/v1/namespaces/default/pods/web/eviction", JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "web" } }));
   assert.equal(ev.status, 201);
   assert.equal((await c.api("/api/v1/namespaces/default/pods/web")).status, 404);
+  // An evicted pod that its node still has to stop is marked as disrupted while it terminates.
+  await post("/api/v1/namespaces/default/pods", JSON.stringify({ metadata: { name: "evicted" }, spec: { nodeName: "node-1", containers: [{ name: "c", image: "busybox:1" }] } }));
+  assert.equal((await post("/api/v1/namespaces/default/pods/evicted/eviction", JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evicted" } }))).status, 201);
+  const evicted = await json(await c.api("/api/v1/namespaces/default/pods/evicted"));
+  assert.ok(evicted.metadata.deletionTimestamp);
+  const target = evicted.status.conditions.find((x: any) => x.type === "DisruptionTarget");
+  assert.deepEqual([target.status, target.reason, target.message], ["True", "EvictionByEvictionAPI", "Eviction API: evicting"]);
+  await c.api("/api/v1/namespaces/default/pods/evicted", { method: "DELETE", headers: J, body: JSON.stringify({ gracePeriodSeconds: 0 }) });
 });
 
 test("ownerReferences: background, orphan and foreground deletion", async () => {

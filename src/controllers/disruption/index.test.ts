@@ -68,7 +68,9 @@ test("an eviction spends the budget in the same write; the next one is refused w
   await sync(f);
   const pdb = f.get(PDB, "default", "web")!;
   const first = evict(f.get("pods", "default", "a")!, [structuredClone(pdb)], ctx(f));
-  assert.ok(typeof first === "object" && first.result === "delete");
+  assert.equal(first.result, "delete");
+  const marked = (first.statusBeforeDelete?.status as { conditions?: unknown[] } | undefined)?.conditions?.at(-1);
+  assert.deepEqual(marked, { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", lastTransitionTime: ctx(f).nowRfc3339 });
   const spent = first.update[0].status as BudgetStatus;
   assert.equal(spent.disruptionsAllowed, 0);
   assert.deepEqual(Object.keys(spent.disruptedPods ?? {}), ["a"]);
@@ -89,10 +91,11 @@ test("pods not running, unready pods while the budget holds, and pods no budget 
   const f = new FakeCluster();
   const pdb = budget({ minAvailable: 5 });
   pdb.status = { observedGeneration: 1, disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 5 };
-  assert.equal(evict(pod("p", { phase: "Pending" }), [pdb], ctx(f)), "delete");
-  assert.equal(evict(pod("q", { labels: { app: "db" } }), [pdb], ctx(f)), "delete");
+  const deleted = (o: ReturnType<typeof evict>) => o.result === "delete" && o.update.length === 0 && !!o.statusBeforeDelete;
+  assert.ok(deleted(evict(pod("p", { phase: "Pending" }), [pdb], ctx(f))));
+  assert.ok(deleted(evict(pod("q", { labels: { app: "db" } }), [pdb], ctx(f))));
   assert.throws(() => evict(pod("r", { ready: false }), [pdb], ctx(f)), /disruption budget/, "IfHealthyBudget: unready pods wait while the budget is not met");
-  assert.equal(evict(pod("r", { ready: false }), [{ ...pdb, spec: { ...(pdb.spec as object), unhealthyPodEvictionPolicy: "AlwaysAllow" } }], ctx(f)), "delete");
+  assert.ok(deleted(evict(pod("r", { ready: false }), [{ ...pdb, spec: { ...(pdb.spec as object), unhealthyPodEvictionPolicy: "AlwaysAllow" } }], ctx(f))));
   const unprocessed = budget({ minAvailable: 1 });
   assert.throws(() => evict(pod("s"), [unprocessed], ctx(f)), (e: ApiError) => e.code === 429 && /still being processed/.test(e.details?.causes?.[0].message ?? ""));
   assert.throws(() => evict(pod("t"), [pdb, budget({ minAvailable: 1 }, "second")], ctx(f)), /more than one PodDisruptionBudget/);

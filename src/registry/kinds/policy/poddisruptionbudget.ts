@@ -42,31 +42,46 @@ function violation(detail: string): ApiError {
 }
 
 /**
+ * The pod as an eviction leaves it before the delete (addConditionAndDeletePod):
+ * with DisruptionTarget=True, reason EvictionByEvictionAPI, so a Job's
+ * podFailurePolicy, and anyone looking, can tell an eviction from a crash.
+ * An existing True DisruptionTarget keeps its transition time.
+ */
+function disrupted(pod: KObject, ctx: StrategyContext, update: KObject[] = []): ActionOutcome {
+  const st = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
+  const old = st.conditions?.find((c) => c.type === "DisruptionTarget");
+  const condition = { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", lastTransitionTime: old?.status === "True" ? old.lastTransitionTime : ctx.nowRfc3339 };
+  const conditions = old ? st.conditions!.map((c) => (c === old ? condition : c)) : [...(st.conditions ?? []), condition];
+  return { result: "delete", update, statusBeforeDelete: { ...pod, status: { ...st, conditions } } };
+}
+
+/**
  * pods/eviction, as kube-apiserver decides it: pods that are not running
  * (Pending, finished) or already terminating go at once; otherwise the one
  * budget selecting the pod must allow a disruption, which the eviction
  * spends (and records the pod under disruptedPods) in the same write as the
  * delete. An unready pod may go while the budget is met (IfHealthyBudget) or
- * always (AlwaysAllow). 429 otherwise, which `kubectl drain` retries.
+ * always (AlwaysAllow). 429 otherwise, which `kubectl drain` retries. An
+ * evicted pod gets the DisruptionTarget condition before its deletion.
  */
-export function evict(pod: KObject, budgets: KObject[], ctx: StrategyContext): "delete" | ActionOutcome {
+export function evict(pod: KObject, budgets: KObject[], ctx: StrategyContext): ActionOutcome {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  if (pod.metadata.deletionTimestamp || phase === "Pending" || phase === "Succeeded" || phase === "Failed") return "delete";
+  if (pod.metadata.deletionTimestamp || phase === "Pending" || phase === "Succeeded" || phase === "Failed") return disrupted(pod, ctx);
   const matching = budgets.filter((b) => selects(b, pod));
   if (matching.length > 1) throw new ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
   const pdb = matching[0];
-  if (!pdb) return "delete";
+  if (!pdb) return disrupted(pod, ctx);
   const st = (pdb.status ?? {}) as BudgetStatus;
   if (!isPodReady(pod as Pod)) {
     const policy = spec(pdb).unhealthyPodEvictionPolicy ?? "IfHealthyBudget";
-    if (policy === "AlwaysAllow" || (st.observedGeneration !== undefined && (st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0))) return "delete";
+    if (policy === "AlwaysAllow" || (st.observedGeneration !== undefined && (st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0))) return disrupted(pod, ctx);
   }
   if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) throw violation(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
   if ((st.disruptionsAllowed ?? 0) <= 0) throw violation(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
   st.disruptionsAllowed = (st.disruptionsAllowed ?? 0) - 1;
   st.disruptedPods = { ...st.disruptedPods, [pod.metadata.name ?? ""]: ctx.nowRfc3339 };
   pdb.status = st;
-  return { result: "delete", update: [pdb] };
+  return disrupted(pod, ctx, [pdb]);
 }
 const intOrPercent = (v: number | string | undefined) => (v === undefined ? "N/A" : String(v));
 
