@@ -183,6 +183,32 @@ test("RollingUpdate replaces pods at most maxUnavailable at a time", async () =>
   assert.equal(status(fc).observedGeneration, 2);
 });
 
+test("RollingUpdate with maxSurge starts each new pod beside the old one, at most maxSurge nodes at a time, and removes the old one once the new one is available", async () => {
+  const fc = new FakeCluster();
+  for (const n of ["n1", "n2", "n3", "n4"]) node(fc, n);
+  await fc.create(RES, agent({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+  await settle(c, fc, "agent");
+  await runAll(fc);
+  await settle(c, fc, "agent");
+  await update(fc, (s) => (s.template.spec.containers[0].image = "busybox:1.37"));
+  const image = (p: Pod) => p.spec?.containers[0].image;
+  const live = () => pods(fc).filter((p) => !p.metadata.deletionTimestamp);
+  let rounds = 0;
+  while (live().some((p) => image(p) !== "busybox:1.37") && rounds++ < 10) {
+    await settle(c, fc, "agent");
+    assert.equal(live().filter((p) => p.status?.phase === "Running").length, 4, "no node is ever without a running pod");
+    assert.ok(live().length <= 5, `at most one node surging, saw ${live().length} pods`);
+    const doubled = Object.entries(placement(fc)).filter(([, names]) => names.length > 1);
+    assert.ok(doubled.length <= 1, JSON.stringify(doubled));
+    await runAll(fc);
+  }
+  await settle(c, fc, "agent");
+  assert.equal(rounds, 5, "one node at a time: four surges, then the last old pod goes");
+  assert.deepEqual(Object.values(placement(fc)).map((names) => names.length), [1, 1, 1, 1]);
+  assert.ok(live().every((p) => image(p) === "busybox:1.37"));
+  assert.equal(status(fc).updatedNumberScheduled, 4);
+});
+
 test("OnDelete keeps old pods until they are deleted", async () => {
   const fc = new FakeCluster();
   node(fc, "n1");

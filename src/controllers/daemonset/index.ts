@@ -4,7 +4,7 @@
  * (nodeSelector, required node affinity, taints against its tolerations plus
  * the daemon defaults), added when nodes appear or start to fit, removed
  * when they go or stop fitting, replaced when failed, and rolled to a new
- * template within maxUnavailable.
+ * template within maxUnavailable, or surging within maxSurge.
  *
  * Pods are pinned with required node affinity on metadata.name, as
  * Kubernetes has done since 1.12 rather than setting spec.nodeName: the
@@ -23,7 +23,7 @@ import { isPodFinished } from "../common/pods.js";
 import { writeStatus } from "../common/status.js";
 import { pinToNode } from "./node-fit.js";
 import { daemonTemplate, nodeViews, REVISION_LABEL, type DaemonSet, type NodeObject, type NodeView } from "./nodes.js";
-import { podsToReplace } from "./update.js";
+import { allowsSurge, podsToReplace, surgeExtras, surgeUpdate } from "./update.js";
 
 const RESOURCE = "daemonsets.apps";
 
@@ -32,9 +32,11 @@ const everyDaemonSet: KeyMapper = (_node, lister) => lister.list(RESOURCE).map(k
 
 /**
  * manage: which nodes need a pod and which pods must go (finished ones,
- * extras beyond the oldest, ones on nodes that no longer fit).
+ * extras beyond the oldest, or beyond an old and a new one while surging,
+ * ones on nodes that no longer fit).
  */
-function plan(ctx: ReconcileContext, ds: DaemonSet, views: NodeView[]): { create: string[]; remove: Pod[] } {
+function plan(ctx: ReconcileContext, ds: DaemonSet, hash: string, views: NodeView[]): { create: string[]; remove: Pod[] } {
+  const surge = allowsSurge(ds);
   const create: string[] = [];
   const remove: Pod[] = [];
   for (const v of views) {
@@ -52,7 +54,7 @@ function plan(ctx: ReconcileContext, ds: DaemonSet, views: NodeView[]): { create
       }
     }
     if (v.shouldRun && !running.length) create.push(v.name);
-    remove.push(...running.slice(1));
+    remove.push(...(surge ? surgeExtras(ds, hash, running, ctx.now()) : running.slice(1)));
   }
   return { create, remove };
 }
@@ -130,10 +132,13 @@ export const daemonSetController: Controller = {
 
     const first = await look();
     let views = first.views;
-    const { create, remove } = plan(ctx, ds, views);
+    const { create, remove } = plan(ctx, ds, hash, views);
     let wrote = await syncNodes(ctx, ds, template, create, remove, first.stranded.filter((p) => !p.metadata.deletionTimestamp));
     // As Kubernetes' expectations do: roll only once the pods this pass made or removed are seen.
-    if (!wrote && ds.spec.updateStrategy?.type !== "OnDelete") wrote = await syncNodes(ctx, ds, template, [], podsToReplace(ds, hash, views, ctx.now()));
+    if (!wrote && ds.spec.updateStrategy?.type !== "OnDelete") {
+      const roll = allowsSurge(ds) ? surgeUpdate(ds, hash, views, ctx.now()) : { create: [], remove: podsToReplace(ds, hash, views, ctx.now()) };
+      wrote = await syncNodes(ctx, ds, template, roll.create, roll.remove);
+    }
     if (wrote) ({ views } = await look());
 
     const { status, requeueAfterMs } = computeStatus(ds, hash, views, ctx.now());

@@ -1,12 +1,14 @@
 /**
- * DaemonSet RollingUpdate (rollingUpdate with maxSurge 0): replace pods whose
- * controller-revision-hash is not the template's, deleting old available
- * pods only while fewer than maxUnavailable nodes lack an available
- * up-to-date pod; old pods that are unavailable anyway go at once. The
- * manage pass then creates their replacements.
+ * DaemonSet RollingUpdate: replace pods whose controller-revision-hash is not
+ * the template's. With maxSurge 0, old available pods are deleted only while
+ * fewer than maxUnavailable nodes lack an available up-to-date pod (old pods
+ * that are unavailable anyway go at once), and the manage pass creates their
+ * replacements. With maxSurge, the new pod starts beside the old one, on at
+ * most maxSurge nodes at a time, and the old one goes once the new one is
+ * available (rollingUpdate's surge branch).
  */
 import { scaledValue } from "../common/intstr.js";
-import { isPodAvailable, type Pod } from "../common/pods.js";
+import { isPodAvailable, isPodReady, type Pod } from "../common/pods.js";
 import { REVISION_LABEL, type DaemonSet, type NodeView } from "./nodes.js";
 
 /** updatedDesiredNodeCounts' maxUnavailable: scaled against the desired count, at least 1 when anything is desired. */
@@ -37,4 +39,59 @@ export function podsToReplace(ds: DaemonSet, hash: string, views: NodeView[], no
     }
   }
   return [...replace, ...candidates.slice(0, Math.max(0, max - unavailable))];
+}
+
+/** util.AllowsSurge: maxSurge is not zero (a percentage counts whatever the node count). */
+export function allowsSurge(ds: DaemonSet): boolean {
+  return scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxSurge, 1, true) !== 0;
+}
+
+/** The surge branch of rollingUpdate: nodes to start a new pod on beside the old one, and old pods whose new one is available. */
+export function surgeUpdate(ds: DaemonSet, hash: string, views: NodeView[], now: number): { create: string[]; remove: Pod[] } {
+  const available = (p: Pod) => isPodAvailable(p, ds.spec.minReadySeconds, now);
+  const run = views.filter((v) => v.shouldRun);
+  const max = scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxSurge, run.length, true);
+  let surging = 0;
+  const create: string[] = [];
+  const remove: Pod[] = [];
+  for (const v of run) {
+    const live = v.pods.filter((p) => !p.metadata.deletionTimestamp);
+    const fresh = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === hash);
+    const old = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] !== hash);
+    if (fresh.length > 1 || old.length > 1) {
+      surging++; // manage sorts the node out first
+      continue;
+    }
+    if (!old.length) continue;
+    if (!fresh.length) {
+      // An unavailable old pod may be replaced at once; an available one only within maxSurge.
+      if (!available(old[0])) create.push(v.name);
+      else if (surging < max) {
+        surging++;
+        create.push(v.name);
+      }
+    } else if (!available(fresh[0])) surging++;
+    else remove.push(old[0]);
+  }
+  return { create, remove };
+}
+
+/**
+ * podsShouldBeOnNode with surge: of a node's running pods, the oldest new and
+ * the oldest old one may stay together while the old one is ready and the new
+ * one not yet available; every other extra goes.
+ */
+export function surgeExtras(ds: DaemonSet, hash: string, running: Pod[], now: number): Pod[] {
+  let oldestNew: Pod | undefined;
+  let oldestOld: Pod | undefined;
+  const extras: Pod[] = [];
+  for (const p of running) {
+    if (p.metadata.labels?.[REVISION_LABEL] === hash) {
+      if (!oldestNew) oldestNew = p;
+      else extras.push(p);
+    } else if (!oldestOld) oldestOld = p;
+    else extras.push(p);
+  }
+  if (oldestNew && oldestOld && (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds, now))) extras.push(oldestOld);
+  return extras;
 }

@@ -2,8 +2,11 @@
 import { definitions } from "../../../schemas/generated/index.js";
 import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
-import { selectorRules } from "./selector-rules.js";
+import { selectorRules, validateSelector } from "./selector-rules.js";
+import { validateRollingUpdate } from "./rolling-update.js";
 import type { KindDef, KObject } from "../../types.js";
+
+type RU = { maxUnavailable?: number | string; maxSurge?: number | string };
 
 type Status = { desiredNumberScheduled?: number; currentNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number; numberAvailable?: number };
 const st = (o: KObject) => (o.status ?? {}) as Status;
@@ -49,7 +52,8 @@ export const daemonSet: KindDef = {
       s.revisionHistoryLimit ??= 10;
       defaultPodTemplate(s.template as { spec?: Record<string, unknown> });
     },
-    ...selectorRules,
+    validate: (o) => [...validateSelector(o), ...validateRollingUpdate("spec.updateStrategy.rollingUpdate", (o.spec as { updateStrategy?: { rollingUpdate?: RU } } | undefined)?.updateStrategy?.rollingUpdate)],
+    validateUpdate: selectorRules.validateUpdate,
   },
   subresources: { status: true },
 };

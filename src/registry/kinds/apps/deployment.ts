@@ -2,8 +2,11 @@
 import { definitions } from "../../../schemas/generated/index.js";
 import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.js";
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
-import { selectorRules } from "./selector-rules.js";
+import { selectorRules, validateSelector } from "./selector-rules.js";
+import { validateRollingUpdate } from "./rolling-update.js";
 import type { KindDef, KObject } from "../../types.js";
+
+type RU = { maxUnavailable?: number | string; maxSurge?: number | string };
 
 type Status = { replicas?: number; readyReplicas?: number; updatedReplicas?: number; availableReplicas?: number };
 const st = (o: KObject) => (o.status ?? {}) as Status;
@@ -44,7 +47,8 @@ export const deployment: KindDef = {
       s.progressDeadlineSeconds ??= 600;
       defaultPodTemplate(s.template as { spec?: Record<string, unknown> });
     },
-    ...selectorRules,
+    validate: (o) => [...validateSelector(o), ...validateRollingUpdate("spec.strategy.rollingUpdate", (o.spec as { strategy?: { rollingUpdate?: RU } } | undefined)?.strategy?.rollingUpdate)],
+    validateUpdate: selectorRules.validateUpdate,
   },
   subresources: { status: true, scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas", labelSelectorPath: "status.selector" } },
 };

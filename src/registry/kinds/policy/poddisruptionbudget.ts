@@ -5,6 +5,7 @@ import { selectorFromLabelSelector, type LabelSelector } from "../../../apimachi
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../../types.js";
 import { isPodReady, type Pod } from "../../../controllers/common/pods.js";
+import { validIntOrPercent } from "../apps/rolling-update.js";
 
 export const PDB = "poddisruptionbudgets.policy";
 /** How long an eviction stays counted against its budget while the pod is still there (DeletionTimeout). */
@@ -85,16 +86,6 @@ export function evict(pod: KObject, budgets: KObject[], ctx: StrategyContext): A
 }
 const intOrPercent = (v: number | string | undefined) => (v === undefined ? "N/A" : String(v));
 
-function validIntOrPercent(field: string, v: number | string | undefined, errs: FieldError[]): void {
-  if (v === undefined) return;
-  if (typeof v === "number") {
-    if (v < 0) errs.push(fieldErrors.invalid(field, v, "must be greater than or equal to 0"));
-    return;
-  }
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) errs.push(fieldErrors.invalid(field, v, "must be an integer or percentage (e.g '5%')"));
-  else if (Number(m[1]) > 100) errs.push(fieldErrors.invalid(field, v, "must not be greater than 100%"));
-}
 
 export const podDisruptionBudget: KindDef = {
   group: "policy",
