@@ -4,6 +4,7 @@ import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.j
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import { selectorRules, validateSelector } from "./selector-rules.js";
 import { validateRollingUpdate } from "./rolling-update.js";
+import { fieldErrors } from "../../../apimachinery/status.js";
 import type { KindDef, KObject } from "../../types.js";
 
 type RU = { maxUnavailable?: number | string; maxSurge?: number | string };
@@ -47,7 +48,12 @@ export const deployment: KindDef = {
       s.progressDeadlineSeconds ??= 600;
       defaultPodTemplate(s.template as { spec?: Record<string, unknown> });
     },
-    validate: (o) => [...validateSelector(o), ...validateRollingUpdate("spec.strategy.rollingUpdate", (o.spec as { strategy?: { rollingUpdate?: RU } } | undefined)?.strategy?.rollingUpdate)],
+    validate(o) {
+      const strategy = (o.spec as { strategy?: { type?: string; rollingUpdate?: RU } } | undefined)?.strategy;
+      // ValidateDeploymentStrategy: Recreate takes no rolling-update parameters.
+      if (strategy?.type === "Recreate" && strategy.rollingUpdate) return [...validateSelector(o), fieldErrors.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")];
+      return [...validateSelector(o), ...validateRollingUpdate("spec.strategy.rollingUpdate", strategy?.rollingUpdate)];
+    },
     validateUpdate: selectorRules.validateUpdate,
   },
   subresources: { status: true, scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas", labelSelectorPath: "status.selector" } },

@@ -25,6 +25,8 @@ test("Deployments and DaemonSets validate their rolling update", () => {
   const template = { metadata: { labels: { app: "a" } }, spec: { containers: [{ name: "c", image: "x" }] } };
   const d = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { selector: { matchLabels: { app: "a" } }, template, strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } } } as KObject;
   assert.deepEqual(deployment.strategy!.validate!(d).map((e) => e.field), ["spec.strategy.rollingUpdate.maxUnavailable"]);
+  (d.spec as { strategy: { type: string } }).strategy.type = "Recreate";
+  assert.deepEqual(deployment.strategy!.validate!(d).map((e) => e.message), ["Forbidden: may not be specified when strategy `type` is 'Recreate'"]);
   const ds = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "ds" }, spec: { selector: { matchLabels: { app: "a" } }, template, updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } } as KObject;
   assert.deepEqual(daemonSet.strategy!.validate!(ds), []);
   (ds.spec as { updateStrategy: { rollingUpdate: { maxSurge: number } } }).updateStrategy.rollingUpdate.maxSurge = 0;
