@@ -20,6 +20,8 @@ export const num: Schema = v.number();
 /** Kubernetes' API has no floats: every number is an int32 or an int64. */
 export const int32: Schema = v.pipe(v.number(), v.integer(), v.metadata({ format: "int32" }));
 export const int64: Schema = v.pipe(v.number(), v.integer(), v.metadata({ format: "int64" }));
+/** math.MaxInt32: where Kubernetes means "no limit" by an int32 field (a Deployment's deadline, a per-index Job's backoffLimit). */
+export const MAX_INT32 = 2 ** 31 - 1;
 export const unknown: Schema = v.unknown();
 
 export const arr = (item: Schema): Schema => v.array(item);

@@ -17,6 +17,17 @@ function maxUnavailable(ds: DaemonSet, desired: number): number {
   return desired > 0 && n === 0 ? 1 : n;
 }
 
+/** A node's pods (oldest first) split by revision: the template's and older ones. */
+function byRevision(pods: Pod[], hash: string): { fresh: Pod[]; old: Pod[] } {
+  const fresh: Pod[] = [];
+  const old: Pod[] = [];
+  for (const p of pods) (p.metadata.labels?.[REVISION_LABEL] === hash ? fresh : old).push(p);
+  return { fresh, old };
+}
+
+/** findUpdatedPodsOnNode's input: the node's pods that are not terminating, by revision. */
+const liveByRevision = (v: NodeView, hash: string) => byRevision(v.pods.filter((p) => !p.metadata.deletionTimestamp), hash);
+
 export function podsToReplace(ds: DaemonSet, hash: string, views: NodeView[], now: number): Pod[] {
   const available = (p: Pod) => isPodAvailable(p, ds.spec.minReadySeconds, now);
   const max = maxUnavailable(ds, views.filter((v) => v.shouldRun).length);
@@ -25,9 +36,7 @@ export function podsToReplace(ds: DaemonSet, hash: string, views: NodeView[], no
   const candidates: Pod[] = [];
   for (const v of views) {
     if (!v.shouldRun && !v.pods.length) continue;
-    const live = v.pods.filter((p) => !p.metadata.deletionTimestamp);
-    const fresh = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === hash);
-    const old = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] !== hash);
+    const { fresh, old } = liveByRevision(v, hash);
     if (fresh.length > 1 || old.length > 1 || fresh.length === old.length) {
       unavailable++; // missing, or more than one pod: manage sorts the node out
     } else if (fresh.length) {
@@ -55,9 +64,7 @@ export function surgeUpdate(ds: DaemonSet, hash: string, views: NodeView[], now:
   const create: string[] = [];
   const remove: Pod[] = [];
   for (const v of run) {
-    const live = v.pods.filter((p) => !p.metadata.deletionTimestamp);
-    const fresh = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === hash);
-    const old = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] !== hash);
+    const { fresh, old } = liveByRevision(v, hash);
     if (fresh.length > 1 || old.length > 1) {
       surging++; // manage sorts the node out first
       continue;
@@ -82,16 +89,9 @@ export function surgeUpdate(ds: DaemonSet, hash: string, views: NodeView[], now:
  * one not yet available; every other extra goes.
  */
 export function surgeExtras(ds: DaemonSet, hash: string, running: Pod[], now: number): Pod[] {
-  let oldestNew: Pod | undefined;
-  let oldestOld: Pod | undefined;
-  const extras: Pod[] = [];
-  for (const p of running) {
-    if (p.metadata.labels?.[REVISION_LABEL] === hash) {
-      if (!oldestNew) oldestNew = p;
-      else extras.push(p);
-    } else if (!oldestOld) oldestOld = p;
-    else extras.push(p);
-  }
+  const { fresh, old } = byRevision(running, hash);
+  const [oldestNew, oldestOld] = [fresh[0], old[0]];
+  const extras = [...fresh.slice(1), ...old.slice(1)];
   if (oldestNew && oldestOld && (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds, now))) extras.push(oldestOld);
   return extras;
 }

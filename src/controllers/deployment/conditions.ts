@@ -6,6 +6,7 @@
 import type { DeploymentCondition } from "kubernetes-types/apps/v1";
 import { setCondition } from "../common/conditions.js";
 import { rfc3339 } from "../common/time.js";
+import { MAX_INT32 } from "../../schemas/dsl.js";
 import type { Deployment, WorkingCopy } from "./types.js";
 
 export const Reason = {
@@ -21,10 +22,9 @@ export const Reason = {
   MinimumReplicasUnavailable: "MinimumReplicasUnavailable",
 } as const;
 
-/** A deadline or history limit of MaxInt32 means none. */
-export const MAX_INT32 = 2 ** 31 - 1;
 
 /** deploymentutil.HasProgressDeadline. */
+/** A deadline of MaxInt32 means none. */
 export const hasProgressDeadline = (d: Deployment): boolean => d.spec.progressDeadlineSeconds !== undefined && d.spec.progressDeadlineSeconds !== MAX_INT32;
 
 /** NewDeploymentCondition: both times now. */

@@ -10,7 +10,7 @@ import { olderFirst } from "../common/order.js";
 import { semanticEqual } from "../common/semantic.js";
 import { REPLICASETS, type ReplicaSet } from "../replicaset/types.js";
 import { POD_TEMPLATE_HASH, revisionOf, setReplicasAnnotations } from "./annotations.js";
-import { MAX_INT32 } from "./conditions.js";
+import { MAX_INT32 } from "../../schemas/dsl.js";
 import { maxSurge } from "./fenceposts.js";
 import { track, type Deployment, type Pass } from "./types.js";
 

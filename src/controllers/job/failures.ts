@@ -37,6 +37,8 @@ export function backoffRemainingMs(finished: Pod[], now: number): number {
   const lastSuccess = Math.max(-Infinity, ...finished.filter((p) => p.status?.phase === "Succeeded").map(finishedAt));
   const failures = finished.filter((p) => p.status?.phase === "Failed").map(finishedAt).filter((t) => t > lastSuccess);
   if (!failures.length) return 0;
-  const delay = Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (failures.length - 1));
-  return Math.max(0, Math.max(...failures) + delay - now);
+  return Math.max(0, Math.max(...failures) + backoffDelayMs(failures.length) - now);
 }
+
+/** The wait after this many failures in a row: 10 s, doubling, at most 6 min. */
+export const backoffDelayMs = (failures: number): number => Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (failures - 1));

@@ -20,13 +20,12 @@ import { writeStatus } from "../common/status.js";
 import { restartsExceedLimit } from "./failures.js";
 import { formatIntervals, isIndexed, succeededIndexes } from "./indexed.js";
 import { manageJob } from "./manage.js";
-import { failedIndexes, hasBackoffLimitPerIndex, indexFailures } from "./per-index.js";
+import { failedIndexes, hasBackoffLimitPerIndex, indexFailures, type IndexFailures } from "./per-index.js";
 import { matchPodFailurePolicy } from "./pod-failure-policy.js";
+import { MAX_INT32 } from "../../schemas/dsl.js";
 import type { Job } from "./types.js";
 
 const RESOURCE = "jobs.batch";
-/** backoffLimit's default when backoffLimitPerIndex is set (math.MaxInt32). */
-const UNLIMITED = 2 ** 31 - 1;
 
 /** The Complete or Failed condition of a finished Job. */
 export const finishedCondition = (job: { status?: JobStatus }): JobCondition | undefined =>
@@ -76,7 +75,7 @@ async function sync(ctx: ReconcileContext, job: Job, pods: Pod[]): Promise<Recon
   const perIndex = hasBackoffLimitPerIndex(job);
   // What each failure means under the podFailurePolicy (without one: it counts).
   const matches = new Map(finished.filter((p) => p.status?.phase === "Failed").map((p) => [p, matchPodFailurePolicy(spec.podFailurePolicy, p, perIndex)]));
-  const perIndexFailures = perIndex ? indexFailures(job, pods, matches) : new Map();
+  const perIndexFailures = perIndex ? indexFailures(job, pods, matches) : new Map<number, IndexFailures>();
   const counts = {
     active: pods.filter(isPodActive),
     finished,
@@ -93,7 +92,7 @@ async function sync(ctx: ReconcileContext, job: Job, pods: Pod[]): Promise<Recon
   // The first verdict that holds fails the Job (syncJob's order).
   const verdicts: [holds: boolean, reason: string, message: string][] = [
     [failJob !== undefined, "PodFailurePolicy", failJob ?? ""],
-    [failed > (spec.backoffLimit ?? (perIndex ? UNLIMITED : 6)) || restartsExceedLimit(job, counts.active), "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
+    [failed > (spec.backoffLimit ?? (perIndex ? MAX_INT32 : 6)) || restartsExceedLimit(job, counts.active), "BackoffLimitExceeded", "Job has reached the specified backoff limit"],
     [deadlineInMs !== undefined && deadlineInMs <= 0, "DeadlineExceeded", "Job was active longer than specified deadline"],
     [spec.maxFailedIndexes !== undefined && failedIndexCount > spec.maxFailedIndexes, "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes"],
     [failedIndexCount > 0 && counts.succeeded + failedIndexCount >= (spec.completions ?? 0), "FailedIndexes", "Job has failed indexes"],

@@ -8,6 +8,7 @@
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { Pod } from "../common/pods.js";
 import type { Job } from "./types.js";
+import { MaxGeneratedNameLength } from "../../apimachinery/validation.js";
 
 const INDEX_KEY = "batch.kubernetes.io/job-completion-index";
 
@@ -61,14 +62,11 @@ export function pendingIndexes(job: Job, active: Pod[], skip: Set<number>, count
   return out;
 }
 
-/** names.MaxGeneratedNameLength: a generated name's prefix leaves room for its 5 random characters. */
-const MAX_GENERATED_NAME_LENGTH = 63 - 5;
-
 /** podGenerateNameWithIndex: "<job>-<index>-", the job's name cut so that the index always stays. */
 export function indexedGenerateName(jobName: string, i: number): string {
   const suffix = `-${i}-`;
   const prefix = jobName + suffix;
-  return prefix.length > MAX_GENERATED_NAME_LENGTH ? jobName.slice(0, MAX_GENERATED_NAME_LENGTH - suffix.length) + suffix : prefix;
+  return prefix.length > MaxGeneratedNameLength ? jobName.slice(0, MaxGeneratedNameLength - suffix.length) + suffix : prefix;
 }
 
 /** The template of index i's pod (with annotations of its own: its index's failures so far). */

@@ -62,10 +62,12 @@ export async function manageJob(ctx: ReconcileContext, job: Job, pods: JobPods):
   if (missing <= 0 || (pods.terminating > 0 && job.spec.podReplacementPolicy === "Failed")) return result;
   const perIndex = hasBackoffLimitPerIndex(job);
   // Each index waits out its own backoff with backoffLimitPerIndex, the whole Job otherwise.
-  const waits = perIndex ? [...pods.indexFailures].map(([i, f]) => [i, indexBackoffMs(f, ctx.now())] as const).filter(([i, ms]) => ms > 0 && !closed.has(i)) : [];
-  const wait = perIndex ? Math.min(Infinity, ...waits.map(([, ms]) => ms)) : backoffRemainingMs(pods.finished, ctx.now());
-  if (!perIndex && wait > 0) return { ...result, requeueAfterMs: wait };
-  const requeueAfterMs = waits.length ? wait : undefined;
+  if (!perIndex) {
+    const wait = backoffRemainingMs(pods.finished, ctx.now());
+    if (wait > 0) return { ...result, requeueAfterMs: wait };
+  }
+  const waits = [...pods.indexFailures].map(([i, f]) => [i, indexBackoffMs(f, ctx.now())] as const).filter(([i, ms]) => ms > 0 && !closed.has(i));
+  const requeueAfterMs = waits.length ? Math.min(...waits.map(([, ms]) => ms)) : undefined;
 
   const name = job.metadata.name ?? "";
   const waiting = new Set([...closed, ...waits.map(([i]) => i)]);

@@ -9,15 +9,13 @@
  * pod waits 10 s, doubling per failure, at most 6 min.
  */
 import type { Pod } from "../common/pods.js";
-import { finishedAt } from "./failures.js";
+import { backoffDelayMs, finishedAt } from "./failures.js";
 import { indexOf } from "./indexed.js";
 import type { PolicyMatch } from "./pod-failure-policy.js";
 import type { Job } from "./types.js";
 
 export const FAILURE_COUNT_KEY = "batch.kubernetes.io/job-index-failure-count";
 export const IGNORED_FAILURE_COUNT_KEY = "batch.kubernetes.io/job-index-ignored-failure-count";
-const DEFAULT_BACKOFF_MS = 10_000;
-const MAX_BACKOFF_MS = 360_000;
 
 export const hasBackoffLimitPerIndex = (job: Job) => job.spec.completionMode === "Indexed" && job.spec.backoffLimitPerIndex !== undefined;
 
@@ -62,7 +60,7 @@ export function failedIndexes(job: Job, failures: Map<number, IndexFailures>): S
 export function indexBackoffMs(f: IndexFailures | undefined, now: number): number {
   const failures = (f?.counted ?? 0) + (f?.ignored ?? 0);
   if (!f?.lastFailureMs || failures === 0) return 0;
-  return Math.max(0, f.lastFailureMs + Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (failures - 1)) - now);
+  return Math.max(0, f.lastFailureMs + backoffDelayMs(failures) - now);
 }
 
 /** The annotations index i's next pod carries (addIndexFailureCountAnnotation). */

@@ -8,8 +8,8 @@ import { fieldErrors, type FieldError } from "../../../apimachinery/status.js";
 
 type IntOrPercent = number | string | undefined;
 
-/** ValidatePositiveIntOrPercent and IsNotMoreThan100Percent. */
-export function validIntOrPercent(field: string, v: IntOrPercent, errs: FieldError[]): void {
+/** ValidatePositiveIntOrPercent, and IsNotMoreThan100Percent unless the value may exceed 100 % (maxSurge). */
+export function validIntOrPercent(field: string, v: IntOrPercent, errs: FieldError[], atMost100 = true): void {
   if (v === undefined) return;
   if (typeof v === "number") {
     if (v < 0) errs.push(fieldErrors.invalid(field, v, "must be greater than or equal to 0"));
@@ -17,7 +17,7 @@ export function validIntOrPercent(field: string, v: IntOrPercent, errs: FieldErr
   }
   const m = /^(\d+)%$/.exec(v);
   if (!m) errs.push(fieldErrors.invalid(field, v, "must be an integer or percentage (e.g '5%')"));
-  else if (Number(m[1]) > 100) errs.push(fieldErrors.invalid(field, v, "must not be greater than 100%"));
+  else if (atMost100 && Number(m[1]) > 100) errs.push(fieldErrors.invalid(field, v, "must not be greater than 100%"));
 }
 
 const isZero = (v: IntOrPercent) => v === 0 || v === "0%";
@@ -26,8 +26,7 @@ export function validateRollingUpdate(path: string, ru: { maxUnavailable?: IntOr
   if (!ru) return [];
   const errs: FieldError[] = [];
   validIntOrPercent(`${path}.maxUnavailable`, ru.maxUnavailable, errs);
-  if (typeof ru.maxSurge === "string" && !/^\d+%$/.test(ru.maxSurge)) errs.push(fieldErrors.invalid(`${path}.maxSurge`, ru.maxSurge, "must be an integer or percentage (e.g '5%')"));
-  else if (typeof ru.maxSurge === "number" && ru.maxSurge < 0) errs.push(fieldErrors.invalid(`${path}.maxSurge`, ru.maxSurge, "must be greater than or equal to 0"));
+  validIntOrPercent(`${path}.maxSurge`, ru.maxSurge, errs, false);
   if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge)) errs.push(fieldErrors.invalid(`${path}.maxUnavailable`, ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"));
   return errs;
 }

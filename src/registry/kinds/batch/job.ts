@@ -6,6 +6,7 @@ import { ageColumn, nameColumn, num, workloadWideColumns } from "../../columns.j
 import { defaultPodTemplate } from "../../defaults/pod-spec.js";
 import { validateSelector, selectorRules } from "../apps/selector-rules.js";
 import { validateFailureRules } from "./job-failure-rules.js";
+import { MAX_INT32 } from "../../../schemas/dsl.js";
 import type { JobSpec } from "kubernetes-types/batch/v1";
 import type { KindDef, KObject } from "../../types.js";
 
@@ -17,6 +18,8 @@ type Spec = {
   completionMode?: string;
   suspend?: boolean;
   podReplacementPolicy?: string;
+  backoffLimitPerIndex?: number;
+  podFailurePolicy?: JobSpec["podFailurePolicy"];
   selector?: { matchLabels?: Record<string, string> };
   template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> & { restartPolicy?: string } };
 };
@@ -74,14 +77,13 @@ export const job: KindDef = {
       o.spec = s;
       s.parallelism ??= 1;
       s.completions ??= s.parallelism === 1 || s.completions === undefined ? 1 : s.completions;
-      const full = s as JobSpec;
       // Unlimited (math.MaxInt32) when each index has a limit of its own.
-      s.backoffLimit ??= full.backoffLimitPerIndex !== undefined ? 2 ** 31 - 1 : 6;
+      s.backoffLimit ??= s.backoffLimitPerIndex !== undefined ? MAX_INT32 : 6;
       s.completionMode ??= "NonIndexed";
       s.suspend ??= false;
       s.manualSelector ??= undefined;
-      s.podReplacementPolicy ??= full.podFailurePolicy ? "Failed" : "TerminatingOrFailed";
-      for (const rule of full.podFailurePolicy?.rules ?? []) for (const p of rule.onPodConditions ?? []) p.status ??= "True";
+      s.podReplacementPolicy ??= s.podFailurePolicy ? "Failed" : "TerminatingOrFailed";
+      for (const rule of s.podFailurePolicy?.rules ?? []) for (const p of rule.onPodConditions ?? []) p.status ??= "True";
       defaultPodTemplate(s.template as { spec?: Record<string, unknown> });
     },
     prepareForCreate(o) {

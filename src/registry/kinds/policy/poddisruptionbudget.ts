@@ -5,6 +5,7 @@ import { selectorFromLabelSelector, type LabelSelector } from "../../../apimachi
 import { ageColumn, nameColumn } from "../../columns.js";
 import type { ActionOutcome, KindDef, KObject, StrategyContext } from "../../types.js";
 import { isPodReady, type Pod } from "../../../controllers/common/pods.js";
+import { setCondition, type Condition } from "../../../controllers/common/conditions.js";
 import { validIntOrPercent } from "../apps/rolling-update.js";
 
 export const PDB = "poddisruptionbudgets.policy";
@@ -46,13 +47,11 @@ function violation(detail: string): ApiError {
  * The pod as an eviction leaves it before the delete (addConditionAndDeletePod):
  * with DisruptionTarget=True, reason EvictionByEvictionAPI, so a Job's
  * podFailurePolicy, and anyone looking, can tell an eviction from a crash.
- * An existing True DisruptionTarget keeps its transition time.
+ * An existing True DisruptionTarget keeps its transition time (SetCondition).
  */
 function disrupted(pod: KObject, ctx: StrategyContext, update: KObject[] = []): ActionOutcome {
-  const st = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
-  const old = st.conditions?.find((c) => c.type === "DisruptionTarget");
-  const condition = { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", lastTransitionTime: old?.status === "True" ? old.lastTransitionTime : ctx.nowRfc3339 };
-  const conditions = old ? st.conditions!.map((c) => (c === old ? condition : c)) : [...(st.conditions ?? []), condition];
+  const st = (pod.status ?? {}) as { conditions?: Condition[] };
+  const conditions = setCondition(st.conditions, { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", lastTransitionTime: ctx.nowRfc3339 });
   return { result: "delete", update, statusBeforeDelete: { ...pod, status: { ...st, conditions } } };
 }
 
