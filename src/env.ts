@@ -46,4 +46,12 @@ export interface Env {
   API_ENDPOINT?: string;
   /** Where the API is reachable, for kubeconfigs and discovery (optional). */
   PUBLIC_URL?: string;
+  /**
+   * Local only (src/actors.ts, src/cli/local.ts): the other workerd process
+   * of `npm start` — workerd's debug-port binding, that process's debug-port
+   * address, and the Durable Object classes it hosts (comma-separated).
+   */
+  PEER?: unknown;
+  PEER_ADDRESS?: string;
+  PEER_CLASSES?: string;
 }

@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import type { AuditEntry } from "./types.js";
+import { actorStub, assertHostedHere } from "../actors.js";
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 const DEFAULT_MAX_DAYS = 7;
@@ -27,6 +28,7 @@ export class AuditLog extends DurableObject<Env> {
   private sinceprune = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
+    assertHostedHere(env, "AuditLog");
     super(ctx, env);
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, entry TEXT NOT NULL,
@@ -72,4 +74,4 @@ export class AuditLog extends DurableObject<Env> {
   }
 }
 
-export const auditLog = (env: Env) => env.AUDIT.get(env.AUDIT.idFromName("audit"));
+export const auditLog = (env: Env) => actorStub(env, env.AUDIT, "AuditLog", "audit");

@@ -3,14 +3,22 @@
  * socket of its own (no wrangler dev proxy, no Miniflare entry worker in the
  * path: ./workerd.ts), state persisted on disk, the cron trigger emulated by
  * a timer. `npm start` and the end-to-end tests both start it through here.
+ *
+ * Two workerd processes by default, as two cores: one serves the API and
+ * hosts the stores (and the agents' tunnels, the audit log), the other hosts
+ * the controller manager and scheduler. They reach each other's Durable
+ * Objects over workerd's debug port, on Unix sockets in a directory only
+ * this user can enter (src/actors.ts). workerd runs one JavaScript thread per
+ * process; on Cloudflare every Durable Object has its own anyway.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createServer } from "node:net";
 import { ensurePki } from "./pki.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { hostPort, startWorkerd } from "./workerd.js";
+import { hostPort, startWorkerd, type Workerd } from "./workerd.js";
 
 export interface LocalOptions {
   home: string;
@@ -21,6 +29,8 @@ export interface LocalOptions {
   log?: (msg: string) => void;
   /** Extra Worker bindings (tests tune watch history retention with these). */
   bindings?: Record<string, string>;
+  /** 2 (default; env EDGEPLANE_PROCESSES): the controller manager in a workerd process of its own; 1: everything in one. */
+  processes?: 1 | 2;
 }
 
 export interface LocalControlPlane {
@@ -31,7 +41,7 @@ export interface LocalControlPlane {
   kubeconfig: string;
   /** Run the scheduled handler now (what the cron trigger does). */
   runCron(): Promise<void>;
-  /** Settles when workerd ends (after stop(), or on its own): how it ended. */
+  /** Settles when a workerd process ends (after stop(), or on its own): how it ended. */
   exited: Promise<string>;
   stop(): Promise<void>;
 }
@@ -125,10 +135,9 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
   const pki = await ensurePki(home);
   // The port is known before start so the Worker can advertise it (API_ENDPOINT) for the `kubernetes` Service.
   const port = opts.port || (await freePort(host));
-  const workerd = await startWorkerd({
+  const common = {
     script,
     state: join(home, "state"),
-    configFile: join(home, "workerd.capnp"),
     host,
     port,
     tls: { key: pki.key, cert: pki.cert },
@@ -136,27 +145,76 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     compatibilityFlags: COMPATIBILITY_FLAGS,
     durableObjects: { STORE: "ObjectStore", MANAGER: "ControllerManager", TUNNEL: "NodeTunnel", AUDIT: "AuditLog" },
     bindings: { ADMIN_TOKEN: token, ENCRYPTION_KEYS: encryptionKeys(home), CLUSTER_CA_PEM: pki.caCert, API_ENDPOINT: hostPort(host, port), ...opts.bindings },
-    // EDGEPLANE_INSPECTOR_PORT: the V8 inspector of workerd (CPU profiles: scripts/cpuprofile.mjs).
-    ...(process.env.EDGEPLANE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.EDGEPLANE_INSPECTOR_PORT) } : {}),
+  };
+  // EDGEPLANE_INSPECTOR_PORT: the V8 inspector of workerd, the controllers' process on the next port (CPU profiles: scripts/cpuprofile.mjs).
+  const inspector = process.env.EDGEPLANE_INSPECTOR_PORT ? Number(process.env.EDGEPLANE_INSPECTOR_PORT) : undefined;
+  const processes = opts.processes ?? (process.env.EDGEPLANE_PROCESSES === "1" ? 1 : 2);
+  if (processes === 1) {
+    const workerd = await startWorkerd({ ...common, configFile: join(home, "workerd.capnp"), inspectorPort: inspector });
+    return finish(opts, home, token, pki.caCert, [workerd]);
+  }
+  const sockets = socketDir();
+  const apiSocket = `unix:${join(sockets.dir, "api.sock")}`;
+  const controllersSocket = `unix:${join(sockets.dir, "controllers.sock")}`;
+  const controllers = await startWorkerd({
+    ...common,
+    configFile: join(home, "workerd-controllers.capnp"),
+    // The controller manager keeps nothing of its own (it lists the stores when it starts): no files, none shared with the API's process.
+    state: undefined,
+    serve: false,
+    peer: true,
+    debugPort: controllersSocket,
+    bindings: { ...common.bindings, PEER_ADDRESS: apiSocket, PEER_CLASSES: "ObjectStore,NodeTunnel,AuditLog" },
+    inspectorPort: inspector === undefined ? undefined : inspector + 1,
+  }).catch((e: unknown) => {
+    sockets.remove();
+    throw e;
   });
-  const url = `https://${hostPort(host, workerd.port)}`;
+  const api = await startWorkerd({
+    ...common,
+    configFile: join(home, "workerd.capnp"),
+    peer: true,
+    debugPort: apiSocket,
+    bindings: { ...common.bindings, PEER_ADDRESS: controllersSocket, PEER_CLASSES: "ControllerManager" },
+    inspectorPort: inspector,
+  }).catch(async (e: unknown) => {
+    await controllers.stop();
+    sockets.remove();
+    throw e;
+  });
+  return finish(opts, home, token, pki.caCert, [api, controllers], sockets.remove);
+}
+
+/**
+ * A private directory (mode 0700, from mkdtemp) for the two processes'
+ * debug-port sockets, new for each start: a second start on the same home
+ * never touches the first's sockets, and a temp path stays within a Unix
+ * socket's 108 bytes however long the home's path is.
+ */
+function socketDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-"));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The control plane over its workerd processes (the first serves the API). */
+function finish(opts: LocalOptions, home: string, token: string, caCert: string, procs: Workerd[], cleanup = () => {}): LocalControlPlane {
+  const [api] = procs;
+  const url = `https://${hostPort(opts.host ?? "127.0.0.1", api.port)}`;
   const kubeconfig = join(home, "kubeconfig");
-  writeKubeconfig(kubeconfig, kubeconfigYaml(url, token, pki.caCert));
-  const runCron = () => workerd.scheduled("* * * * *");
+  writeKubeconfig(kubeconfig, kubeconfigYaml(url, token, caCert));
+  const runCron = () => api.scheduled("* * * * *");
   const timer = setInterval(() => {
     runCron().catch((e) => opts.log?.(`cron run failed: ${(e as Error).message}`));
   }, opts.cronIntervalMs ?? 60_000);
   timer.unref();
-  return {
-    url,
-    caCert: pki.caCert,
-    token,
-    kubeconfig,
-    runCron,
-    exited: workerd.exited,
-    stop() {
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= Promise.all(procs.map((p) => p.stop())).then(() => {
       clearInterval(timer);
-      return workerd.stop();
-    },
-  };
+      cleanup();
+    }));
+  // One process without the other is no control plane: when either ends, both go.
+  const exited = Promise.race(procs.map((p) => p.exited));
+  void exited.then(stop);
+  return { url, caCert, token, kubeconfig, runCron, exited, stop };
 }

@@ -41,6 +41,12 @@ test("the config escapes text bindings and keeps Miniflare's Durable Object layo
   assert.match(cfg, /esModule = embed "worker.mjs"/);
   assert.match(cfg, /http = \(\)/);
   assert.throws(() => workerdConfig({ ...options("/x"), bindings: { BAD: "\u0001" } }, "s"), /unsupported character/);
+  // No state dir: objects in memory, no disk service; a peer process's binding and no sockets of its own.
+  const back = workerdConfig({ ...options("/x"), state: undefined, serve: false, peer: true }, "s");
+  assert.match(back, /durableObjectStorage = \(inMemory = void\)/);
+  assert.doesNotMatch(back, /disk = /);
+  assert.match(back, /\(name = "PEER", workerdDebugPort = void\)/);
+  assert.match(back, /sockets = \[\]/);
 });
 
 test("workerd serves the Worker, runs its scheduled handler on demand, and keeps Durable Object state across restarts", async () => {
@@ -69,6 +75,49 @@ test("workerd serves the Worker, runs its scheduled handler on demand, and keeps
     } finally {
       await w.stop();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("two workerd processes: one reaches the other's Durable Objects over its debug port (a Unix socket), with RPC", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "edgeplane-workerd-"));
+  try {
+    writeFileSync(join(dir, "worker.mjs"), SCRIPT);
+    // The serving process's Worker: its counter is the peer's object, called by RPC (as src/actors.ts does).
+    writeFileSync(
+      join(dir, "front.mjs"),
+      `${SCRIPT.replace("export default", "const unused =")}
+export default {
+  async fetch(req, env) {
+    const id = env.COUNTER.idFromName("one").toString();
+    const remote = env.PEER.connect(env.PEER_ADDRESS).getActor("main", "Counter", id);
+    if (req.method === "POST") await remote.bump("rpc");
+    return Response.json(await remote.count());
+  },
+};`,
+    );
+    mkdirSync(join(dir, "state"));
+    mkdirSync(join(dir, "front-state"));
+    const sock = `unix:${join(dir, "back.sock")}`;
+    const back = await startWorkerd({ ...options(dir), configFile: join(dir, "back.capnp"), serve: false, debugPort: sock });
+    try {
+      assert.equal(back.port, 0, "serves no socket of its own");
+      await assert.rejects(back.scheduled("* * * * *"), /no cron socket/);
+      const front = await startWorkerd({ ...options(dir), script: join(dir, "front.mjs"), configFile: join(dir, "front.capnp"), state: join(dir, "front-state"), peer: true, bindings: { PEER_ADDRESS: sock } });
+      try {
+        assert.deepEqual(await (await fetch(`http://127.0.0.1:${front.port}/`, { method: "POST" })).json(), { n: 1, cron: "rpc" });
+        assert.deepEqual(await (await fetch(`http://127.0.0.1:${front.port}/`, { method: "POST" })).json(), { n: 2, cron: "rpc" });
+      } finally {
+        await front.stop();
+      }
+    } finally {
+      await back.stop();
+    }
+    // The object lives in the back process's state only.
+    assert.ok(readdirSync(join(dir, "state", "-Counter")).some((f) => f.endsWith(".sqlite")));
+    const front = join(dir, "front-state", "-Counter");
+    assert.ok(!existsSync(front) || !readdirSync(front).some((f) => /^[0-9a-f]{64}\.sqlite$/.test(f)), "the serving process opened no object of its own");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

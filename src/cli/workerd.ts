@@ -8,6 +8,8 @@
  * (<state>/-<Class>/<id>.sqlite, unique key "-<Class>"), so a home written by
  * an earlier version keeps its state. The cron trigger is a second, loopback
  * socket to a one-line Worker that calls the main one's scheduled handler.
+ * With `debugPort` and `peer`, two such processes reach each other's Durable
+ * Objects (src/actors.ts): one serves the API, the other only its debug port.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,8 +25,8 @@ const workerdPath = (createRequire(import.meta.url)("workerd") as { default: str
 export interface WorkerdOptions {
   /** Absolute path of the Worker's bundled ES module. */
   script: string;
-  /** Directory of the Durable Objects' SQLite files. */
-  state: string;
+  /** Directory of the Durable Objects' SQLite files; none: they live in memory (a process whose objects keep nothing). */
+  state?: string;
   /** Where the config is written (it holds the TLS key and secrets: mode 0600). */
   configFile: string;
   host: string;
@@ -39,6 +41,12 @@ export interface WorkerdOptions {
   /** Text bindings (vars and secrets). */
   bindings: Record<string, string>;
   inspectorPort?: number;
+  /** Listen on workerd's debug port here (e.g. "unix:/dir/x.sock"): another process's PEER binding reaches this one's Durable Objects. */
+  debugPort?: string;
+  /** Bind PEER (workerd's debug-port client) for src/actors.ts. */
+  peer?: boolean;
+  /** Serve the API and cron sockets (default); false: a process reached only through its debug port. */
+  serve?: boolean;
 }
 
 export interface Workerd {
@@ -75,19 +83,25 @@ export function workerdConfig(o: WorkerdOptions, cronSecret: string): string {
   const bindings = [
     ...Object.entries(o.bindings).map(([name, value]) => `(name = ${str(name)}, text = ${str(value)})`),
     ...Object.entries(o.durableObjects).map(([name, className]) => `(name = ${str(name)}, durableObjectNamespace = ${str(className)})`),
+    ...(o.peer ? [`(name = "PEER", workerdDebugPort = void)`] : []),
   ];
+  const serve = o.serve !== false;
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .main),
-    (name = "state", disk = (path = ${str(o.state)}, writable = true)),
-    (name = "cron", worker = .cron),
+${o.state ? `    (name = "state", disk = (path = ${str(o.state)}, writable = true)),
+` : ""}    (name = "cron", worker = .cron),
   ],
-  sockets = [
+  sockets = [${
+    serve
+      ? `
     (name = "api", address = ${str(hostPort(o.host, o.port))}, service = "main",
      ${o.tls ? `https = (options = (), tlsOptions = (keypair = (privateKey = ${str(o.tls.key)}, certificateChain = ${str(o.tls.cert)})))` : "http = ()"}),
     (name = "cron", address = "127.0.0.1:0", service = "cron", http = ()),
-  ],
+  `
+      : ""
+  }],
 );
 const main :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed ${str(relative(dirname(o.configFile), o.script))})],
@@ -95,7 +109,7 @@ const main :Workerd.Worker = (
   compatibilityFlags = [${o.compatibilityFlags.map(str).join(", ")}],
   bindings = [${bindings.join(",\n    ")}],
   durableObjectNamespaces = [${classes.map((c) => `(className = ${str(c)}, uniqueKey = ${str(`-${c}`)}, enableSql = true)`).join(", ")}],
-  durableObjectStorage = (localDisk = "state"),
+  durableObjectStorage = ${o.state ? `(localDisk = "state")` : "(inMemory = void)"},
 );
 const cron :Workerd.Worker = (
   modules = [(name = "cron.js", esModule = ${str(CRON_WORKER)})],
@@ -127,7 +141,14 @@ async function listening(control: Readable, sockets: string[], child: ChildProce
 export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   const cronSecret = randomBytes(16).toString("hex");
   writeFileSync(o.configFile, workerdConfig(o, cronSecret), { mode: 0o600 });
-  const args = ["serve", o.configFile, "--experimental", "--control-fd=3", ...(o.inspectorPort !== undefined ? [`--inspector-addr=127.0.0.1:${o.inspectorPort}`] : [])];
+  const args = [
+    "serve",
+    o.configFile,
+    "--experimental",
+    "--control-fd=3",
+    ...(o.inspectorPort !== undefined ? [`--inspector-addr=127.0.0.1:${o.inspectorPort}`] : []),
+    ...(o.debugPort ? [`--debug-port=${o.debugPort}`] : []),
+  ];
   const child = spawn(workerdPath, args, { stdio: ["ignore", "inherit", "pipe", "pipe"] });
   // workerd has no parent-death signal: it goes with this process however that ends.
   const kill = () => child.kill("SIGKILL");
@@ -142,7 +163,7 @@ export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   });
   let ports: Map<string, number>;
   try {
-    ports = await listening(child.stdio[3] as Readable, ["api", "cron"], child, () => early);
+    ports = await listening(child.stdio[3] as Readable, o.serve !== false ? ["api", "cron"] : ["debug-port"], child, () => early);
   } catch (e) {
     kill();
     if (/Address already in use/i.test(early)) throw new Error(`EADDRINUSE: address already in use ${o.host}:${o.port}`);
@@ -150,12 +171,13 @@ export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   }
   started = true;
   if (early) process.stderr.write(early);
-  const cronUrl = `http://127.0.0.1:${ports.get("cron")}/`;
+  const cronUrl = ports.has("cron") ? `http://127.0.0.1:${ports.get("cron")}/` : undefined;
   let stopped: Promise<void> | undefined;
   return {
-    port: ports.get("api")!,
+    port: ports.get("api") ?? 0,
     exited,
     async scheduled(cron) {
+      if (!cronUrl) throw new Error("this workerd serves no cron socket");
       const r = await fetch(`${cronUrl}?cron=${encodeURIComponent(cron)}`, { method: "POST", headers: { "x-cron-secret": cronSecret } });
       if (!r.ok) throw new Error(`scheduled handler: ${r.status} ${await r.text()}`);
     },

@@ -15,8 +15,19 @@ import type { FitFailure, Scheduler } from "./scheduler.js";
 import { rfc3339 } from "../controllers/common/time.js";
 
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
-/** Binding and status writes in flight at once. */
-const MAX_WRITES_IN_FLIGHT = 64;
+/**
+ * Binding and status writes in flight at once. Binding is asynchronous, as
+ * kube-scheduler's binding cycles are: the next pods are placed while the
+ * store commits the previous ones' bindings.
+ */
+const MAX_WRITES_IN_FLIGHT = 1024;
+/**
+ * Scheduling cycles run back to back on a thread the API shares; after this
+ * many the loop yields to what waits (requests, watches, the batch of
+ * bindings just made), so neither starves. (workerd's clock stands still
+ * while code runs, so the slice is counted in pods, not milliseconds.)
+ */
+const PODS_PER_SLICE = 64;
 /** validation.NoteLengthLimit: event messages are cut to this. */
 const EVENT_MESSAGE_LIMIT = 1024;
 const INITIAL_BACKOFF_MS = 1000;
@@ -129,7 +140,12 @@ export async function scheduleBatch(pods: KObject[], ctx: ReconcileContext, sche
   };
 
   const queue = pods.filter((p) => needsScheduling(p) && !sched.cache.isAssumed(p)).sort(queueOrder);
+  let slice = 0;
   for (const pod of queue) {
+    if (++slice > PODS_PER_SLICE) {
+      slice = 1;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const r = sched.scheduleOne(pod);
     if ("node" in r) {
       sched.cache.assume(pod, r.node);

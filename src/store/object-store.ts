@@ -35,6 +35,7 @@ import { generateName } from "../apimachinery/validation.js";
 import { applyPatch, trackManagedFields } from "./patching.js";
 import { applyJsonPatch } from "../apimachinery/patch/json-patch.js";
 import { scaleOf, applyScale } from "./scale.js";
+import { actorStub, assertHostedHere, keepingStubs } from "../actors.js";
 import type { Env } from "../env.js";
 import { watchedResources } from "../controllers/index.js";
 import { controllerManager, type Change } from "../controllers/runtime/manager.js";
@@ -128,7 +129,9 @@ export class ObjectStore extends DurableObject<Env> {
   private commits = new GroupCommit();
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    assertHostedHere(env, "ObjectStore");
+    super(ctx, keepingStubs(env));
+    env = this.env;
     this.db = drizzle(ctx.storage, { schema, logger: false });
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
@@ -1369,11 +1372,11 @@ export function failure(e: unknown): Result {
 }
 
 export function namespaceStore(env: Env, namespace: string): DurableObjectStub<ObjectStore> {
-  return env.STORE.get(env.STORE.idFromName(`ns:${namespace}`));
+  return actorStub(env, env.STORE, "ObjectStore", `ns:${namespace}`);
 }
 
 export function clusterStore(env: Env): DurableObjectStub<ObjectStore> {
-  return env.STORE.get(env.STORE.idFromName("cluster"));
+  return actorStub(env, env.STORE, "ObjectStore", "cluster");
 }
 
 /** The store holding objects of a kind in a namespace. */

@@ -39,6 +39,7 @@ import {
 import { K8sChannel, channelMessage, decodeClientMessage, offeredProtocols, outcomeMessage, type ChannelProtocol, type Outcome } from "./channels.js";
 import { PortForwardSession, SPDY_TUNNEL_PROTOCOL, type Upstream } from "./port-forward.js";
 import { DROP_RESPONSE, ResponseReader, requestHead, type ProxyRequest } from "./http-proxy.js";
+import { actorStub, assertHostedHere } from "../actors.js";
 
 export const OPEN_HEADER = "x-edgeplane-tunnel";
 /** On a streamed response: its stream id, for `cancel`. */
@@ -174,6 +175,11 @@ class Stream {
 export class NodeTunnel extends DurableObject<Env> {
   private streams = new Map<number, Stream>();
   private nextId = (crypto.getRandomValues(new Uint32Array(1))[0] & 0x7fffffff) || 1;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    assertHostedHere(env, "NodeTunnel");
+    super(ctx, env);
+  }
 
   private agentSocket(): WebSocket | undefined {
     const all = this.ctx.getWebSockets("agent");
@@ -544,5 +550,5 @@ export interface PortForwardTarget {
 
 /** The tunnel object of a node. */
 export function nodeTunnel(env: Env, node: string): DurableObjectStub<NodeTunnel> {
-  return env.TUNNEL.get(env.TUNNEL.idFromName(node));
+  return actorStub(env, env.TUNNEL, "NodeTunnel", node);
 }

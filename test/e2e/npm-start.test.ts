@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,18 +137,49 @@ test("npm start on a port already in use says so and exits 1, before building or
   }
 });
 
-test("npm start says so and exits 1 when workerd dies under it, rather than serve nothing", async () => {
+/** npm start's workerd children, by the process each is: "api" (serves, hosts the stores) or "controllers". */
+function workerdChildren(pid: number): Map<string, number> {
+  const pids = spawnSync("pgrep", ["-P", String(pid), "workerd"], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
+  return new Map(pids.map((p) => [readFileSync(`/proc/${p}/cmdline`, "utf8").includes("workerd-controllers.capnp") ? "controllers" : "api", Number(p)]));
+}
+
+for (const victim of ["controllers", "api"]) {
+  test(`npm start says so and exits 1 when its ${victim} workerd process dies, rather than serve half a control plane`, async () => {
+    const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
+    const port = await freePort();
+    const up = await start(home, port);
+    try {
+      const procs = workerdChildren(up.child.pid!);
+      assert.deepEqual([...procs.keys()].sort(), ["api", "controllers"], "two workerd processes: the API's and the controllers'");
+      // Their debug-port sockets, in a private directory of their own.
+      const sockets = spawnSync("ps", ["-o", "args=", "-p", String(procs.get("api"))], { encoding: "utf8" }).stdout.match(/--debug-port=unix:(\S+)\/api\.sock/)?.[1];
+      assert.ok(sockets && statSync(sockets).mode % 0o1000 === 0o700, `socket dir ${sockets} is private`);
+      process.kill(procs.get(victim)!, "SIGKILL");
+      assert.equal(await up.stopped, 1);
+      assert.match(up.output(), /workerd stopped \(killed by SIGKILL\); the control plane is down/);
+      const other = procs.get(victim === "api" ? "controllers" : "api")!;
+      await eventually(() => !existsSync(`/proc/${other}`), 10_000, "the other workerd process to stop too");
+      assert.ok(!existsSync(sockets), "the socket dir is removed");
+    } finally {
+      up.child.kill("SIGKILL");
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+}
+
+test("EDGEPLANE_PROCESSES=1 runs the whole control plane in one workerd process", async () => {
   const home = mkdtempSync(join(tmpdir(), "edgeplane-start-"));
   const port = await freePort();
-  const up = await start(home, port);
+  const kubectl = (args: string[]) => spawnSync(kubectlBinary(), args, { encoding: "utf8", env: { ...process.env, KUBECONFIG: join(home, "kubeconfig"), HOME: home } });
+  const up = await start(home, port, { env: { EDGEPLANE_PROCESSES: "1" } });
   try {
-    const pids = spawnSync("pgrep", ["-P", String(up.child.pid), "workerd"], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
-    assert.equal(pids.length, 1, `one workerd child of npm start: ${pids}`);
-    process.kill(Number(pids[0]), "SIGKILL");
-    assert.equal(await up.stopped, 1);
-    assert.match(up.output(), /workerd stopped \(killed by SIGKILL\); the control plane is down/);
+    assert.deepEqual([...workerdChildren(up.child.pid!).keys()], ["api"]);
+    // The controllers run in it: a Deployment gets its ReplicaSet.
+    assert.equal(kubectl(["create", "deployment", "one", "--image=busybox"]).status, 0);
+    await eventually(() => kubectl(["get", "replicasets", "-l", "app=one", "-o", "name"]).stdout.includes("replicaset"), 15_000, "a ReplicaSet for the Deployment");
   } finally {
-    up.child.kill("SIGKILL");
+    up.child.kill("SIGTERM");
+    await up.stopped;
     rmSync(home, { recursive: true, force: true });
   }
 });

@@ -7,6 +7,7 @@
  * see an informer cache and write through StoreClient.
  */
 import { DurableObject } from "cloudflare:workers";
+import { actorStub, assertHostedHere, keepingStubs } from "../../actors.js";
 import type { Env } from "../../env.js";
 import type { KObject } from "../../registry/types.js";
 import { registry } from "../../registry/index.js";
@@ -71,7 +72,9 @@ export class ControllerManager extends DurableObject<Env> {
   private lastResync = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
+    assertHostedHere(env, "ControllerManager");
+    super(ctx, keepingStubs(env));
+    env = this.env;
     this.informer = new Informer((r, t, o, old) => this.route(r, t, o, old));
     this.authz = new ListerAuthorizer(this.informer);
     const allows = (u: RequestUser, a: RequestInfo) => this.authz.allows(u, a);
@@ -269,5 +272,5 @@ function parseKey(key: string): ObjectKey {
 }
 
 export function controllerManager(env: Env): DurableObjectStub<ControllerManager> {
-  return env.MANAGER.get(env.MANAGER.idFromName("controller-manager"));
+  return actorStub(env, env.MANAGER, "ControllerManager", "controller-manager");
 }
