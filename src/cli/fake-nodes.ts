@@ -47,6 +47,8 @@ export class FakeNodes {
   /** The Leases' spec.leaseDurationSeconds: 40 s, or four renewal intervals when they are longer (the kubelet renews at a quarter). */
   private leaseSeconds: number;
   readonly names: string[];
+  /** Each node's position in names (its IP ranges). */
+  private readonly index: Map<string, number>;
   private timers: ReturnType<typeof setInterval>[] = [];
   private stopWatches: (() => void)[] = [];
   /** Nodes with a renewal or a status post in flight (never two at once for one node). */
@@ -64,6 +66,7 @@ export class FakeNodes {
     this.leaseSeconds = Math.max(40, Math.ceil((4 * (o.leaseIntervalMs ?? 10_000)) / 1000));
     const prefix = o.prefix ?? "fake-node";
     this.names = Array.from({ length: o.count }, (_, i) => `${prefix}-${i}`);
+    this.index = new Map(this.names.map((n, i) => [n, i]));
   }
 
   private nodeObject(name: string, i: number) {
@@ -112,7 +115,7 @@ export class FakeNodes {
   }
 
   async start(): Promise<void> {
-    const index = new Map(this.names.map((n, i) => [n, i]));
+    const index = this.index;
     await parallel(this.names, 32, async (name) => {
       try {
         await this.client.post("/api/v1/nodes", this.nodeObject(name, index.get(name)!));
@@ -137,8 +140,9 @@ export class FakeNodes {
       ),
     );
     this.stopWatches.push(
+      // Bound pods only (as a kubelet's spec.nodeName=<node>, for all these nodes at once): the server filters out the unscheduled ones.
       this.client.watch(
-        "/api/v1/pods",
+        "/api/v1/pods?fieldSelector=spec.nodeName%21%3D",
         (type, obj) => {
           const pod = obj as unknown as Pod;
           if (type === "DELETED") this.started.delete(pod.metadata.uid ?? "");
@@ -197,7 +201,7 @@ export class FakeNodes {
     if (pod.status?.phase === "Running" || this.started.has(uid)) return;
     this.started.add(uid);
     const node = pod.spec.nodeName!;
-    const i = this.names.indexOf(node);
+    const i = this.index.get(node) ?? 0;
     const n = (this.ipCounter.get(node) ?? 0) + 1;
     this.ipCounter.set(node, n);
     const ip = `10.${64 + Math.floor(i / 256)}.${i % 256}.${(n % 250) + 2}`;

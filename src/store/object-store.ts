@@ -1057,11 +1057,16 @@ export class ObjectStore extends DurableObject<Env> {
     const retention = Number(this.env.EVENT_RETENTION_SECONDS ?? DEFAULT_RETENTION_SECONDS);
     const keepMin = Number(this.env.EVENT_KEEP_MIN ?? DEFAULT_KEEP_MIN);
     const horizon = (Date.now() - retention * 1000) * 1000;
+    const newestBefore = (rv: number) => this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, rv)).get()?.rv;
+    // Nothing older than the retention (a burst of writes): done, without counting back keepMin
+    // events (an OFFSET walks the table's pages, each an event's JSON: milliseconds).
+    const old = newestBefore(horizon);
+    if (!old) return;
     const keepFrom = this.db.select({ rv: schema.events.rv }).from(schema.events).orderBy(sql`${schema.events.rv} desc`).limit(1).offset(keepMin).get()?.rv;
     if (keepFrom === undefined) return;
     // Keep the newest keepMin events and everything younger than the retention: cut below both.
     const cut = Math.min(horizon, keepFrom + 1);
-    const newest = this.db.select({ rv: sql<number>`max(${schema.events.rv})` }).from(schema.events).where(lt(schema.events.rv, cut)).get()?.rv;
+    const newest = cut === horizon ? old : newestBefore(cut);
     if (!newest) return;
     this.db.delete(schema.events).where(lt(schema.events.rv, cut)).run();
     this.sealing.forgetEventsBefore(cut);

@@ -27,8 +27,20 @@ export class SharedCopy {
    * costs more than the check, on every write that finds the copy fresh.
    */
   async refresh(source: () => SharedListSource, force = false): Promise<boolean> {
-    if (!force && this.at && Date.now() - this.at < this.ttlMs) return false;
-    const r = await source().sharedList(this.resource, this.version);
+    const now = Date.now();
+    if (!force && this.at && now - this.at < this.ttlMs) return false;
+    // Once loaded, the copy counts as fresh while it is being asked about: the
+    // writes arriving meanwhile use it as it is (stale by at most the TTL and
+    // one call) rather than each asking again. Until then, each one waits.
+    const before = this.at;
+    if (before) this.at = now;
+    let r: Awaited<ReturnType<SharedListSource["sharedList"]>>;
+    try {
+      r = await source().sharedList(this.resource, this.version);
+    } catch (e) {
+      this.at = before;
+      throw e;
+    }
     this.at = Date.now();
     this.version = r.version;
     if (!r.items) return false;
