@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Record a CPU profile of the local control plane's workerd isolates through
- * the V8 inspector (start it with EDGEPLANE_INSPECTOR_PORT=9229), then print
+ * the V8 inspector (start it with EDGEPLANE_INSPECTOR_PORT=9229: the API's process on
+ * 9229, the controllers' on 9230), then print
  * the functions with the most self time. For finding hot spots, not a bench.
  *   node scripts/cpuprofile.mjs [port=9229] [seconds=10] [out.cpuprofile]
  */
