@@ -24,13 +24,14 @@ interface DebugPort {
 /** The Worker's service name in the local workerd config (src/cli/workerd.ts). */
 const SERVICE = "main";
 const MAX_KEPT_IDS = 10_000;
-const ids = new Map<DurableObjectNamespace<never>, Map<string, DurableObjectId>>();
+/** By class name, then object name (a binding object need not be the same from one request to the next). */
+const ids = new Map<string, Map<string, DurableObjectId>>();
 const STUBS = Symbol("stubs");
 type Keeping = Env & { [STUBS]?: Map<string, unknown> };
 
-function idOf(ns: DurableObjectNamespace<never>, name: string): DurableObjectId {
-  let kept = ids.get(ns);
-  if (!kept) ids.set(ns, (kept = new Map()));
+function idOf(ns: DurableObjectNamespace<never>, className: string, name: string): DurableObjectId {
+  let kept = ids.get(className);
+  if (!kept) ids.set(className, (kept = new Map()));
   let id = kept.get(name);
   if (!id) {
     if (kept.size >= MAX_KEPT_IDS) kept.clear();
@@ -54,15 +55,17 @@ export function assertHostedHere(env: Env, className: string): void {
 
 /** The stub of the object `name` of class `className` (bound as `ns`), wherever it runs. */
 export function actorStub<T extends Rpc.DurableObjectBranded | undefined>(env: Env, ns: DurableObjectNamespace<T>, className: string, name: string): DurableObjectStub<T> {
-  const id = idOf(ns as unknown as DurableObjectNamespace<never>, name);
+  const id = idOf(ns as unknown as DurableObjectNamespace<never>, className, name);
   if (!onPeer(env, className)) return ns.get(id);
   const kept = (env as Keeping)[STUBS];
   const key = `${className}/${name}`;
   const hit = kept?.get(key);
   if (hit) return hit as DurableObjectStub<T>;
   const stub = (env.PEER as DebugPort).connect(env.PEER_ADDRESS!).getActor(SERVICE, className, id.toString()) as DurableObjectStub<T>;
-  kept?.set(key, dropWhenBroken(stub, () => kept.delete(key)));
-  return kept ? (kept.get(key) as DurableObjectStub<T>) : stub;
+  if (!kept) return stub;
+  const wrapped = dropWhenBroken(stub, () => kept.delete(key));
+  kept.set(key, wrapped);
+  return wrapped;
 }
 
 /** A kept stub is made again after a call through it fails other than by the callee's own error (`remote`, as Workers RPC marks those). */

@@ -22,9 +22,10 @@ export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
  */
 const MAX_WRITES_IN_FLIGHT = 1024;
 /**
- * Scheduling cycles run back to back on a thread the API shares; after this
- * many the loop yields to what waits (requests, watches, the batch of
- * bindings just made), so neither starves. (workerd's clock stands still
+ * Scheduling cycles run back to back on a thread other work shares (the
+ * informer feed, the other control loops; with EDGEPLANE_PROCESSES=1 the API
+ * too): after this many the loop yields to what waits, the batch of bindings
+ * just made included, so nothing starves. (workerd's clock stands still
  * while code runs, so the slice is counted in pods, not milliseconds.)
  */
 const PODS_PER_SLICE = 64;
