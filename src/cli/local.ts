@@ -41,6 +41,8 @@ export interface LocalControlPlane {
   kubeconfig: string;
   /** Run the scheduled handler now (what the cron trigger does). */
   runCron(): Promise<void>;
+  /** workerd processes running it (1 or 2; LocalOptions.processes). */
+  processes: number;
   /** Settles when a workerd process ends (after stop(), or on its own): how it ended. */
   exited: Promise<string>;
   stop(): Promise<void>;
@@ -216,5 +218,5 @@ function finish(opts: LocalOptions, home: string, token: string, caCert: string,
   // One process without the other is no control plane: when either ends, both go.
   const exited = Promise.race(procs.map((p) => p.exited));
   void exited.then(stop);
-  return { url, caCert, token, kubeconfig, runCron, exited, stop };
+  return { url, caCert, token, kubeconfig, runCron, processes: procs.length, exited, stop };
 }

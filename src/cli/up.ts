@@ -49,7 +49,7 @@ try {
 } catch (e) {
   console.error(c("33", `! first request failed: ${(e as Error).message}`));
 }
-step(`control plane ready in ${Date.now() - started} ms`);
+step(`control plane ready in ${Date.now() - started} ms${cp.processes === 2 ? " (two workerd processes: API and stores; controllers and scheduler)" : ""}`);
 
 let agent: NodeAgent | undefined;
 let podman: ChildProcess | undefined;

@@ -47,6 +47,7 @@ test("npm start serves kubectl, stops on SIGTERM, and keeps its state", async ()
     assert.match(first.output(), new RegExp(`https://127.0.0.1:${port}`));
     assert.match(first.output(), /export KUBECONFIG=/);
     assert.match(first.output(), /local agent: skipped \(--no-agent\)/);
+    assert.match(first.output(), /control plane ready in \d+ ms \(two workerd processes/);
     assert.equal(kubectl(["create", "namespace", "dev"]).status, 0);
     assert.equal(kubectl(["config", "set-context", "--current", "--namespace=dev"]).status, 0);
     const created = kubectl(["create", "configmap", "kept", "--from-literal=a=b"]);
@@ -174,6 +175,7 @@ test("EDGEPLANE_PROCESSES=1 runs the whole control plane in one workerd process"
   const up = await start(home, port, { env: { EDGEPLANE_PROCESSES: "1" } });
   try {
     assert.deepEqual([...workerdChildren(up.child.pid!).keys()], ["api"]);
+    assert.doesNotMatch(up.output(), /two workerd processes/);
     // The controllers run in it: a Deployment gets its ReplicaSet.
     assert.equal(kubectl(["create", "deployment", "one", "--image=busybox"]).status, 0);
     await eventually(() => kubectl(["get", "replicasets", "-l", "app=one", "-o", "name"]).stdout.includes("replicaset"), 15_000, "a ReplicaSet for the Deployment");
