@@ -215,7 +215,7 @@ async function main(o: BenchOptions): Promise<Row[]> {
       log(`scheduling end to end: ${int(o.schedNodes)} fake nodes, ${int(o.schedPods)} pods from 10 Deployments, after one Deployment of 1,000`);
       const { value: s, ...load } = await measure(() => benchScheduleEndToEnd(cluster!, { nodes: o.schedNodes, pods: o.schedPods, deployments: 10, log }));
       rows.push({ benchmark: `Deployment of 1,000 replicas, apply → all Running (${int(s.nodes)} fake nodes)`, result: `${int(s.deploy1000RunningMs)} ms${noisy(load)}`, target: "—", value: s.deploy1000RunningMs });
-      rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes, leases renewed every ${LEASE_INTERVAL_MS / 1000} s`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(load)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond });
+      rows.push({ benchmark: `scheduling through the API: ${int(s.pods)} pods on ${int(s.nodes)} fake nodes, leases renewed every ${LEASE_INTERVAL_MS / 1000} s`, result: `${int(s.bindPerSecond)} pods bound/s (all bound ${int(s.allBoundMs)} ms, Running ${int(s.allRunningMs)} ms)${noisy(load)}`, target: "≥ 1,000 pods/s", value: s.bindPerSecond, ok: s.bindPerSecond >= 1000 });
     });
     if (o.only.has("agent") && cluster) await section("agent", async () => {
       log("node agent with real containers (Podman): pod startup latency and the agent's footprint");
