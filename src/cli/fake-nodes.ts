@@ -115,13 +115,12 @@ export class FakeNodes {
   }
 
   async start(): Promise<void> {
-    const index = this.index;
     await parallel(this.names, 32, async (name) => {
       try {
-        await this.client.post("/api/v1/nodes", this.nodeObject(name, index.get(name)!));
+        await this.client.post("/api/v1/nodes", this.nodeObject(name, this.index.get(name)!));
       } catch (e) {
         if (!(e instanceof KubeError && e.code === 409)) throw e;
-        await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: this.nodeObject(name, index.get(name)!).status });
+        await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: this.nodeObject(name, this.index.get(name)!).status });
       }
     });
     await parallel(this.names, RENEWALS_IN_FLIGHT, (name) => renewLease(this.leases, name, this.leaseSeconds));
@@ -134,7 +133,7 @@ export class FakeNodes {
           const node = obj as unknown as { metadata: { name: string; deletionTimestamp?: string }; status?: { conditions?: { type: string; status: string }[] } };
           const name = node.metadata.name;
           if (type === "DELETED" || !mine.has(name) || node.metadata.deletionTimestamp) return;
-          if (node.status?.conditions?.find((c) => c.type === "Ready")?.status !== "True") this.postReady(name, index.get(name)!);
+          if (node.status?.conditions?.find((c) => c.type === "Ready")?.status !== "True") this.postReady(name, this.index.get(name)!);
         },
         (e) => this.o.log?.(`node watch: ${(e as Error).message}`),
       ),

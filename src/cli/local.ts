@@ -48,6 +48,9 @@ export interface LocalControlPlane {
   stop(): Promise<void>;
 }
 
+/** The class the controllers' workerd process hosts; the API's hosts the others. */
+const CONTROLLERS_CLASS = "ControllerManager";
+
 export const COMPATIBILITY_DATE = "2026-04-01";
 /** As in wrangler.toml: request.signal tells a streamed response (kubectl logs -f) that its client left. */
 export const COMPATIBILITY_FLAGS = ["enable_request_signal"];
@@ -156,17 +159,21 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
     return finish(opts, home, token, pki.caCert, [workerd]);
   }
   const sockets = socketDir();
-  const apiSocket = `unix:${join(sockets.dir, "api.sock")}`;
-  const controllersSocket = `unix:${join(sockets.dir, "controllers.sock")}`;
+  const socket = (name: string) => `unix:${join(sockets.dir, `${name}.sock`)}`;
+  // The controllers' process hosts the ControllerManager, the API's every other class; each reaches the other's through PEER (src/actors.ts).
+  const apiClasses = Object.values(common.durableObjects).filter((c) => c !== CONTROLLERS_CLASS);
+  const peered = (own: string, other: string, otherClasses: string[]) => ({
+    peer: true,
+    debugPort: socket(own),
+    bindings: { ...common.bindings, PEER_ADDRESS: socket(other), PEER_CLASSES: otherClasses.join(",") },
+  });
   const controllers = await startWorkerd({
     ...common,
+    ...peered("controllers", "api", apiClasses),
     configFile: join(home, "workerd-controllers.capnp"),
     // The controller manager keeps nothing of its own (it lists the stores when it starts): no files, none shared with the API's process.
     state: undefined,
     serve: false,
-    peer: true,
-    debugPort: controllersSocket,
-    bindings: { ...common.bindings, PEER_ADDRESS: apiSocket, PEER_CLASSES: "ObjectStore,NodeTunnel,AuditLog" },
     inspectorPort: inspector === undefined ? undefined : inspector + 1,
   }).catch((e: unknown) => {
     sockets.remove();
@@ -174,10 +181,8 @@ export async function startLocal(opts: LocalOptions): Promise<LocalControlPlane>
   });
   const api = await startWorkerd({
     ...common,
+    ...peered("api", "controllers", [CONTROLLERS_CLASS]),
     configFile: join(home, "workerd.capnp"),
-    peer: true,
-    debugPort: apiSocket,
-    bindings: { ...common.bindings, PEER_ADDRESS: controllersSocket, PEER_CLASSES: "ControllerManager" },
     inspectorPort: inspector,
   }).catch(async (e: unknown) => {
     await controllers.stop();

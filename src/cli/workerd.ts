@@ -58,6 +58,9 @@ export interface Workerd {
   stop(): Promise<void>;
 }
 
+/** Whether the process serves the API and cron sockets (the default). */
+const serves = (o: WorkerdOptions) => o.serve !== false;
+
 /** host:port, an IPv6 host in brackets. */
 export const hostPort = (host: string, port: number): string => `${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -85,7 +88,6 @@ export function workerdConfig(o: WorkerdOptions, cronSecret: string): string {
     ...Object.entries(o.durableObjects).map(([name, className]) => `(name = ${str(name)}, durableObjectNamespace = ${str(className)})`),
     ...(o.peer ? [`(name = "PEER", workerdDebugPort = void)`] : []),
   ];
-  const serve = o.serve !== false;
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -94,7 +96,7 @@ ${o.state ? `    (name = "state", disk = (path = ${str(o.state)}, writable = tru
 ` : ""}    (name = "cron", worker = .cron),
   ],
   sockets = [${
-    serve
+    serves(o)
       ? `
     (name = "api", address = ${str(hostPort(o.host, o.port))}, service = "main",
      ${o.tls ? `https = (options = (), tlsOptions = (keypair = (privateKey = ${str(o.tls.key)}, certificateChain = ${str(o.tls.cert)})))` : "http = ()"}),
@@ -163,7 +165,7 @@ export async function startWorkerd(o: WorkerdOptions): Promise<Workerd> {
   });
   let ports: Map<string, number>;
   try {
-    ports = await listening(child.stdio[3] as Readable, o.serve !== false ? ["api", "cron"] : ["debug-port"], child, () => early);
+    ports = await listening(child.stdio[3] as Readable, serves(o) ? ["api", "cron"] : ["debug-port"], child, () => early);
   } catch (e) {
     kill();
     if (/Address already in use/i.test(early)) throw new Error(`EADDRINUSE: address already in use ${o.host}:${o.port}`);
